@@ -1,0 +1,54 @@
+import { AdvisoryLocks } from "../src/db/advisory-lock.js";
+import { createPrismaClient } from "../src/db/client.js";
+import { openDatabase } from "../src/db/open-database.js";
+import { systemClock } from "../src/platform/clock.js";
+import { ConfigurationError, loadConfig } from "../src/platform/config.js";
+import { errorMessage } from "../src/platform/errors.js";
+import { createLogger } from "../src/platform/logger.js";
+import { JOB_NAMES } from "./job.js";
+import { findJob } from "./registry.js";
+import { runJob } from "./run-job.js";
+
+/**
+ * `npm run job -- <name>`: runs one job once against the same database `npm start` uses
+ * (the running embedded server, or one started for this run) and exits 0 on success.
+ */
+async function main(argv: readonly string[]): Promise<number> {
+  const name = argv[0];
+  const job = name ? findJob(name) : undefined;
+  if (!job) {
+    process.stderr.write(`${name ? `Unknown job "${name}"` : "No job named"}; valid jobs: ${JOB_NAMES.join(", ")}. Usage: npm run job -- <name>\n`);
+    return 2;
+  }
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigurationError) {
+      process.stderr.write(`Configuration error: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const log = createLogger(config.logLevel);
+  const database = await openDatabase(config, log);
+  const db = createPrismaClient(database.url, { maxConnections: 4 });
+  const locks = new AdvisoryLocks(database.url);
+  try {
+    const outcome = await runJob(job, { db, config, log, clock: systemClock, signal: new AbortController().signal }, locks, { waitForLock: true });
+    if (outcome.status === "done") {
+      log.info({ job: job.name, ...outcome.summary, durationMs: outcome.durationMs }, "job finished");
+      process.stdout.write(`${job.name}: done ${JSON.stringify(outcome.summary)}\n`);
+    }
+    return 0;
+  } catch (error) {
+    log.error({ job: job.name, err: error }, "job failed");
+    process.stderr.write(`${job.name}: failed: ${errorMessage(error)}\n`);
+    return 1;
+  } finally {
+    await Promise.allSettled([db.$disconnect(), locks.close()]);
+    await database.stop();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,32 @@
+import type { Database } from "../src/db/client.js";
+import type { Clock } from "../src/platform/clock.js";
+import type { Config } from "../src/platform/config.js";
+import type { Logger } from "../src/platform/logger.js";
+
+export const JOB_NAMES = ["sync", "renew", "detect", "tasks"] as const;
+export type JobName = (typeof JOB_NAMES)[number];
+
+export interface JobContext {
+  db: Database;
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  /** aborted when the service shuts down: a long job stops between units of work */
+  signal: AbortSignal;
+}
+
+/** What a run did, in numbers, for the log line and the command line. */
+export type JobSummary = Record<string, number | string>;
+
+export interface Job {
+  name: JobName;
+  description: string;
+  /** node-cron expression for the in-process schedule */
+  schedule: string;
+  /**
+   * Whether two runs anywhere (another instance, a command-line run) must not overlap.
+   * Exclusive jobs hold a PostgreSQL advisory lock while they run.
+   */
+  exclusive: boolean;
+  run(context: JobContext): Promise<JobSummary>;
+}

@@ -1,0 +1,189 @@
+import { z } from "zod";
+import { parseKeyRing, type KeyRing } from "./key-ring.js";
+
+/**
+ * The service's whole configuration: one schema, the type inferred from it, and the only
+ * place that reads `process.env`. A bad value stops start-up with one line naming the
+ * variable, what was wrong and an example of a good value.
+ */
+
+const EXAMPLES: Record<string, string> = {
+  PORT: "3000",
+  HOST: "0.0.0.0",
+  LOG_LEVEL: "info",
+  DATA_DIR: "./.data",
+  PUBLIC_URL: "https://makegood.example.com",
+  DATABASE_URL: "postgres://makegood:secret@localhost:5432/makegood",
+  SMTP_URL: "smtp://user:pass@localhost:1025",
+  SMTP_FROM: "Makegood <makegood@example.com>",
+  TOKEN_ENCRYPTION_KEY: "the output of: openssl rand -base64 32",
+  GOOGLE_AUTH_URL: "https://accounts.google.com/o/oauth2/v2/auth",
+  GOOGLE_TOKEN_URL: "https://oauth2.googleapis.com/token",
+  GOOGLE_API_ROOT_URL: "https://www.googleapis.com/",
+  GOOGLE_MEET_ROOT_URL: "https://meet.googleapis.com/",
+  MICROSOFT_AUTHORITY_URL: "https://login.microsoftonline.com",
+  MICROSOFT_GRAPH_URL: "https://graph.microsoft.com",
+  MICROSOFT_TENANT: "common",
+  SANDBOX: "true",
+  SYNC_PAST_DAYS: "2",
+  SYNC_FUTURE_DAYS: "14",
+  DATABASE_WAIT_SECONDS: "30",
+  CRON: "true",
+  WORKERS: "4",
+};
+
+const url = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
+const optionalText = z.string().trim().min(1).optional();
+const flag = z.enum(["true", "false", "1", "0"], { error: "must be true or false" }).transform((v) => v === "true" || v === "1");
+const positiveInt = (max: number) =>
+  z.coerce.number({ error: "must be a whole number" }).int("must be a whole number").min(0, "must not be negative").max(max, `must be at most ${max}`);
+
+const envSchema = z
+  .object({
+    PORT: z.coerce.number({ error: "must be a port number" }).int().min(0, "must be 0–65535").max(65535, "must be 0–65535").default(3000),
+    HOST: z.string().trim().min(1).default("localhost"),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "must be one of fatal, error, warn, info, debug, trace, silent" }).default("info"),
+    DATA_DIR: z.string().trim().min(1).default("./.data"),
+    PUBLIC_URL: url.optional(),
+    DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" }).optional(),
+    SMTP_URL: z.url({ protocol: /^smtps?$/, error: "must be an smtp:// or smtps:// URL" }).optional(),
+    SMTP_FROM: optionalText,
+    TOKEN_ENCRYPTION_KEY: optionalText,
+    GOOGLE_CLIENT_ID: optionalText,
+    GOOGLE_CLIENT_SECRET: optionalText,
+    GOOGLE_AUTH_URL: url.default("https://accounts.google.com/o/oauth2/v2/auth"),
+    GOOGLE_TOKEN_URL: url.default("https://oauth2.googleapis.com/token"),
+    GOOGLE_API_ROOT_URL: url.default("https://www.googleapis.com/"),
+    GOOGLE_MEET_ROOT_URL: url.default("https://meet.googleapis.com/"),
+    MICROSOFT_CLIENT_ID: optionalText,
+    MICROSOFT_CLIENT_SECRET: optionalText,
+    MICROSOFT_AUTHORITY_URL: url.default("https://login.microsoftonline.com"),
+    MICROSOFT_GRAPH_URL: url.default("https://graph.microsoft.com"),
+    MICROSOFT_TENANT: z.string().trim().regex(/^[A-Za-z0-9.-]+$/, "must be common, organizations, consumers, a tenant id or a domain").default("common"),
+    SANDBOX: flag.optional(),
+    SYNC_PAST_DAYS: positiveInt(60).default(2),
+    SYNC_FUTURE_DAYS: positiveInt(365).default(14),
+    DATABASE_WAIT_SECONDS: positiveInt(3600).default(30),
+    CRON: flag.default(true),
+    WORKERS: positiveInt(64).default(4),
+  })
+  .superRefine((env, ctx) => {
+    for (const provider of ["GOOGLE", "MICROSOFT"] as const) {
+      const id = env[`${provider}_CLIENT_ID`];
+      const secret = env[`${provider}_CLIENT_SECRET`];
+      if (Boolean(id) !== Boolean(secret)) {
+        const missing = id ? `${provider}_CLIENT_SECRET` : `${provider}_CLIENT_ID`;
+        ctx.addIssue({ code: "custom", path: [missing], message: `is required when ${id ? `${provider}_CLIENT_ID` : `${provider}_CLIENT_SECRET`} is set` });
+      }
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface OAuthClientConfig {
+  clientId: string;
+  clientSecret: string;
+}
+
+export interface Config {
+  port: number;
+  /** the interface to listen on: localhost by default, 0.0.0.0 in a container */
+  host: string;
+  logLevel: Env["LOG_LEVEL"];
+  dataDir: string;
+  /** where browsers reach the service; redirect URIs and webhook addresses derive from it */
+  publicUrl: string;
+  /** unset: the embedded PostgreSQL under dataDir */
+  databaseUrl: string | undefined;
+  databaseWaitSeconds: number;
+  smtpUrl: string | undefined;
+  mailFrom: string;
+  /** unset: a key generated into dataDir is used (embedded database only) */
+  tokenKeys: KeyRing | undefined;
+  google: OAuthClientConfig | undefined;
+  microsoft: OAuthClientConfig | undefined;
+  endpoints: {
+    googleAuthUrl: string;
+    googleTokenUrl: string;
+    googleApiRootUrl: string;
+    googleMeetRootUrl: string;
+    microsoftAuthorityUrl: string;
+    microsoftGraphUrl: string;
+    microsoftTenant: string;
+  };
+  /** the sample calendar that shows the whole loop without real credentials */
+  sandbox: boolean;
+  syncWindow: { pastDays: number; futureDays: number };
+  cron: boolean;
+  workers: number;
+}
+
+export class ConfigurationError extends Error {
+  constructor(readonly variable: string, readonly problem: string) {
+    const example = EXAMPLES[variable];
+    super(`${variable} ${problem}${example ? `; for example ${variable}=${example}` : ""}`);
+    this.name = "ConfigurationError";
+  }
+}
+
+const withSlash = (value: string) => (value.endsWith("/") ? value : `${value}/`);
+const withoutSlash = (value: string) => value.replace(/\/+$/, "");
+
+/** Reads the configuration from an environment (process.env by default). Throws ConfigurationError. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ""));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? "configuration");
+    const got = present[variable];
+    const shown = got === undefined || /SECRET|KEY|PASSWORD|DATABASE_URL|SMTP_URL/.test(variable) ? "" : ` (got "${got}")`;
+    throw new ConfigurationError(variable, `${issue.message}${shown}`);
+  }
+  const env = parsed.data;
+
+  let tokenKeys: KeyRing | undefined;
+  if (env.TOKEN_ENCRYPTION_KEY) {
+    const ring = parseKeyRing(env.TOKEN_ENCRYPTION_KEY);
+    if (!ring.ok) throw new ConfigurationError("TOKEN_ENCRYPTION_KEY", ring.problem);
+    tokenKeys = ring.keyRing;
+  } else if (env.DATABASE_URL) {
+    throw new ConfigurationError(
+      "TOKEN_ENCRYPTION_KEY",
+      "is required when DATABASE_URL is set (tokens are encrypted at rest; only the embedded database generates a key for you)",
+    );
+  }
+
+  const google = env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET ? { clientId: env.GOOGLE_CLIENT_ID, clientSecret: env.GOOGLE_CLIENT_SECRET } : undefined;
+  const microsoft =
+    env.MICROSOFT_CLIENT_ID && env.MICROSOFT_CLIENT_SECRET ? { clientId: env.MICROSOFT_CLIENT_ID, clientSecret: env.MICROSOFT_CLIENT_SECRET } : undefined;
+
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    logLevel: env.LOG_LEVEL,
+    dataDir: env.DATA_DIR,
+    publicUrl: withoutSlash(env.PUBLIC_URL ?? `http://localhost:${env.PORT}`),
+    databaseUrl: env.DATABASE_URL,
+    databaseWaitSeconds: env.DATABASE_WAIT_SECONDS,
+    smtpUrl: env.SMTP_URL,
+    mailFrom: env.SMTP_FROM ?? "Makegood <makegood@localhost>",
+    tokenKeys,
+    google,
+    microsoft,
+    endpoints: {
+      googleAuthUrl: env.GOOGLE_AUTH_URL,
+      googleTokenUrl: env.GOOGLE_TOKEN_URL,
+      googleApiRootUrl: withSlash(env.GOOGLE_API_ROOT_URL),
+      googleMeetRootUrl: withSlash(env.GOOGLE_MEET_ROOT_URL),
+      microsoftAuthorityUrl: withoutSlash(env.MICROSOFT_AUTHORITY_URL),
+      microsoftGraphUrl: withoutSlash(env.MICROSOFT_GRAPH_URL),
+      microsoftTenant: env.MICROSOFT_TENANT,
+    },
+    // Real credentials switch the sandbox off unless it is asked for explicitly.
+    sandbox: env.SANDBOX ?? (!google && !microsoft),
+    syncWindow: { pastDays: env.SYNC_PAST_DAYS, futureDays: env.SYNC_FUTURE_DAYS },
+    cron: env.CRON,
+    workers: env.WORKERS,
+  };
+}

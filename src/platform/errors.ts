@@ -1,0 +1,58 @@
+/**
+ * The one error base class of the service. Every failure we raise on purpose says what
+ * went wrong (`message`), what kind of failure it is (`code`), whether trying again can
+ * help (`retryable`) and which HTTP status it maps to.
+ */
+export interface AppErrorOptions {
+  code: string;
+  httpStatus?: number;
+  retryable?: boolean;
+  cause?: unknown;
+  /** extra fields that are safe to log and to show (never secrets) */
+  details?: Record<string, unknown>;
+}
+
+export class AppError extends Error {
+  readonly code: string;
+  readonly httpStatus: number;
+  readonly retryable: boolean;
+  readonly details: Record<string, unknown>;
+
+  constructor(message: string, options: AppErrorOptions) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.code = options.code;
+    this.httpStatus = options.httpStatus ?? 500;
+    this.retryable = options.retryable ?? false;
+    this.details = options.details ?? {};
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(what: string, id: string) {
+    super(`${what} ${id} was not found`, { code: "not_found", httpStatus: 404, details: { id } });
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string, code = "conflict") {
+    super(message, { code, httpStatus: 409 });
+  }
+}
+
+export class ConfigError extends AppError {
+  constructor(message: string) {
+    super(message, { code: "bad_configuration", httpStatus: 500 });
+  }
+}
+
+/** The database could not be reached (yet). */
+export class DatabaseUnavailableError extends AppError {
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: "database_unavailable", httpStatus: 503, retryable: true, cause });
+  }
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

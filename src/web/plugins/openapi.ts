@@ -1,0 +1,30 @@
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { FastifyInstance } from "fastify";
+import fp from "fastify-plugin";
+import { jsonSchemaTransform, jsonSchemaTransformObject } from "fastify-type-provider-zod";
+
+/** OpenAPI generated from the routes' zod schemas, so the document cannot drift from the code. */
+export const openApiPlugin = fp(
+  async (app: FastifyInstance, options: { publicUrl: string; version: string }) => {
+    await app.register(swagger, {
+      openapi: {
+        openapi: "3.1.0",
+        info: {
+          title: "Makegood API",
+          description: "Late and missed meeting detection, alerts, and the recovery workflow.",
+          version: options.version,
+        },
+        servers: [{ url: options.publicUrl }],
+        tags: [
+          { name: "operations", description: "Health, readiness and metrics" },
+        ],
+      },
+      transform: jsonSchemaTransform,
+      transformObject: jsonSchemaTransformObject,
+      hideUntagged: true,
+    });
+    await app.register(swaggerUi, { routePrefix: "/docs" });
+  },
+  { name: "openapi" },
+);
