@@ -16,7 +16,6 @@ const EXAMPLES: Record<string, string> = {
   DATABASE_URL: "postgres://makegood:secret@localhost:5432/makegood",
   SMTP_URL: "smtp://user:pass@localhost:1025",
   SMTP_FROM: "Makegood <makegood@example.com>",
-  TOKEN_ENCRYPTION_KEY: "the output of: openssl rand -base64 32",
   GOOGLE_AUTH_URL: "https://accounts.google.com/o/oauth2/v2/auth",
   GOOGLE_TOKEN_URL: "https://oauth2.googleapis.com/token",
   GOOGLE_API_ROOT_URL: "https://www.googleapis.com/",
@@ -150,7 +149,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   } else if (env.DATABASE_URL) {
     throw new ConfigurationError(
       "TOKEN_ENCRYPTION_KEY",
-      "is required when DATABASE_URL is set (tokens are encrypted at rest; only the embedded database generates a key for you)",
+      "is required when DATABASE_URL is set (tokens are encrypted at rest; only the embedded database generates a key for you); generate one with: openssl rand -base64 32",
     );
   }
 

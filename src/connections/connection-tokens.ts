@@ -1,0 +1,119 @@
+import type { AccessTokenSource, OAuthProvider } from "../calendars/provider.js";
+import { ProviderError } from "../calendars/provider-error.js";
+import { raiseAlert } from "../alerts/raise-alert.js";
+import type { Database } from "../db/client.js";
+import type { Clock } from "../platform/clock.js";
+import { AppError } from "../platform/errors.js";
+import type { Logger } from "../platform/logger.js";
+import type { TokenSealer } from "../platform/token-sealer.js";
+import { label } from "./connect-flow.js";
+
+/** Refresh this long before expiry, so a token never expires in the middle of a sync round. */
+const REFRESH_MARGIN_MS = 5 * 60 * 1000;
+
+/** The connection can no longer act for the user until they connect it again. */
+export class NeedsReauthorisationError extends AppError {
+  constructor(connectionId: string, cause?: unknown) {
+    super("The calendar connection needs re-authorisation: connect the account again", {
+      code: "needs_reauth",
+      httpStatus: 409,
+      retryable: false,
+      cause,
+      details: { connectionId },
+    });
+  }
+}
+
+/**
+ * The access token of one connection, refreshed before expiry. Refreshing happens under a
+ * row lock, so two workers (or two instances) never refresh at once — which matters with
+ * Microsoft, whose refresh tokens rotate. A revoked grant marks the connection
+ * `needs_reauth` and raises exactly one alert for that grant.
+ */
+export class ConnectionTokens implements AccessTokenSource {
+  private cached: { token: string; expiresAt: Date } | undefined;
+
+  constructor(
+    private readonly connectionId: string,
+    private readonly deps: { db: Database; sealer: TokenSealer; oauth: OAuthProvider; clock: Clock; log: Logger },
+  ) {}
+
+  invalidate(): void {
+    this.cached = undefined;
+  }
+
+  async accessToken(): Promise<string> {
+    if (this.cached && this.fresh(this.cached.expiresAt)) return this.cached.token;
+    const row = await this.deps.db.connection.findUniqueOrThrow({
+      where: { id: this.connectionId },
+      select: { status: true, accessTokenSealed: true, accessTokenExpiresAt: true },
+    });
+    if (row.status !== "active") throw new NeedsReauthorisationError(this.connectionId);
+    if (row.accessTokenSealed && row.accessTokenExpiresAt && this.fresh(row.accessTokenExpiresAt)) {
+      this.cached = { token: this.deps.sealer.open(row.accessTokenSealed, this.connectionId), expiresAt: row.accessTokenExpiresAt };
+      return this.cached.token;
+    }
+    this.cached = await this.refresh();
+    return this.cached.token;
+  }
+
+  private fresh(expiresAt: Date): boolean {
+    return expiresAt.getTime() - this.deps.clock.now().getTime() > REFRESH_MARGIN_MS;
+  }
+
+  private async refresh(): Promise<{ token: string; expiresAt: Date }> {
+    const { db, sealer, oauth, log } = this.deps;
+    const outcome = await db.$transaction(
+      async (tx) => {
+        // Lock the row; whoever waited here finds the token another worker just refreshed.
+        await tx.$queryRaw`select id from connections where id = ${this.connectionId}::uuid for update`;
+        const row = await tx.connection.findUniqueOrThrow({ where: { id: this.connectionId } });
+        if (row.status !== "active") return { kind: "revoked" as const };
+        if (row.accessTokenSealed && row.accessTokenExpiresAt && this.fresh(row.accessTokenExpiresAt)) {
+          return { kind: "ok" as const, token: sealer.open(row.accessTokenSealed, row.id), expiresAt: row.accessTokenExpiresAt };
+        }
+        if (!row.refreshTokenSealed) return this.markRevoked(tx, row, "no refresh token was issued");
+        try {
+          const tokens = await oauth.refresh(sealer.open(row.refreshTokenSealed, row.id));
+          await tx.connection.update({
+            where: { id: row.id },
+            data: {
+              accessTokenSealed: sealer.seal(tokens.accessToken, row.id),
+              ...(tokens.refreshToken ? { refreshTokenSealed: sealer.seal(tokens.refreshToken, row.id) } : {}),
+              tokenKeyId: sealer.currentKeyId,
+              accessTokenExpiresAt: tokens.expiresAt,
+            },
+          });
+          log.debug({ connectionId: row.id, rotated: Boolean(tokens.refreshToken) }, "access token refreshed");
+          return { kind: "ok" as const, token: tokens.accessToken, expiresAt: tokens.expiresAt };
+        } catch (error) {
+          if (error instanceof ProviderError && error.kind === "auth_revoked") return this.markRevoked(tx, row, error.message);
+          throw error;
+        }
+      },
+      { timeout: 30_000, maxWait: 30_000 },
+    );
+    if (outcome.kind === "revoked") throw new NeedsReauthorisationError(this.connectionId);
+    return { token: outcome.token, expiresAt: outcome.expiresAt };
+  }
+
+  private async markRevoked(
+    tx: Parameters<Parameters<Database["$transaction"]>[0]>[0],
+    row: { id: string; userId: string; provider: string; accountEmail: string; authorizedAt: Date },
+    reason: string,
+  ): Promise<{ kind: "revoked" }> {
+    await tx.connection.update({ where: { id: row.id }, data: { status: "needs_reauth", lastSyncError: `Access was revoked: ${reason}`, lastErrorAt: this.deps.clock.now() } });
+    const kind = row.provider === "microsoft" ? "microsoft" : "google";
+    await raiseAlert(tx, {
+      userId: row.userId,
+      kind: "needs_reauth",
+      connectionId: row.id,
+      // One alert per grant: reconnecting sets a new authorizedAt, so a later revocation alerts again.
+      idempotencyKey: `needs_reauth:${row.id}:${row.authorizedAt.toISOString()}`,
+      title: `Reconnect your ${label(kind)} calendar`,
+      body: `Makegood can no longer read ${row.accountEmail}: access was revoked or has expired. Connect it again to keep late and missed meetings covered.`,
+    });
+    this.deps.log.warn({ connectionId: row.id, reason }, "connection needs re-authorisation");
+    return { kind: "revoked" };
+  }
+}

@@ -1,0 +1,96 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { freePort, runEntry } from "../support/child-process.js";
+
+/**
+ * `npm start` as a user runs it: a fresh data folder, no configuration, the embedded
+ * PostgreSQL, Ctrl-C. These run the real entry point in a child process.
+ */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("npm start with the embedded database", () => {
+  const folders: string[] = [];
+  afterAll(async () => {
+    await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })));
+  });
+
+  it("initialises a fresh data folder, becomes ready, runs a job against the same server, stops cleanly, and reuses the folder", async () => {
+    // Under /tmp: the postgres system user must be able to reach the folder.
+    const parent = await mkdtemp(path.join(tmpdir(), "makegood-start-"));
+    folders.push(parent);
+    const dataDir = path.join(parent, "data");
+    const port = await freePort();
+    const env = { DATA_DIR: dataDir, PORT: String(port) };
+
+    const first = runEntry("src/main.ts", [], env);
+    await first.waitForOutput(/Makegood is running at http:\/\/localhost:\d+/, 60_000);
+    expect(first.output()).toContain("initialising the embedded PostgreSQL data folder");
+    expect(first.output()).toContain("generated a token encryption key in the data folder");
+    expect((await fetch(`http://localhost:${port}/readyz`)).status).toBe(200);
+
+    const pidFile = await readFile(path.join(dataDir, "postgres", "postmaster.pid"), "utf8");
+    const postgresPid = Number(pidFile.split("\n")[0]);
+    expect(alive(postgresPid)).toBe(true);
+
+    // The job command joins the running server instead of starting another.
+    const job = runEntry("jobs/cli.ts", ["detect"], { DATA_DIR: dataDir });
+    expect(await job.waitForExit(60_000)).toBe(0);
+    expect(job.output()).toContain("using the embedded PostgreSQL that is already running");
+    expect(job.output()).toMatch(/detect: done/);
+    expect(alive(postgresPid)).toBe(true);
+
+    first.kill("SIGINT");
+    expect(await first.waitForExit(30_000)).toBe(0);
+    expect(first.output()).toContain("embedded PostgreSQL stopped");
+    expect(alive(postgresPid)).toBe(false);
+
+    const second = runEntry("src/main.ts", [], env);
+    await second.waitForOutput(/Makegood is running at/, 60_000);
+    expect(second.output()).not.toContain("initialising the embedded PostgreSQL data folder");
+    expect(second.output()).not.toContain("generated a token encryption key");
+    second.kill("SIGTERM");
+    expect(await second.waitForExit(30_000)).toBe(0);
+  }, 120_000);
+});
+
+describe("start-up failures", () => {
+  it("exits 2 with one line naming a bad variable", async () => {
+    const child = runEntry("src/main.ts", [], { TOKEN_ENCRYPTION_KEY: "short" });
+    expect(await child.waitForExit()).toBe(2);
+    expect(child.output().trim()).toBe(
+      "Configuration error: TOKEN_ENCRYPTION_KEY must be 32 bytes in base64 (got 3 bytes); generate one with: openssl rand -base64 32",
+    );
+  });
+
+  it("retries an unreachable database, says so, and exits non-zero after the bounded wait", async () => {
+    const closedPort = await freePort();
+    const child = runEntry("src/main.ts", [], {
+      DATABASE_URL: `postgres://makegood:secret-password@127.0.0.1:${closedPort}/makegood`,
+      TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"),
+      DATABASE_WAIT_SECONDS: "2",
+      PORT: String(await freePort()),
+    });
+    const code = await child.waitForExit(30_000);
+    expect(code).not.toBe(0);
+    expect(child.output()).toContain("database not reachable yet, retrying");
+    expect(child.output()).toContain("did not answer within 2 s");
+    expect(child.output()).not.toContain("secret-password");
+  });
+});
+
+describe("npm run job", () => {
+  it("names the valid jobs for an unknown name and exits non-zero", async () => {
+    const child = runEntry("jobs/cli.ts", ["frobnicate"], {});
+    expect(await child.waitForExit()).toBe(2);
+    expect(child.output()).toContain('Unknown job "frobnicate"; valid jobs: sync, renew, detect, tasks');
+  });
+});
