@@ -1,0 +1,174 @@
+import type { ProviderFactory } from "../calendars/provider-factory.js";
+import { ProviderError } from "../calendars/provider-error.js";
+import type { CalendarProvider, SyncRound, TimeRange } from "../calendars/provider.js";
+import type { AdvisoryLocks } from "../db/advisory-lock.js";
+import type { Database } from "../db/client.js";
+import type { AccessTokenSource } from "../calendars/provider.js";
+import { NeedsReauthorisationError } from "../connections/connection-tokens.js";
+import type { Clock } from "../platform/clock.js";
+import { errorMessage } from "../platform/errors.js";
+import type { Logger } from "../platform/logger.js";
+import { backoffDelayMs } from "./backoff.js";
+import { markUnlisted, storeChanges } from "./store-round.js";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface SyncDependencies {
+  db: Database;
+  providers: ProviderFactory;
+  locks: AdvisoryLocks;
+  clock: Clock;
+  log: Logger;
+  window: { pastDays: number; futureDays: number };
+  tokensFor(connection: { id: string; provider: "google" | "microsoft" | "sandbox" }): AccessTokenSource | undefined;
+}
+
+export type SyncOutcome =
+  | { status: "synced"; calendars: number; upserted: number; removed: number; fullRounds: number }
+  | { status: "skipped"; reason: "busy" | "backing_off" | "inactive" }
+  | { status: "backing_off"; until: Date; reason: string }
+  | { status: "needs_reauth" };
+
+/**
+ * One sync of one connection: each of its calendars gets a round (incremental from the
+ * stored cursor, or a full listing of the rolling window), stored in one transaction with
+ * the new cursor, so a crash repeats the round rather than losing changes. A per-connection
+ * advisory lock keeps two instances from interleaving rounds on one cursor.
+ */
+export async function syncConnection(connectionId: string, deps: SyncDependencies): Promise<SyncOutcome> {
+  const result = await deps.locks.withLock(`makegood:sync:${connectionId}`, { wait: false }, () => syncLocked(connectionId, deps));
+  return result.ran ? result.value : { status: "skipped", reason: "busy" };
+}
+
+async function syncLocked(connectionId: string, deps: SyncDependencies): Promise<SyncOutcome> {
+  const { db, clock } = deps;
+  const log = deps.log.child({ connectionId });
+  const connection = await db.connection.findUnique({ where: { id: connectionId } });
+  if (!connection || connection.status !== "active") return { status: "skipped", reason: "inactive" };
+  if (connection.backoffUntil && connection.backoffUntil > clock.now()) return { status: "skipped", reason: "backing_off" };
+  const tokens = deps.tokensFor(connection);
+  if (!tokens && connection.provider !== "sandbox") {
+    return failed(deps, connectionId, connection.backoffAttempts, new ProviderError(connection.provider, "invalid", `${connection.provider} is not configured on this server`));
+  }
+  const provider = deps.providers.calendar(connection, tokens ?? noTokens);
+
+  try {
+    const calendars = await ensureCalendars(db, connectionId, provider);
+    const totals = { calendars: calendars.length, upserted: 0, removed: 0, fullRounds: 0 };
+    for (const calendar of calendars) {
+      const stored = await syncCalendar(deps, { ...calendar, userId: connection.userId, connectionId }, provider, log);
+      totals.upserted += stored.upserted;
+      totals.removed += stored.removed;
+      totals.fullRounds += stored.full ? 1 : 0;
+    }
+    await db.connection.update({
+      where: { id: connectionId },
+      data: { lastSyncAt: clock.now(), lastSyncError: null, lastErrorAt: null, backoffUntil: null, backoffAttempts: 0 },
+    });
+    log.debug(totals, "connection synced");
+    return { status: "synced", ...totals };
+  } catch (error) {
+    return failed(deps, connectionId, connection.backoffAttempts, error);
+  }
+}
+
+const noTokens: AccessTokenSource = {
+  accessToken: async () => "",
+  invalidate: () => undefined,
+};
+
+async function ensureCalendars(db: Database, connectionId: string, provider: CalendarProvider) {
+  const known = await db.calendar.findMany({ where: { connectionId } });
+  if (known.length > 0) return known;
+  // We follow the user's primary calendar: the one meetings are booked on. Secondary and
+  // subscribed calendars (holidays, birthdays, colleagues') would only add noise.
+  const calendars = await provider.listCalendars();
+  const primary = calendars.find((calendar) => calendar.isPrimary) ?? calendars[0];
+  if (!primary) return [];
+  await db.calendar.createMany({
+    data: [{ connectionId, providerCalendarId: primary.providerCalendarId, name: primary.name, isPrimary: true, timeZone: primary.timeZone }],
+    skipDuplicates: true,
+  });
+  return db.calendar.findMany({ where: { connectionId } });
+}
+
+interface CalendarRow {
+  id: string;
+  userId: string;
+  connectionId: string;
+  providerCalendarId: string;
+  syncCursor: string | null;
+  windowStart: Date | null;
+}
+
+async function syncCalendar(deps: SyncDependencies, calendar: CalendarRow, provider: CalendarProvider, log: Logger) {
+  const now = deps.clock.now();
+  const window: TimeRange = {
+    start: new Date(now.getTime() - deps.window.pastDays * DAY_MS),
+    end: new Date(now.getTime() + deps.window.futureDays * DAY_MS),
+  };
+  // A cursor only follows the window it was made for: once a day we list the window again
+  // so that it rolls forward.
+  const windowStale = !calendar.windowStart || now.getTime() - calendar.windowStart.getTime() > (deps.window.pastDays + 1) * DAY_MS;
+  let cursor = windowStale ? null : calendar.syncCursor;
+  let round: SyncRound;
+  try {
+    round = await provider.syncEvents({ providerCalendarId: calendar.providerCalendarId, cursor, window });
+  } catch (error) {
+    if (!(error instanceof ProviderError) || error.kind !== "cursor_expired" || cursor === null) throw error;
+    log.info({ calendarId: calendar.id }, "sync cursor expired; listing the whole window again");
+    cursor = null;
+    round = await provider.syncEvents({ providerCalendarId: calendar.providerCalendarId, cursor: null, window });
+  }
+
+  const stored = await deps.db.$transaction(
+    async (tx) => {
+      const result = await storeChanges(tx, { userId: calendar.userId, connectionId: calendar.connectionId, calendarId: calendar.id }, round.changes, now);
+      let removed = result.removed;
+      if (round.full) {
+        const listed = round.changes.flatMap((change) => (change.kind === "upsert" && !change.event.isCancelled ? [change.event.providerEventId] : []));
+        removed += await markUnlisted(tx, calendar.id, window, listed, now);
+      }
+      await tx.calendar.update({
+        where: { id: calendar.id },
+        data: {
+          syncCursor: round.nextCursor,
+          ...(round.full ? { windowStart: window.start, windowEnd: window.end, lastFullSyncAt: now } : {}),
+        },
+      });
+      return { upserted: result.upserted, removed, full: round.full };
+    },
+    { timeout: 60_000, maxWait: 30_000 },
+  );
+  return stored;
+}
+
+async function failed(deps: SyncDependencies, connectionId: string, attempts: number, error: unknown): Promise<SyncOutcome> {
+  const now = deps.clock.now();
+  const log = deps.log.child({ connectionId });
+  if (error instanceof NeedsReauthorisationError) return { status: "needs_reauth" };
+  const retryable = error instanceof ProviderError ? error.retryable : true;
+  const waitMs = error instanceof ProviderError && error.retryAfterMs !== null ? error.retryAfterMs : backoffDelayMs(attempts + 1);
+  const until = new Date(now.getTime() + (retryable ? waitMs : backoffDelayMs(attempts + 1, { baseMs: 15 * 60_000 })));
+  const reason = describe(error);
+  await deps.db.connection.update({
+    where: { id: connectionId },
+    data: { lastSyncError: reason, lastErrorAt: now, backoffUntil: until, backoffAttempts: attempts + 1 },
+  });
+  log.warn({ reason, until: until.toISOString(), kind: error instanceof ProviderError ? error.kind : "unexpected" }, "sync failed; backing off");
+  return { status: "backing_off", until, reason };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof ProviderError) {
+    switch (error.kind) {
+      case "rate_limited":
+        return `${error.provider} asked us to slow down (rate limited); catching up shortly`;
+      case "transient":
+        return `${error.provider} is having trouble (${error.message}); retrying with backoff`;
+      default:
+        return error.message;
+    }
+  }
+  return `Sync failed: ${errorMessage(error)}`;
+}
