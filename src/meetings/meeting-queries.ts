@@ -1,0 +1,52 @@
+import type { Database } from "../db/client.js";
+import type { Clock } from "../platform/clock.js";
+import type { MeetingView } from "../web/schemas/meeting.js";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Read side of meetings for the API and the dashboard: always scoped to one user. */
+export class MeetingQueries {
+  constructor(private readonly deps: { db: Database; clock: Clock }) {}
+
+  async list(userId: string, query: { from?: string | undefined; to?: string | undefined; watched?: boolean | undefined; limit: number }): Promise<MeetingView[]> {
+    const now = this.deps.clock.now();
+    const startOfYesterday = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()) - DAY_MS);
+    const from = query.from ? new Date(query.from) : startOfYesterday;
+    const to = query.to ? new Date(query.to) : new Date(now.getTime() + 14 * DAY_MS);
+    const rows = await this.deps.db.meeting.findMany({
+      where: {
+        userId,
+        deletedAt: null,
+        isBuffer: false,
+        start: { lt: to },
+        end: { gt: from },
+        ...(query.watched === undefined ? {} : { watched: query.watched }),
+      },
+      include: { attendees: { orderBy: { email: "asc" } }, connection: { select: { provider: true } } },
+      orderBy: [{ start: "asc" }, { id: "asc" }],
+      take: query.limit,
+    });
+    return rows.map((row) => ({
+      id: row.id,
+      provider: row.connection.provider,
+      providerEventId: row.providerEventId,
+      connectionId: row.connectionId,
+      iCalUid: row.iCalUid,
+      seriesId: row.seriesId,
+      title: row.title,
+      start: row.start.toISOString(),
+      end: row.end.toISOString(),
+      timeZone: row.timeZone,
+      isAllDay: row.isAllDay,
+      organizer: row.organizerEmail ? { email: row.organizerEmail, name: row.organizerName } : null,
+      attendees: row.attendees.map((a) => ({ email: a.email, name: a.name, response: a.response, isSelf: a.isSelf, isOrganizer: a.isOrganizer })),
+      selfResponse: row.selfResponse,
+      cancelled: row.isCancelled,
+      free: row.isFree,
+      conference: { meetCode: row.meetCode, teamsJoinUrl: row.teamsJoinUrl, url: row.conferenceUrl },
+      watched: row.watched,
+      // A meeting watched once keeps its state (e.g. "excused" after it was cancelled).
+      state: row.state,
+    }));
+  }
+}

@@ -1,0 +1,37 @@
+import { z } from "zod";
+
+export const MEETING_STATES = ["upcoming", "in_progress", "late", "attended", "suspected_missed", "missed", "excused"] as const;
+
+export const attendeeView = z.object({
+  email: z.string(),
+  name: z.string().nullable(),
+  response: z.enum(["needs_action", "accepted", "tentative", "declined"]),
+  isSelf: z.boolean(),
+  isOrganizer: z.boolean(),
+});
+
+export const meetingView = z
+  .object({
+    id: z.uuid(),
+    provider: z.enum(["google", "microsoft", "sandbox"]),
+    providerEventId: z.string(),
+    connectionId: z.uuid(),
+    iCalUid: z.string().nullable(),
+    seriesId: z.string().nullable().describe("the recurring series this is an instance of"),
+    title: z.string(),
+    start: z.iso.datetime().describe("RFC 3339, UTC"),
+    end: z.iso.datetime().describe("RFC 3339, UTC"),
+    timeZone: z.string().describe("the event's IANA time zone"),
+    isAllDay: z.boolean(),
+    organizer: z.object({ email: z.string(), name: z.string().nullable() }).nullable(),
+    attendees: z.array(attendeeView),
+    selfResponse: z.enum(["needs_action", "accepted", "tentative", "declined"]),
+    cancelled: z.boolean(),
+    free: z.boolean(),
+    conference: z.object({ meetCode: z.string().nullable(), teamsJoinUrl: z.string().nullable(), url: z.string().nullable() }),
+    watched: z.boolean(),
+    state: z.enum(MEETING_STATES).nullable().describe("detection state; null when the meeting was never watched"),
+  })
+  .meta({ id: "Meeting" });
+
+export type MeetingView = z.infer<typeof meetingView>;
