@@ -9,6 +9,15 @@ import type { Config } from "./platform/config.js";
 import type { Logger } from "./platform/logger.js";
 import { buildApp, type App } from "./web/app.js";
 import { readVersion } from "./platform/version.js";
+import { createProviderFactory } from "./calendars/providers.js";
+import { ConnectFlow } from "./connections/connect-flow.js";
+import { ConnectionService } from "./connections/connection-service.js";
+import { SessionStore } from "./identity/session-store.js";
+import { MeetingQueries } from "./meetings/meeting-queries.js";
+import { cookieSecretsFrom } from "./platform/cookie-secrets.js";
+import { errorMessage } from "./platform/errors.js";
+import { TokenSealer } from "./platform/token-sealer.js";
+import { syncConnection } from "./sync/sync-connection.js";
 
 export interface RunningService {
   app: App;
@@ -41,7 +50,32 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   };
 
   try {
-    app = await buildApp({ config, log, readiness, version: await readVersion() });
+    const sealer = new TokenSealer(database.tokenKeys);
+    const providers = createProviderFactory(config, { clock, log });
+    const connections = new ConnectionService({ db, providers, sealer, clock, log });
+    const connectFlow = new ConnectFlow({
+      db,
+      clock,
+      sealer,
+      providers: { google: providers.oauth("google"), microsoft: providers.oauth("microsoft") },
+      publicUrl: config.publicUrl,
+      log,
+    });
+    const syncDeps = { db, providers, locks, clock, log: log.child({ component: "sync" }), window: config.syncWindow, tokensFor: (c: { id: string; provider: "google" | "microsoft" | "sandbox" }) => connections.tokensFor(c) };
+    app = await buildApp({
+      config,
+      log,
+      readiness,
+      version: await readVersion(),
+      cookieSecrets: cookieSecretsFrom(database.tokenKeys),
+      sessions: new SessionStore(db, clock),
+      connectFlow,
+      connections,
+      meetings: new MeetingQueries({ db, clock }),
+      requestSync: async (connectionId) => {
+        void syncConnection(connectionId, syncDeps).catch((error: unknown) => log.error({ connectionId, reason: errorMessage(error) }, "sync failed"));
+      },
+    });
     await app.listen({ port: config.port, host: config.host });
     if (config.cron) {
       schedule = startSchedule(Object.values(jobs), { db, config, log: log.child({ component: "jobs" }), clock, signal: shutdown.signal }, locks);

@@ -1,11 +1,22 @@
+import helmet from "@fastify/helmet";
+import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
+import type { ConnectFlow } from "../connections/connect-flow.js";
+import type { ConnectionService } from "../connections/connection-service.js";
 import type { ReadinessProbe } from "../db/readiness.js";
+import type { SessionStore } from "../identity/session-store.js";
+import type { MeetingQueries } from "../meetings/meeting-queries.js";
 import type { Config } from "../platform/config.js";
 import type { Logger } from "../platform/logger.js";
 import { errorHandlerPlugin } from "./plugins/error-handler.js";
 import { openApiPlugin } from "./plugins/openapi.js";
+import { sameOriginPlugin } from "./plugins/same-origin.js";
+import { sessionPlugin } from "./plugins/session.js";
+import { authRoutes } from "./routes/auth.js";
+import { connectionRoutes } from "./routes/connections.js";
 import { healthRoutes } from "./routes/health.js";
+import { meetingRoutes } from "./routes/meetings.js";
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -14,6 +25,14 @@ export interface AppDependencies {
   log: Logger;
   readiness: ReadinessProbe;
   version: string;
+  /** cookie signing secrets, newest first */
+  cookieSecrets: Buffer[];
+  sessions: SessionStore;
+  connectFlow: ConnectFlow;
+  connections: ConnectionService;
+  meetings: MeetingQueries;
+  /** queue a sync of this connection (first sync after connecting, webhooks) */
+  requestSync(connectionId: string): Promise<void>;
 }
 
 /**
@@ -26,19 +45,30 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
     bodyLimit: 256 * 1024,
     // A request that takes longer than this is stuck; the client should retry.
     requestTimeout: 30_000,
-    disableRequestLogging: false,
     trustProxy: true,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  const secure = deps.config.publicUrl.startsWith("https://");
 
   // Tier 1: cross-cutting plugins.
   await app.register(errorHandlerPlugin);
+  await app.register(helmet, {
+    // The Swagger UI page needs its inline bootstrap script; everything else is same-origin.
+    contentSecurityPolicy: { directives: { "script-src": ["'self'", "'unsafe-inline'"], "upgrade-insecure-requests": secure ? [] : null } },
+    hsts: secure,
+  });
+  await app.register(rateLimit, { global: false });
   await app.register(openApiPlugin, { publicUrl: deps.config.publicUrl, version: deps.version });
+  await app.register(sessionPlugin, { sessions: deps.sessions, secrets: deps.cookieSecrets, secure });
+  await app.register(sameOriginPlugin, { publicUrl: deps.config.publicUrl });
 
   // Tier 2: routes.
   await app.register(healthRoutes, { readiness: deps.readiness });
+  await app.register(authRoutes, { connectFlow: deps.connectFlow, secureCookies: secure, onConnected: deps.requestSync });
+  await app.register(connectionRoutes, { connections: deps.connections });
+  await app.register(meetingRoutes, { meetings: deps.meetings });
 
   return app;
 }

@@ -17,6 +17,9 @@ export const openApiPlugin = fp(
         },
         servers: [{ url: options.publicUrl }],
         tags: [
+          { name: "auth", description: "Connect Google or Outlook (OAuth), sign out" },
+          { name: "connections", description: "Connected calendars and their health" },
+          { name: "meetings", description: "Synced meetings and their detection state" },
           { name: "operations", description: "Health, readiness and metrics" },
         ],
       },
