@@ -1,0 +1,33 @@
+import type { z } from "zod";
+import type { Database, Prisma } from "../db/client.js";
+import type { Logger } from "../platform/logger.js";
+import type { ClaimedTask } from "./task-row.js";
+
+export type Tx = Prisma.TransactionClient;
+
+export interface TaskContext {
+  task: ClaimedTask;
+  now: Date;
+  log: Logger;
+  db: Database;
+  /**
+   * Commits `effects` and marks the task done in one transaction. A handler that does not
+   * call it is finished with no effects when it returns.
+   */
+  finish(effects?: (tx: Tx) => Promise<void>): Promise<void>;
+}
+
+/**
+ * One kind of deferred work. `run` must be safe to run twice: a lease can run out under a
+ * slow worker, and the task is then claimed again.
+ */
+export interface TaskHandler<Payload = unknown> {
+  kind: string;
+  payload: z.ZodType<Payload>;
+  run(payload: Payload, context: TaskContext): Promise<void>;
+}
+
+/** Keeps the payload type between a handler's schema and its run function. */
+export function defineTask<Payload>(handler: TaskHandler<Payload>): TaskHandler<Payload> {
+  return handler;
+}
