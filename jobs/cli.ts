@@ -1,10 +1,9 @@
-import { AdvisoryLocks } from "../src/db/advisory-lock.js";
-import { createPrismaClient } from "../src/db/client.js";
 import { openDatabase } from "../src/db/open-database.js";
 import { systemClock } from "../src/platform/clock.js";
 import { ConfigurationError, loadConfig } from "../src/platform/config.js";
 import { errorMessage } from "../src/platform/errors.js";
 import { createLogger } from "../src/platform/logger.js";
+import { createServices } from "../src/services.js";
 import { JOB_NAMES } from "./job.js";
 import { findJob } from "./registry.js";
 import { runJob } from "./run-job.js";
@@ -32,10 +31,9 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const log = createLogger(config.logLevel);
   const database = await openDatabase(config, log);
-  const db = createPrismaClient(database.url, { maxConnections: 4 });
-  const locks = new AdvisoryLocks(database.url);
+  const services = createServices(config, database, systemClock, log, { maxConnections: 4 });
   try {
-    const outcome = await runJob(job, { db, config, log, clock: systemClock, signal: new AbortController().signal }, locks, { waitForLock: true });
+    const outcome = await runJob(job, { ...services, signal: new AbortController().signal }, { waitForLock: true });
     if (outcome.status === "done") {
       log.info({ job: job.name, ...outcome.summary, durationMs: outcome.durationMs }, "job finished");
       process.stdout.write(`${job.name}: done ${JSON.stringify(outcome.summary)}\n`);
@@ -46,7 +44,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${job.name}: failed: ${errorMessage(error)}\n`);
     return 1;
   } finally {
-    await Promise.allSettled([db.$disconnect(), locks.close()]);
+    await services.close();
     await database.stop();
   }
 }

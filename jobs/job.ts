@@ -1,19 +1,12 @@
-import type { Database } from "../src/db/client.js";
-import type { Clock } from "../src/platform/clock.js";
-import type { Config } from "../src/platform/config.js";
-import type { Logger } from "../src/platform/logger.js";
+import type { Services } from "../src/services.js";
 
 export const JOB_NAMES = ["sync", "renew", "detect", "tasks"] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
-export interface JobContext {
-  db: Database;
-  config: Config;
-  log: Logger;
-  clock: Clock;
+export type JobContext = Services & {
   /** aborted when the service shuts down: a long job stops between units of work */
   signal: AbortSignal;
-}
+};
 
 /** What a run did, in numbers, for the log line and the command line. */
 export type JobSummary = Record<string, number | string>;

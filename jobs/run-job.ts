@@ -1,4 +1,3 @@
-import type { AdvisoryLocks } from "../src/db/advisory-lock.js";
 import type { Job, JobContext, JobSummary } from "./job.js";
 
 export type JobOutcome = { status: "done"; summary: JobSummary; durationMs: number } | { status: "skipped"; reason: string };
@@ -7,7 +6,7 @@ export type JobOutcome = { status: "done"; summary: JobSummary; durationMs: numb
  * Runs one job body, under its advisory lock when the job is exclusive. A scheduled run
  * skips when another instance holds the lock; a command-line run waits for it.
  */
-export async function runJob(job: Job, context: JobContext, locks: AdvisoryLocks, options: { waitForLock: boolean }): Promise<JobOutcome> {
+export async function runJob(job: Job, context: JobContext, options: { waitForLock: boolean }): Promise<JobOutcome> {
   const log = context.log.child({ job: job.name });
   const started = performance.now();
   const body = async () => {
@@ -18,7 +17,7 @@ export async function runJob(job: Job, context: JobContext, locks: AdvisoryLocks
     const summary = await body();
     return { status: "done", summary, durationMs: Math.round(performance.now() - started) };
   }
-  const result = await locks.withLock(`makegood:job:${job.name}`, { wait: options.waitForLock }, body);
+  const result = await context.locks.withLock(`makegood:job:${job.name}`, { wait: options.waitForLock }, body);
   if (!result.ran) return { status: "skipped", reason: "another run holds the job lock" };
   return { status: "done", summary: result.value, durationMs: Math.round(performance.now() - started) };
 }

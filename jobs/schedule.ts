@@ -1,5 +1,4 @@
 import cron, { type ScheduledTask } from "node-cron";
-import type { AdvisoryLocks } from "../src/db/advisory-lock.js";
 import { errorMessage } from "../src/platform/errors.js";
 import type { Job, JobContext } from "./job.js";
 import { runJob } from "./run-job.js";
@@ -10,14 +9,14 @@ export interface Schedule {
 }
 
 /** Schedules every job in-process with node-cron. Runs of one job never overlap in this process. */
-export function startSchedule(jobList: readonly Job[], context: JobContext, locks: AdvisoryLocks): Schedule {
+export function startSchedule(jobList: readonly Job[], context: JobContext): Schedule {
   const inFlight = new Map<string, Promise<void>>();
   const tasks: ScheduledTask[] = jobList.map((job) =>
     cron.schedule(
       job.schedule,
       () => {
         if (inFlight.has(job.name) || context.signal.aborted) return;
-        const run = runJob(job, context, locks, { waitForLock: false })
+        const run = runJob(job, context, { waitForLock: false })
           .then((outcome) => {
             if (outcome.status === "done") context.log.info({ job: job.name, ...outcome.summary, durationMs: outcome.durationMs }, "scheduled job finished");
             else context.log.debug({ job: job.name, reason: outcome.reason }, "scheduled job skipped");

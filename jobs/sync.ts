@@ -1,13 +1,25 @@
+import { mapWithConcurrency } from "../src/platform/concurrency.js";
+import { syncConnection } from "../src/sync/sync-connection.js";
 import type { Job } from "./job.js";
 
-/** Pulls changes from every connected calendar: the safety net under push notifications. */
+/** How many connections sync at once: a slow provider never holds up the others for long. */
+const CONCURRENCY = 16;
+
+/** Pulls changes from every active connection: the safety net under push notifications. */
 export const syncJob: Job = {
   name: "sync",
   description: "Sync every active calendar connection (incremental where a cursor exists)",
   schedule: "*/5 * * * *",
   exclusive: true,
-  async run({ db }) {
-    const due = await db.connection.count({ where: { status: "active" } });
-    return { connections: due };
+  async run({ db, clock, sync, signal }) {
+    const now = clock.now();
+    const due = await db.connection.findMany({
+      where: { status: "active", OR: [{ backoffUntil: null }, { backoffUntil: { lte: now } }] },
+      select: { id: true },
+      orderBy: { lastSyncAt: { sort: "asc", nulls: "first" } },
+    });
+    const outcomes = await mapWithConcurrency(due, CONCURRENCY, async ({ id }) => (signal.aborted ? undefined : syncConnection(id, sync)));
+    const count = (status: string) => outcomes.filter((outcome) => outcome?.status === status).length;
+    return { connections: due.length, synced: count("synced"), backingOff: count("backing_off"), needsReauth: count("needs_reauth"), skipped: count("skipped") };
   },
 };

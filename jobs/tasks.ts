@@ -1,14 +1,20 @@
+import { TaskRunner } from "../src/tasks/task-runner.js";
 import type { Job } from "./job.js";
 
-/** Runs due tasks from the task table; the cron tick is the safety net under LISTEN/NOTIFY wake-ups. */
+/**
+ * Runs every task that is due now. In the service the task runner already works
+ * continuously (woken by LISTEN/NOTIFY); this tick is the safety net, and the way to run
+ * the queue once from the command line.
+ */
 export const tasksJob: Job = {
   name: "tasks",
   description: "Run the tasks that are due in the task table",
   schedule: "* * * * *",
   // Claiming uses FOR UPDATE SKIP LOCKED, so any number of runs may overlap safely.
   exclusive: false,
-  async run({ db, clock }) {
-    const due = await db.task.count({ where: { status: "queued", dueAt: { lte: clock.now() } } });
-    return { due };
+  async run({ db, databaseUrl, taskHandlers, clock, log, config }) {
+    const runner = new TaskRunner({ db, databaseUrl, handlers: taskHandlers, clock, log, concurrency: Math.max(1, config.workers) });
+    const { ran } = await runner.drain();
+    return { ran };
   },
 };

@@ -15,7 +15,7 @@ export interface TaskRunnerOptions {
   db: Database;
   /** for the LISTEN connection */
   databaseUrl: string;
-  handlers: readonly TaskHandler<never>[];
+  handlers: readonly TaskHandler<unknown>[];
   clock: Clock;
   log: Logger;
   concurrency: number;
@@ -45,7 +45,7 @@ export class TaskRunner {
   private loop: Promise<void> | undefined;
 
   constructor(private readonly options: TaskRunnerOptions) {
-    this.handlers = new Map(options.handlers.map((handler) => [handler.kind, handler as TaskHandler<unknown>]));
+    this.handlers = new Map(options.handlers.map((handler) => [handler.kind, handler]));
     this.leaseMs = options.leaseMs ?? 5 * 60_000;
     this.pollMs = options.pollMs ?? 5_000;
   }

@@ -2,38 +2,37 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Job, JobContext } from "../../jobs/job.js";
 import { runJob } from "../../jobs/run-job.js";
 import { jobs } from "../../jobs/registry.js";
-import { AdvisoryLocks } from "../../src/db/advisory-lock.js";
-import { createPrismaClient, type Database } from "../../src/db/client.js";
 import { FixedClock } from "../../src/platform/clock.js";
 import { loadConfig } from "../../src/platform/config.js";
+import { parseKeyRing } from "../../src/platform/key-ring.js";
+import { createServices, type Services } from "../../src/services.js";
 import { createTestDatabase } from "../support/database.js";
 import { capturedLogger } from "../support/log-capture.js";
 
 describe("running jobs", () => {
-  let db: Database;
-  let locksA: AdvisoryLocks;
-  let locksB: AdvisoryLocks;
+  let instanceA: Services;
+  let instanceB: Services;
   let drop: () => Promise<void>;
-  let context: JobContext;
+  let contextA: JobContext;
+  let contextB: JobContext;
 
   beforeAll(async () => {
     const database = await createTestDatabase();
     drop = database.drop;
-    db = createPrismaClient(database.url);
-    // Two lock pools stand for two service instances.
-    locksA = new AdvisoryLocks(database.url);
-    locksB = new AdvisoryLocks(database.url);
-    context = {
-      db,
-      config: loadConfig({}),
-      log: capturedLogger().log,
-      clock: new FixedClock(new Date("2026-11-23T10:00:00Z")),
-      signal: new AbortController().signal,
-    };
+    const keys = parseKeyRing(Buffer.alloc(32, 3).toString("base64"));
+    if (!keys.ok) throw new Error(keys.problem);
+    const open = { url: database.url, tokenKeys: keys.keyRing, stop: async () => {} };
+    const clock = new FixedClock(new Date("2026-11-23T10:00:00Z"));
+    // Two object graphs with their own pools stand for two service instances.
+    instanceA = createServices(loadConfig({}), open, clock, capturedLogger().log);
+    instanceB = createServices(loadConfig({}), open, clock, capturedLogger().log);
+    const signal = new AbortController().signal;
+    contextA = { ...instanceA, signal };
+    contextB = { ...instanceB, signal };
   });
 
   afterAll(async () => {
-    await Promise.allSettled([db?.$disconnect(), locksA?.close(), locksB?.close()]);
+    await Promise.allSettled([instanceA?.close(), instanceB?.close()]);
     await drop?.();
   });
 
@@ -59,8 +58,8 @@ describe("running jobs", () => {
   it("skips a scheduled run of an exclusive job while another instance runs it", async () => {
     const { job, mostAtOnce } = slowJob(true);
     const outcomes = await Promise.all([
-      runJob(job, context, locksA, { waitForLock: false }),
-      new Promise((resolve) => setTimeout(resolve, 30)).then(() => runJob(job, context, locksB, { waitForLock: false })),
+      runJob(job, contextA, { waitForLock: false }),
+      new Promise((resolve) => setTimeout(resolve, 30)).then(() => runJob(job, contextB, { waitForLock: false })),
     ]);
     expect(outcomes.map((o) => o.status).sort()).toEqual(["done", "skipped"]);
     expect(mostAtOnce()).toBe(1);
@@ -68,20 +67,20 @@ describe("running jobs", () => {
 
   it("makes a command-line run wait for the lock instead of overlapping", async () => {
     const { job, mostAtOnce } = slowJob(true);
-    const outcomes = await Promise.all([runJob(job, context, locksA, { waitForLock: true }), runJob(job, context, locksB, { waitForLock: true })]);
+    const outcomes = await Promise.all([runJob(job, contextA, { waitForLock: true }), runJob(job, contextB, { waitForLock: true })]);
     expect(outcomes.map((o) => o.status)).toEqual(["done", "done"]);
     expect(mostAtOnce()).toBe(1);
   });
 
   it("lets non-exclusive jobs overlap", async () => {
     const { job, mostAtOnce } = slowJob(false);
-    await Promise.all([runJob(job, context, locksA, { waitForLock: false }), runJob(job, context, locksB, { waitForLock: false })]);
+    await Promise.all([runJob(job, contextA, { waitForLock: false }), runJob(job, contextB, { waitForLock: false })]);
     expect(mostAtOnce()).toBe(2);
   });
 
   it("runs every registered job against a migrated database", async () => {
     for (const job of Object.values(jobs)) {
-      const outcome = await runJob(job, context, locksA, { waitForLock: true });
+      const outcome = await runJob(job, contextA, { waitForLock: true });
       expect(outcome.status, job.name).toBe("done");
     }
   });

@@ -1,0 +1,83 @@
+import { createProviderFactory } from "./calendars/providers.js";
+import type { ProviderFactory } from "./calendars/provider-factory.js";
+import { ConnectFlow } from "./connections/connect-flow.js";
+import { ConnectionService } from "./connections/connection-service.js";
+import { AdvisoryLocks } from "./db/advisory-lock.js";
+import { createPrismaClient, type Database } from "./db/client.js";
+import type { OpenDatabase } from "./db/open-database.js";
+import { SessionStore } from "./identity/session-store.js";
+import { MeetingQueries } from "./meetings/meeting-queries.js";
+import type { Clock } from "./platform/clock.js";
+import type { Config } from "./platform/config.js";
+import type { Logger } from "./platform/logger.js";
+import { TokenSealer } from "./platform/token-sealer.js";
+import type { SyncDependencies } from "./sync/sync-connection.js";
+import { syncConnectionTask } from "./sync/sync-task.js";
+import type { TaskHandler } from "./tasks/task-handler.js";
+
+/**
+ * The object graph of the service, built once from configuration, an open database and a
+ * clock. The HTTP server, the task runner, the cron schedule and `npm run job` all use it,
+ * so they behave the same.
+ */
+export interface Services {
+  config: Config;
+  clock: Clock;
+  log: Logger;
+  databaseUrl: string;
+  db: Database;
+  locks: AdvisoryLocks;
+  sealer: TokenSealer;
+  providers: ProviderFactory;
+  connections: ConnectionService;
+  connectFlow: ConnectFlow;
+  sessions: SessionStore;
+  meetings: MeetingQueries;
+  sync: SyncDependencies;
+  taskHandlers: readonly TaskHandler<unknown>[];
+  close(): Promise<void>;
+}
+
+export function createServices(config: Config, database: OpenDatabase, clock: Clock, log: Logger, options: { maxConnections?: number } = {}): Services {
+  const db = createPrismaClient(database.url, options);
+  const locks = new AdvisoryLocks(database.url);
+  const sealer = new TokenSealer(database.tokenKeys);
+  const providers = createProviderFactory(config, { clock, log });
+  const connections = new ConnectionService({ db, providers, sealer, clock, log });
+  const connectFlow = new ConnectFlow({
+    db,
+    clock,
+    sealer,
+    providers: { google: providers.oauth("google"), microsoft: providers.oauth("microsoft") },
+    publicUrl: config.publicUrl,
+    log,
+  });
+  const sync: SyncDependencies = {
+    db,
+    providers,
+    locks,
+    clock,
+    log: log.child({ component: "sync" }),
+    window: config.syncWindow,
+    tokensFor: (connection) => connections.tokensFor(connection),
+  };
+  return {
+    config,
+    clock,
+    log,
+    databaseUrl: database.url,
+    db,
+    locks,
+    sealer,
+    providers,
+    connections,
+    connectFlow,
+    sessions: new SessionStore(db, clock),
+    meetings: new MeetingQueries({ db, clock }),
+    sync,
+    taskHandlers: [syncConnectionTask(sync)],
+    async close() {
+      await Promise.allSettled([db.$disconnect(), locks.close()]);
+    },
+  };
+}
