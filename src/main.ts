@@ -1,7 +1,7 @@
-import closeWithGrace from "close-with-grace";
 import { ConfigurationError, loadConfig, type Config } from "./platform/config.js";
 import { errorMessage } from "./platform/errors.js";
 import { createLogger } from "./platform/logger.js";
+import { onShutdownSignal } from "./platform/shutdown.js";
 import { startService } from "./service.js";
 
 /** `npm start`: configuration, then the service, then a graceful stop on SIGINT/SIGTERM. */
@@ -21,12 +21,7 @@ const log = createLogger(config.logLevel);
 try {
   const service = await startService(config, log);
   log.info({ url: service.url, publicUrl: config.publicUrl, sandbox: config.sandbox }, `Makegood is running at ${service.url}`);
-  closeWithGrace({ delay: 20_000, logger: false }, async ({ signal, err }) => {
-    if (err) log.error({ err }, "stopping after an unexpected error");
-    else log.info({ signal }, "stopping");
-    await service.close();
-    log.info("stopped");
-  });
+  onShutdownSignal(log, () => service.close());
 } catch (error) {
   log.fatal({ err: error, reason: errorMessage(error) }, "Makegood could not start");
   process.exitCode = 1;

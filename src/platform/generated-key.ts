@@ -13,7 +13,7 @@ export async function loadOrCreateDataDirKey(dataDir: string, log: Logger): Prom
   const file = path.resolve(dataDir, "token-encryption.key");
   let encoded = await readFile(file, "utf8").then((t) => t.trim()).catch(() => undefined);
   if (!encoded) {
-    await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+    await mkdir(path.dirname(file), { recursive: true });
     encoded = randomBytes(32).toString("base64");
     // "wx": never overwrite a key another process wrote a moment ago.
     await writeFile(file, `${encoded}\n`, { mode: 0o600, flag: "wx" }).catch(async () => {

@@ -1,0 +1,99 @@
+import { decisionFrom, walk, type Decision, type Transition } from "./decision.js";
+import { isWatchedNow, unwatchedReason, type DetectableMeeting } from "./detectable-meeting.js";
+import { othersJoinedWithoutUser, strongestAttendance, type EvidenceItem } from "./evidence.js";
+import { earliestAfter, minutesAfter } from "./instants.js";
+import type { DetectionSettings } from "./settings.js";
+import { isFinalState, type MeetingState } from "./states.js";
+
+export interface DetectionInput {
+  readonly meeting: DetectableMeeting;
+  readonly evidence: readonly EvidenceItem[];
+  readonly settings: DetectionSettings;
+  readonly now: Date;
+}
+
+/** The instants at which the answer changes by the clock alone. */
+function thresholds(meeting: DetectableMeeting, settings: DetectionSettings) {
+  const autoConfirmMinutes = settings.autoConfirmMinutes;
+  return {
+    start: meeting.start,
+    graceOver: minutesAfter(meeting.start, settings.lateGraceMinutes),
+    settled: minutesAfter(meeting.end, settings.settleMinutes),
+    // Never before the settle window closes: lagging conference data gets its chance first.
+    autoConfirm:
+      autoConfirmMinutes === null
+        ? null
+        : minutesAfter(meeting.end, Math.max(autoConfirmMinutes, settings.settleMinutes)),
+  };
+}
+
+/**
+ * The one arrow out of `state` whose condition holds now, strongest first: unwatched beats
+ * everything, then own evidence, then the clock. Own evidence is checked before every clock
+ * arrow, so no path reaches `suspected_missed` or `missed` while evidence exists.
+ */
+function arrowOutOf(state: MeetingState, input: DetectionInput): Transition | null {
+  const { meeting, evidence, now } = input;
+  if (isFinalState(state)) return null;
+  if (!isWatchedNow(meeting)) return { from: state, to: "excused", reason: unwatchedReason(meeting) };
+  const at = thresholds(meeting, input.settings);
+  const reached = (instant: Date | null) => instant !== null && now.getTime() >= instant.getTime();
+  const attendance = strongestAttendance(evidence);
+  switch (state) {
+    case "upcoming":
+      // An early check-in waits for the start: the meeting may still be cancelled or declined.
+      return reached(at.start) ? { from: state, to: "in_progress", reason: "meeting_started" } : null;
+    case "in_progress":
+    case "late":
+      if (attendance !== null) return { from: state, to: "attended", reason: `evidence_${attendance}` };
+      if (reached(at.settled)) return { from: state, to: "suspected_missed", reason: "no_evidence_after_settle" };
+      if (state === "in_progress" && reached(at.graceOver)) {
+        return { from: state, to: "late", reason: "no_evidence_after_grace" };
+      }
+      return null;
+    case "suspected_missed":
+      if (attendance !== null) return { from: state, to: "attended", reason: `evidence_${attendance}` };
+      if (othersJoinedWithoutUser(evidence) && reached(at.autoConfirm)) {
+        return { from: state, to: "missed", reason: "others_joined_auto_confirmed" };
+      }
+      return null;
+  }
+  return null;
+}
+
+/** When, with no new evidence, the state reached could next change. */
+function recheckAt(state: MeetingState, input: DetectionInput): Date | null {
+  const at = thresholds(input.meeting, input.settings);
+  switch (state) {
+    case "upcoming":
+      return earliestAfter(input.now, [at.start]);
+    case "in_progress":
+      return earliestAfter(input.now, [at.graceOver, at.settled]);
+    case "late":
+      return earliestAfter(input.now, [at.settled]);
+    case "suspected_missed":
+      // Only others_joined evidence can make the clock confirm; without it we wait for the user.
+      return at.autoConfirm !== null && othersJoinedWithoutUser(input.evidence)
+        ? earliestAfter(input.now, [at.autoConfirm])
+        : null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * Brings a meeting's detection state up to `now`. Pure: the edge stores `next`, records the
+ * transitions and turns the commands into rows in one transaction, then wakes at `recheckAt`.
+ *
+ * A meeting first seen watched is placed in `upcoming` (placement is not a transition) and
+ * walked from there, recording every arrow it passes, so its history reads the same whether
+ * the detector watched it live or first saw it after the end.
+ */
+export function decide(input: DetectionInput): Decision {
+  const { meeting, now } = input;
+  const start = meeting.state ?? (isWatchedNow(meeting) ? "upcoming" : null);
+  if (start === null) return { next: null, transitions: [], alerts: [], withdrawAlerts: [], tasks: [], recheckAt: null };
+  const path = walk(start, (state) => arrowOutOf(state, input));
+  const next = path.at(-1)?.to ?? start;
+  return decisionFrom({ meeting, path, start, now, recheckAt: recheckAt(next, input) });
+}

@@ -1,0 +1,110 @@
+import type { AttendanceEvidenceKind } from "./evidence.js";
+import type { UnwatchedReason } from "./detectable-meeting.js";
+import { isFinalState, isLegalTransition, type MeetingState } from "./states.js";
+
+export type TransitionReason =
+  | "meeting_started"
+  | "no_evidence_after_grace"
+  | "no_evidence_after_settle"
+  | `evidence_${AttendanceEvidenceKind}`
+  | "others_joined_auto_confirmed"
+  | UnwatchedReason
+  | "user_confirmed_missed"
+  | "user_denied_missed"
+  | "user_checked_in"
+  | "user_marked_attended";
+
+export interface Transition {
+  readonly from: MeetingState;
+  readonly to: MeetingState;
+  readonly reason: TransitionReason;
+}
+
+export type DetectionAlertKind = "late" | "suspected_missed";
+
+export interface AlertCommand {
+  readonly kind: DetectionAlertKind;
+  /** `<kind>:<meetingId>`: the edge inserts it once, however often it is named */
+  readonly idempotencyKey: string;
+}
+
+export interface TaskCommand {
+  readonly kind: "open_recovery_case";
+  readonly idempotencyKey: string;
+}
+
+/** What the edge stores and does, in one transaction. */
+export interface Decision {
+  /** the state to store; equals the stored state when nothing changed; null only for a meeting never watched */
+  readonly next: MeetingState | null;
+  /** every arrow passed, in order, each legal; record each once, `at` = now */
+  readonly transitions: readonly Transition[];
+  readonly alerts: readonly AlertCommand[];
+  /** kinds of this meeting's alerts that no longer ask anything of the user */
+  readonly withdrawAlerts: readonly DetectionAlertKind[];
+  readonly tasks: readonly TaskCommand[];
+  /** the next instant at which the answer can change without new evidence; wake up exactly then */
+  readonly recheckAt: Date | null;
+}
+
+export function alertKey(kind: DetectionAlertKind, meetingId: string): string {
+  return `${kind}:${meetingId}`;
+}
+
+export function recoveryCaseKey(meetingId: string): string {
+  return `open_recovery_case:${meetingId}`;
+}
+
+const ALERT_OF_STATE: Partial<Record<MeetingState, DetectionAlertKind>> = {
+  late: "late",
+  suspected_missed: "suspected_missed",
+};
+
+/**
+ * Follows `nextArrow` from `start` until it returns null. The diagram is acyclic, so the
+ * walk ends; an illegal arrow here is a programming error, never a user's doing.
+ */
+export function walk(start: MeetingState, nextArrow: (state: MeetingState) => Transition | null): Transition[] {
+  const path: Transition[] = [];
+  let state = start;
+  for (let arrow = nextArrow(state); arrow !== null; arrow = nextArrow(state)) {
+    if (arrow.from !== state || !isLegalTransition(arrow.from, arrow.to) || isFinalState(arrow.from)) {
+      throw new Error(`illegal detection transition ${arrow.from} -> ${arrow.to} from ${state}`);
+    }
+    path.push(arrow);
+    state = arrow.to;
+  }
+  return path;
+}
+
+interface DecisionParts {
+  readonly meeting: { readonly id: string; readonly end: Date; readonly state: MeetingState | null };
+  readonly path: readonly Transition[];
+  /** the state the walk began in (the stored state, or `upcoming` on first sight) */
+  readonly start: MeetingState;
+  readonly now: Date;
+  readonly recheckAt: Date | null;
+}
+
+/**
+ * Alerts and tasks are named on entering a state, for the state the decision lands in only:
+ * states passed through on the way (a meeting first seen after it ended) asked nothing of the
+ * user in time to matter. A "running late?" after the end helps no one, so entering `late`
+ * after the end raises nothing; "are you sure?" follows at end + settle.
+ * Leaving a state withdraws its alert: only the stored state can have raised one.
+ */
+export function decisionFrom({ meeting, path, start, now, recheckAt }: DecisionParts): Decision {
+  const next = path.at(-1)?.to ?? start;
+  if (path.length === 0) return { next, transitions: [], alerts: [], withdrawAlerts: [], tasks: [], recheckAt };
+  const raised = ALERT_OF_STATE[next];
+  const stillUseful = raised !== "late" || now.getTime() < meeting.end.getTime();
+  const left = meeting.state === null ? undefined : ALERT_OF_STATE[meeting.state];
+  return {
+    next,
+    transitions: path,
+    alerts: raised !== undefined && stillUseful ? [{ kind: raised, idempotencyKey: alertKey(raised, meeting.id) }] : [],
+    withdrawAlerts: left !== undefined ? [left] : [],
+    tasks: next === "missed" ? [{ kind: "open_recovery_case", idempotencyKey: recoveryCaseKey(meeting.id) }] : [],
+    recheckAt,
+  };
+}

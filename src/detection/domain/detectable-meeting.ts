@@ -1,0 +1,32 @@
+import type { MeetingState } from "./states.js";
+
+/** What detection needs to know about one meeting; all instants are UTC `Date`s. */
+export interface DetectableMeeting {
+  readonly id: string;
+  readonly start: Date;
+  readonly end: Date;
+  /** the stored detection state; null = never seen watched */
+  readonly state: MeetingState | null;
+  /** the current result of the watched rule (`isWatched`) */
+  readonly watched: boolean;
+  readonly isCancelled: boolean;
+  /** the user's own response is "declined" */
+  readonly selfDeclined: boolean;
+}
+
+/**
+ * Cancelled and declined are checked again here, not only through `watched`, so an edge that
+ * refreshed the flags but not `watched` still never alerts about a cancelled meeting.
+ */
+export function isWatchedNow(meeting: DetectableMeeting): boolean {
+  return meeting.watched && !meeting.isCancelled && !meeting.selfDeclined;
+}
+
+export type UnwatchedReason = "cancelled" | "declined" | "no_longer_watched";
+
+export function unwatchedReason(meeting: DetectableMeeting): UnwatchedReason {
+  if (meeting.isCancelled) return "cancelled";
+  if (meeting.selfDeclined) return "declined";
+  return "no_longer_watched";
+}
+

@@ -1,0 +1,38 @@
+export { isWatched, type WatchableMeeting } from "./watched.js";
+export {
+  MEETING_STATES,
+  FINAL_STATES,
+  LEGAL_TRANSITIONS,
+  isFinalState,
+  isLegalTransition,
+  type Arrow,
+  type MeetingState,
+} from "./states.js";
+export {
+  ATTENDANCE_EVIDENCE_KINDS,
+  strongestAttendance,
+  othersJoinedWithoutUser,
+  type AttendanceEvidenceKind,
+  type EvidenceItem,
+  type EvidenceKind,
+} from "./evidence.js";
+export {
+  DEFAULT_DETECTION_SETTINGS,
+  DETECTION_SETTING_BOUNDS,
+  detectionSettingsProblems,
+  type DetectionSettings,
+  type SettingsProblem,
+} from "./settings.js";
+export type { DetectableMeeting, UnwatchedReason } from "./detectable-meeting.js";
+export {
+  alertKey,
+  recoveryCaseKey,
+  type AlertCommand,
+  type Decision,
+  type DetectionAlertKind,
+  type TaskCommand,
+  type Transition,
+  type TransitionReason,
+} from "./decision.js";
+export { decide, type DetectionInput } from "./decide.js";
+export { applyUserAction, type UserAction, type UserActionRefusal, type UserActionResult } from "./user-actions.js";
