@@ -204,9 +204,18 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   const existingFile = await readFile(paths.serverFile, "utf8").then((t) => JSON.parse(t) as ServerFile).catch(() => undefined);
   if (running && existingFile) {
     const file = { ...existingFile, port: running.port };
-    log.info({ port: running.port, pid: running.pid }, "using the embedded PostgreSQL that is already running on this data folder");
-    await ensureDatabase(file);
-    return { url: urlFor(file, DATABASE_NAME), owned: false, stop: async () => {} };
+    // A pid file can outlive its server (a crash, a zombie): only a server that answers counts.
+    const answered = await ensureDatabase(file).then(
+      () => true,
+      (error: unknown) => {
+        log.warn({ pid: running.pid, reason: error instanceof Error ? error.message : String(error) }, "the embedded PostgreSQL recorded in postmaster.pid does not answer; starting it");
+        return false;
+      },
+    );
+    if (answered) {
+      log.info({ port: running.port, pid: running.pid }, "using the embedded PostgreSQL that is already running on this data folder");
+      return { url: urlFor(file, DATABASE_NAME), owned: false, stop: async () => {} };
+    }
   }
 
   const ids = ensurePostgresUser();

@@ -17,7 +17,6 @@ export const REDACTED_PATHS = [
   "*.refresh_token",
   "*.id_token",
   "*.idToken",
-  "*.code",
   "*.codeVerifier",
   "*.code_verifier",
   "*.clientSecret",
@@ -32,13 +31,28 @@ export const REDACTED_PATHS = [
   "*.smtpUrl",
 ];
 
+const SECRET_QUERY_PARAMETERS = /^(code|state|token|access_token|refresh_token|id_token|validationToken|t)$/i;
+
+/** A request as logged: no headers, and the query's secrets (OAuth codes, check-in tokens) masked. */
+function requestSummary(request: { method?: string; url?: string; ip?: string }): Record<string, unknown> {
+  return { method: request.method, url: maskQuery(request.url ?? ""), remoteAddress: request.ip };
+}
+
+export function maskQuery(url: string): string {
+  const queryStart = url.indexOf("?");
+  if (queryStart < 0) return url;
+  const params = new URLSearchParams(url.slice(queryStart + 1));
+  for (const key of [...params.keys()]) if (SECRET_QUERY_PARAMETERS.test(key)) params.set(key, "[redacted]");
+  return `${url.slice(0, queryStart)}?${params.toString()}`;
+}
+
 export function createLogger(level: LoggerOptions["level"], destination?: pino.DestinationStream): Logger {
   const options: LoggerOptions = {
     level,
     base: { service: "makegood" },
     redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
     timestamp: pino.stdTimeFunctions.isoTime,
-    serializers: { err: pino.stdSerializers.errWithCause },
+    serializers: { err: pino.stdSerializers.errWithCause, req: requestSummary },
   };
   return destination ? pino(options, destination) : pino(options);
 }

@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -9,12 +10,10 @@ import { freePort, runEntry } from "../support/child-process.js";
  * PostgreSQL, Ctrl-C. These run the real entry point in a child process.
  */
 function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  if (!existsSync(`/proc/${pid}`)) return false;
+  // A zombie (exited, not yet reaped by whoever inherited it) is not running.
+  const stat = readFileSync(`/proc/${pid}/stat`, { encoding: "utf8", flag: "r" }).toString();
+  return !/^\d+ \(.*\) [ZX]/.test(stat);
 }
 
 describe("npm start with the embedded database", () => {
@@ -27,6 +26,7 @@ describe("npm start with the embedded database", () => {
     // Under /tmp: the postgres system user must be able to reach the folder.
     const parent = await mkdtemp(path.join(tmpdir(), "makegood-start-"));
     folders.push(parent);
+    await chmod(parent, 0o755);
     const dataDir = path.join(parent, "data");
     const port = await freePort();
     const env = { DATA_DIR: dataDir, PORT: String(port) };

