@@ -152,7 +152,7 @@ export class TaskRunner {
   }
 
   private claim(limit: number): Promise<ClaimedTask[]> {
-    return claimTasks(this.options.db, { workerId: this.workerId, limit, leaseMs: this.leaseMs, now: this.options.clock.now() });
+    return claimTasks(this.options.db, { workerId: this.workerId, kinds: [...this.handlers.keys()], limit, leaseMs: this.leaseMs, now: this.options.clock.now() });
   }
 
   private async execute(task: ClaimedTask): Promise<void> {

@@ -6,15 +6,18 @@ import { toClaimedTask, type ClaimedTask } from "../task-row.js";
  * running tasks whose lease ran out (their worker died or stalled). SKIP LOCKED lets any
  * number of workers claim at once without waiting on or taking each other's rows; the
  * claim is recorded on the row (locked_by, locked_until), never held by a transaction.
+ * A worker claims only the kinds it has handlers for, so during a rolling deploy an older
+ * instance never takes (and fails) a kind that only the newer code knows.
  */
-export async function claimTasks(db: Database, options: { workerId: string; limit: number; leaseMs: number; now: Date }): Promise<ClaimedTask[]> {
+export async function claimTasks(db: Database, options: { workerId: string; kinds: readonly string[]; limit: number; leaseMs: number; now: Date }): Promise<ClaimedTask[]> {
   const leaseUntil = new Date(options.now.getTime() + options.leaseMs);
   const rows = await db.$queryRaw<unknown[]>`
     with due as (
       select id
         from tasks
-       where (status = 'queued' and due_at <= ${options.now})
-          or (status = 'running' and locked_until < ${options.now})
+       where ((status = 'queued' and due_at <= ${options.now})
+          or (status = 'running' and locked_until < ${options.now}))
+         and kind = any(${options.kinds as string[]}::text[])
        order by priority desc, due_at
        limit ${options.limit}
        for update skip locked

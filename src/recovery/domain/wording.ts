@@ -1,0 +1,313 @@
+import { DateTime, IANAZone } from "luxon";
+import { formatMeetingTime, formatSlot, formatTimeOfDay } from "./format.js";
+import { firstName, greeting, type PersonName } from "./names.js";
+import { reviewDraft, wordCount } from "./review.js";
+import type { ProposedSlot } from "./slots.js";
+
+/**
+ * What the user and the other person read after a late or missed meeting. Everything
+ * here carries the two seeds' advice: be brief, tell the truth, blame no one, one apology
+ * and no grovelling, never call yourself names, offer concrete days and times, be
+ * accommodating, give the second meeting full attention, show value without boasting.
+ *
+ * Decisions:
+ * - Plain text; the caller makes HTML. English only (the seeds' wording); dates follow
+ *   `locale` where one is taken.
+ * - A meeting title is named in the body only when it is short (≤ 8 words); the subject
+ *   always carries it. Long titles cost the words that brevity needs.
+ * - Drafts never contain placeholders like "[your value here]": a draft may be approved
+ *   as it is, so every sentence must be sendable.
+ * - Word limits (reschedule < 120, late notice < 60) hold for any names, titles and slots
+ *   (tests check the worst cases); `reviewDraft` finds nothing in any draft made here.
+ */
+
+export interface EmailDraft {
+  subject: string;
+  body: string;
+}
+
+export interface AlertText {
+  subject: string;
+  body: string;
+}
+
+const SIGN_OFF = "Best regards,";
+const MAX_TITLE_WORDS_IN_BODY = 8;
+const MAX_WHAT_WENT_WRONG_WORDS = 20;
+const MAX_SLOTS_IN_PROPOSAL = 3;
+
+// ——— the call ———
+
+export interface CallScript {
+  /** Say these three lines, in order: the point and an apology; the truth, no blame; the offer. */
+  lines: readonly [string, string, string];
+}
+
+/** Seed 000 steps 2–3: call immediately, get to the point, tell the truth, blame no one. */
+export function callScript(input: { attendeeName?: PersonName; meetingTitle: string; userName: string }): CallScript {
+  const name = firstName(input.attendeeName);
+  const me = firstName(input.userName);
+  const hello = [name ? `Hi ${name}` : "Hi", me ? `it's ${me}` : undefined].filter(Boolean).join(", ");
+  return {
+    lines: [
+      `${hello}. I missed ${meetingRef(input.meetingTitle)}, and I'm sorry.`,
+      "I have no excuse: it was my mistake, and I own it.",
+      "I'd value a second chance. When would suit you for a new time? I'll work around your schedule.",
+    ],
+  };
+}
+
+// ——— running late ———
+
+/**
+ * The ETA to promise, in minutes: the estimate plus a small cushion (2 minutes), rounded up
+ * to a figure people say (5, 10, 15, 20, 30, 45, 60, then half hours). Seed 002: "Provide
+ * a realistic time frame … and be sure it is ample." 7 → 10, 10 → 15, 25 → 30.
+ */
+export function comfortableEta(minutesLate: number): number {
+  const needed = (Number.isFinite(minutesLate) && minutesLate > 0 ? minutesLate : 0) + 2;
+  const figure = [5, 10, 15, 20, 30, 45, 60].find((step) => needed <= step);
+  return figure ?? Math.ceil(needed / 30) * 30;
+}
+
+/** Seed 002 "Dealing with tardiness": tell them early, an ample ETA, one apology, no excuse. */
+export function lateNotice(input: {
+  attendeeNames: readonly PersonName[];
+  meetingTitle: string;
+  minutesLate: number;
+  userName: string;
+}): EmailDraft {
+  const eta = comfortableEta(input.minutesLate);
+  const title = oneLine(input.meetingTitle);
+  return {
+    subject: title ? `Running about ${eta} minutes late: ${title}` : `Running about ${eta} minutes late`,
+    body: paragraphs(
+      greeting(input.attendeeNames),
+      `I'm sorry, I'm running late for ${meetingRef(input.meetingTitle)}. I'll be with you in about ${eta} minutes.`,
+      "If that no longer suits you, I'm glad to find another time instead.",
+      oneLine(input.userName),
+    ),
+  };
+}
+
+// ——— the reschedule proposal ———
+
+export interface RescheduleProposalInput {
+  attendeeNames: readonly PersonName[];
+  meetingTitle: string;
+  /** 2–3 slots from `proposeSlots`; more are cut to 3, fewer are handled. */
+  slots: readonly ProposedSlot[];
+  /** Zone the slots are written in (the user's). */
+  timeZone: string;
+  userName: string;
+  /**
+   * One line on what went wrong, in the user's words. Used when it is one sentence of at
+   * most 20 words with no apology, blame or self-insult (see `reviewDraft`); otherwise the
+   * neutral default is used — the user can still edit the draft before approving it.
+   */
+  whatWentWrong?: string;
+  /** When the missed meeting started, with `now`, to say "yesterday" / "on Monday". */
+  missedAt?: Date;
+  now?: Date;
+  locale?: string;
+}
+
+export const DEFAULT_WHAT_WENT_WRONG = "That was my mistake, and I own it.";
+
+/**
+ * Seed 002 "The proactive approach": apologise, a very brief explanation, then ask for a
+ * second meeting, closing with concrete days and times and an open door.
+ */
+export function rescheduleProposal(input: RescheduleProposalInput): EmailDraft {
+  const locale = input.locale ?? "en-US";
+  const title = oneLine(input.meetingTitle);
+  const when = input.missedAt && input.now ? relativeDay(input.missedAt, input.now, input.timeZone, locale) : "";
+  const slots = input.slots.slice(0, MAX_SLOTS_IN_PROPOSAL).map((slot) => formatSlot(slot, input.timeZone, locale));
+  const ask = "Our conversation matters to me, and I would value the chance to speak with you again.";
+  const offer =
+    slots.length === 0
+      ? [`${ask} Would you have any time in the next few days? Tell me what suits you and I'll make it work.`]
+      : [
+          `${ask} ${slots.length === 1 ? "I could meet on:" : "I could meet at any of these times:"}`,
+          slots.map((slot) => `- ${slot}`).join("\n"),
+          `Would ${slots.length === 1 ? "that" : "any of these"} work, or is there a time that suits you better? I'll make it work.`,
+        ];
+  return {
+    subject: title ? `Finding a new time for ${title}` : "Finding a new time to meet",
+    body: paragraphs(
+      greeting(input.attendeeNames),
+      `I'm sorry I missed ${meetingRef(input.meetingTitle)}${when}. ${acceptedWhatWentWrong(input.whatWentWrong)}`,
+      ...offer,
+      signOff(input.userName),
+    ),
+  };
+}
+
+function acceptedWhatWentWrong(text: string | undefined): string {
+  const line = oneLine(text ?? "");
+  if (line === "" || wordCount(line) > MAX_WHAT_WENT_WRONG_WORDS) return DEFAULT_WHAT_WENT_WRONG;
+  const sentence = `${line.charAt(0).toUpperCase()}${line.slice(1)}${/[.!?]$/.test(line) ? "" : "."}`;
+  if (reviewDraft(sentence).length > 0 || /\bsorry\b|apolog/i.test(sentence)) return DEFAULT_WHAT_WENT_WRONG;
+  return sentence;
+}
+
+/** " earlier today", " yesterday", " on Monday", " on November 20", in the user's zone. */
+function relativeDay(missedAt: Date, now: Date, timeZone: string, locale: string): string {
+  if (!IANAZone.isValidZone(timeZone)) return "";
+  const missedDay = DateTime.fromJSDate(missedAt, { zone: timeZone }).startOf("day");
+  const today = DateTime.fromJSDate(now, { zone: timeZone }).startOf("day");
+  const days = Math.round(today.diff(missedDay, "days").days);
+  if (!Number.isFinite(days) || days < 0) return "";
+  if (days === 0) return " earlier today";
+  if (days === 1) return " yesterday";
+  if (days < 7) return ` on ${missedDay.setLocale(locale).toFormat("cccc")}`;
+  return ` on ${missedDay.setLocale(locale).toLocaleString({ month: "long", day: "numeric" })}`;
+}
+
+// ——— materials, thanks, gift ———
+
+/**
+ * Seed 000 step 6 (send the materials with a letter about a long-term relationship and
+ * what you offer this client) and seed 002 (present your value, focus on their needs,
+ * avoid boasting). No apology here: seed 000 step 7, "No need to keep apologizing".
+ */
+export function materialsCoverNote(input: {
+  attendeeNames: readonly PersonName[];
+  meetingTitle: string;
+  userName: string;
+}): EmailDraft {
+  const title = oneLine(input.meetingTitle);
+  return {
+    subject: title ? `Materials for ${title}` : "The materials we were going to discuss",
+    body: paragraphs(
+      greeting(input.attendeeNames),
+      `Here are the materials I had prepared for ${meetingRef(input.meetingTitle)}, so you can look through them when it suits you.`,
+      "I put them together with your priorities in mind, and I'd be glad to walk you through any part of them when we speak. I value working with you and hope this is the start of a long working relationship.",
+      signOff(input.userName),
+    ),
+  };
+}
+
+/** Seed 000 step 10: follow up immediately and show appreciation. */
+export function thankYouNote(input: {
+  attendeeNames: readonly PersonName[];
+  meetingTitle: string;
+  userName: string;
+}): EmailDraft {
+  const title = oneLine(input.meetingTitle);
+  return {
+    subject: title ? `Thank you: ${title}` : "Thank you for today",
+    body: paragraphs(
+      greeting(input.attendeeNames),
+      "Thank you for meeting with me today, and for making the time again. I enjoyed our conversation, and I'll follow up on what we discussed shortly.",
+      signOff(input.userName),
+    ),
+  };
+}
+
+/** Seed 000 step 10: "a personalized, hand written Thank You note". For the user, not the client. */
+export function handwrittenNotePrompt(input: { attendeeName?: PersonName; meetingTitle?: string }): string {
+  const name = firstName(input.attendeeName) ?? "them";
+  return `Write ${name} a short handwritten thank-you note today: thank them for their time and the second chance, mention one thing from your conversation, and post it by tomorrow.`;
+}
+
+export interface GiftPrompt {
+  title: string;
+  body: string;
+  ideas: string[];
+}
+
+/**
+ * Seed 000 step 4 (rebuild trust first: cookies, a plant or flowers) and step 8 (learn
+ * what the client likes; a small token breaks the ice at the next meeting).
+ */
+export function giftPrompt(input: { attendeeName?: PersonName; likes?: string }): GiftPrompt {
+  const name = firstName(input.attendeeName);
+  const likes = oneLine(input.likes ?? "").slice(0, 80).replace(/[.\s]+$/, "");
+  const who = name ?? "them";
+  const base = `Before asking for another meeting, rebuild trust with a small gesture: cookies, a plant or flowers, with a short card saying you'd value a second chance to build a lasting working relationship.`;
+  const personal = likes
+    ? `${name ?? "They"} ${name ? "likes" : "like"} ${likes}: a small token along those lines makes it personal, and gives you an easy way to break the ice at your next meeting.`
+    : `Note anything you learn about what ${who === "them" ? "they enjoy" : `${who} enjoys`} (hobbies, travel): a small related token breaks the ice at your next meeting.`;
+  const ideas = ["Cookies", "A plant", "Flowers"];
+  if (likes) ideas.push(`Something small for ${likes}`);
+  return { title: name ? `Send ${name} something small` : "Send something small", body: `${base} ${personal}`, ideas };
+}
+
+// ——— the second meeting ———
+
+/** Seed 000 step 9: arrive early, read your materials, give them your full attention. */
+export function bufferBlockText(input: { meetingTitle: string; minutes: number }): { summary: string; description: string } {
+  const title = oneLine(input.meetingTitle);
+  return {
+    summary: title ? `Buffer before ${title}` : "Buffer before your meeting",
+    description: `${Math.max(0, Math.round(input.minutes))} minutes kept clear on purpose: arrive early, read through your materials, and give this meeting your full attention. Book nothing else here.`,
+  };
+}
+
+// ——— alerts ———
+
+/**
+ * Seed 002: don't stare at the clock hoping to make it; let them know now, with a
+ * realistic time.
+ */
+export function lateAlert(input: {
+  meetingTitle: string;
+  minutesSinceStart: number;
+  start: Date;
+  timeZone: string;
+  locale?: string;
+}): AlertText {
+  const title = oneLine(input.meetingTitle);
+  const minutes = Math.max(0, Math.floor(input.minutesSinceStart));
+  const ago = minutes === 0 ? "just now" : `${minutes} minute${minutes === 1 ? "" : "s"} ago`;
+  const startedAt = formatTimeOfDay(input.start, input.timeZone, input.locale);
+  return {
+    subject: `Running late for ${title || "your meeting"}?`,
+    body: `${title ? quoteTitle(title) : "Your meeting"} started at ${startedAt}, ${ago}. If you're on your way, let them know now with a realistic time rather than hoping to make it. If you're already there, mark yourself as here.`,
+  };
+}
+
+/** Seed 002 "The fumble — are you sure?": before admitting you goofed, be sure you did. */
+export function suspectedMissedAlert(input: {
+  meetingTitle: string;
+  start: Date;
+  end: Date;
+  timeZone: string;
+  locale?: string;
+}): AlertText {
+  const title = oneLine(input.meetingTitle);
+  const when = formatMeetingTime(input.start, input.end, input.timeZone, input.locale);
+  return {
+    subject: `Did you miss ${title || "your meeting"}?`,
+    body: `Are you sure? We saw no sign that you joined ${title ? quoteTitle(title) : "your meeting"} (${when}), but before you apologise, check that you really missed it. If you were there, mark it attended. If you missed it, confirm, and we'll help you make it right: a call first, then a note proposing new times.`,
+  };
+}
+
+// ——— helpers ———
+
+const TITLE_NAMES_A_MEETING = /\b(meeting|call|sync|catch-?up|chat|interview|review|demo|stand-?up|1:1|one-on-one|session|lunch|coffee|workshop|presentation|briefing|conversation)$/i;
+
+/** `our "Q3 review"` · `our "Pricing" meeting` · `our meeting` (no title, or a long one). */
+function meetingRef(rawTitle: string): string {
+  const title = oneLine(rawTitle);
+  if (title === "" || wordCount(title) > MAX_TITLE_WORDS_IN_BODY) return "our meeting";
+  return TITLE_NAMES_A_MEETING.test(title) ? `our ${quoteTitle(title)}` : `our ${quoteTitle(title)} meeting`;
+}
+
+function quoteTitle(title: string): string {
+  return `"${title.replace(/"/g, "'")}"`;
+}
+
+function signOff(userName: string): string {
+  const name = oneLine(userName);
+  return name ? `${SIGN_OFF}\n${name}` : SIGN_OFF;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, " ").trim();
+}
+
+function paragraphs(...blocks: string[]): string {
+  return blocks.filter((block) => block !== "").join("\n\n");
+}

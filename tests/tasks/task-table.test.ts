@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { createPrismaClient, type Database } from "../../src/db/client.js";
+import { systemClock } from "../../src/platform/clock.js";
+import { AppError } from "../../src/platform/errors.js";
+import { claimTasks } from "../../src/tasks/sql/claim-tasks.js";
+import { enqueueTasks } from "../../src/tasks/sql/enqueue-task.js";
+import { completeTask, failTask } from "../../src/tasks/sql/finish-task.js";
+import { defineTask } from "../../src/tasks/task-handler.js";
+import { TaskRunner } from "../../src/tasks/task-runner.js";
+import { createTestDatabase } from "../support/database.js";
+import { capturedLogger } from "../support/log-capture.js";
+
+describe("the task table", () => {
+  let db: Database;
+  let url: string;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const database = await createTestDatabase();
+    url = database.url;
+    drop = database.drop;
+    db = createPrismaClient(url, { maxConnections: 12 });
+  });
+  afterAll(async () => {
+    await db?.$disconnect();
+    await drop?.();
+  });
+  beforeEach(async () => {
+    await db.task.deleteMany();
+  });
+
+  const enqueue = (count: number, options: { kind?: string; dueAt?: Date; prefix?: string; maxAttempts?: number } = {}) =>
+    db.$transaction((tx) =>
+      enqueueTasks(
+        tx,
+        Array.from({ length: count }, (_, i) => ({
+          kind: options.kind ?? "noop",
+          payload: { n: i },
+          idempotencyKey: `${options.prefix ?? "t"}:${i}`,
+          dueAt: options.dueAt ?? new Date(Date.now() - 1000),
+          ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+        })),
+      ),
+    );
+
+  it("queues a task once per idempotency key", async () => {
+    expect(await enqueue(3)).toBe(3);
+    expect(await enqueue(3)).toBe(0);
+    expect(await db.task.count()).toBe(3);
+  });
+
+  it("lets concurrent claimers take disjoint sets that together cover every due task", async () => {
+    await enqueue(400);
+    const claimers = Array.from({ length: 6 }, (_, i) => `claimer-${i}`);
+    const taken = await Promise.all(
+      claimers.map(async (workerId) => {
+        const mine: string[] = [];
+        for (;;) {
+          const batch = await claimTasks(db, { workerId, kinds: ["noop"], limit: 7, leaseMs: 60_000, now: new Date() });
+          if (batch.length === 0) return mine;
+          mine.push(...batch.map((task) => task.id));
+        }
+      }),
+    );
+    const all = taken.flat();
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.length).toBe(400);
+    expect(taken.filter((set) => set.length > 0).length).toBeGreaterThan(1);
+  });
+
+  it("does not claim a task before it is due", async () => {
+    await enqueue(1, { dueAt: new Date(Date.now() + 60_000) });
+    expect(await claimTasks(db, { kinds: ["noop"], workerId: "w", limit: 10, leaseMs: 1000, now: new Date() })).toEqual([]);
+  });
+
+  it("gives a task whose lease ran out to another worker, and refuses the first worker's late completion", async () => {
+    await enqueue(1);
+    const [first] = await claimTasks(db, { kinds: ["noop"], workerId: "slow", limit: 1, leaseMs: 60_000, now: new Date() });
+    expect(first).toBeDefined();
+    // Backdate the lease instead of sleeping.
+    await db.task.update({ where: { id: first!.id }, data: { lockedUntil: new Date(Date.now() - 1) } });
+    const [again] = await claimTasks(db, { kinds: ["noop"], workerId: "fast", limit: 1, leaseMs: 60_000, now: new Date() });
+    expect(again?.id).toBe(first!.id);
+    expect(again?.attempts).toBe(2);
+    expect(await db.$transaction((tx) => completeTask(tx, { id: first!.id, workerId: "slow", now: new Date() }))).toBe(false);
+    expect(await db.$transaction((tx) => completeTask(tx, { id: first!.id, workerId: "fast", now: new Date() }))).toBe(true);
+    expect((await db.task.findUniqueOrThrow({ where: { id: first!.id } })).status).toBe("done");
+  });
+
+  it("retries a failed attempt later, honouring a provider's Retry-After, and parks it after its last attempt", async () => {
+    await enqueue(1, { maxAttempts: 2 });
+    const now = new Date();
+    const [task] = await claimTasks(db, { kinds: ["noop"], workerId: "w", limit: 1, leaseMs: 1000, now });
+    expect(await db.$transaction((tx) => failTask(tx, { id: task!.id, workerId: "w", now, error: "boom", retryAfterMs: 30_000 }))).toBe("retry");
+    const retried = await db.task.findUniqueOrThrow({ where: { id: task!.id } });
+    expect(retried.status).toBe("queued");
+    expect(retried.dueAt.getTime()).toBe(now.getTime() + 30_000);
+
+    await db.task.update({ where: { id: task!.id }, data: { dueAt: new Date(now.getTime() - 1) } });
+    const [second] = await claimTasks(db, { kinds: ["noop"], workerId: "w", limit: 1, leaseMs: 1000, now });
+    expect(await db.$transaction((tx) => failTask(tx, { id: second!.id, workerId: "w", now, error: "boom again" }))).toBe("failed");
+    const parked = await db.task.findUniqueOrThrow({ where: { id: task!.id } });
+    expect(parked).toMatchObject({ status: "failed", lastError: "boom again", attempts: 2 });
+  });
+
+  describe("the runner", () => {
+    const runners: TaskRunner[] = [];
+    afterAll(async () => {
+      await Promise.all(runners.map((runner) => runner.stop(1000)));
+    });
+
+    function startRunner(handlers: Parameters<typeof defineTask>[0][], options: { pollMs?: number } = {}) {
+      const runner = new TaskRunner({ db, databaseUrl: url, handlers, clock: systemClock, log: capturedLogger().log, concurrency: 4, pollMs: options.pollMs ?? 60_000 });
+      runners.push(runner);
+      return runner.start().then(() => runner);
+    }
+
+    it("starts a task queued now within moments (LISTEN/NOTIFY, not the poll)", async () => {
+      const started: number[] = [];
+      await startRunner([defineTask({ kind: "mark", payload: z.object({ n: z.number() }), run: async () => void started.push(Date.now()) })]);
+      const queuedAt = Date.now();
+      await enqueue(1, { kind: "mark", prefix: "now", dueAt: new Date() });
+      await expect.poll(() => started.length, { timeout: 2000, interval: 10 }).toBe(1);
+      expect(started[0]! - queuedAt).toBeLessThan(500);
+    });
+
+    it("starts a task due later at its time", async () => {
+      const started: number[] = [];
+      await startRunner([defineTask({ kind: "later", payload: z.object({ n: z.number() }), run: async () => void started.push(Date.now()) })]);
+      const dueAt = new Date(Date.now() + 400);
+      await enqueue(1, { kind: "later", prefix: "later", dueAt });
+      await expect.poll(() => started.length, { timeout: 3000, interval: 10 }).toBe(1);
+      expect(started[0]!).toBeGreaterThanOrEqual(dueAt.getTime() - 5);
+      expect(started[0]! - dueAt.getTime()).toBeLessThan(300);
+    });
+
+    it("commits a task's effects together with its completion", async () => {
+      await startRunner([
+        defineTask({
+          kind: "effect",
+          payload: z.object({ n: z.number() }),
+          run: async ({ n }, context) => context.finish(async (tx) => void (await tx.user.create({ data: { email: `effect-${n}@example.com` } }))),
+        }),
+      ]);
+      await enqueue(3, { kind: "effect", prefix: "effect" });
+      await expect.poll(() => db.task.count({ where: { kind: "effect", status: "done" } }), { timeout: 3000 }).toBe(3);
+      expect(await db.user.count({ where: { email: { startsWith: "effect-" } } })).toBe(3);
+    });
+
+    it("parks a task that always throws after its attempts, with its error, and a non-retryable error at once", async () => {
+      await startRunner([
+        defineTask({ kind: "broken", payload: z.object({ n: z.number() }), run: async () => { throw new Error("the handler always fails"); } }),
+        defineTask({ kind: "refused", payload: z.object({ n: z.number() }), run: async () => { throw new AppError("cannot ever work", { code: "nope", retryable: false }); } }),
+      ], { pollMs: 50 });
+      await enqueue(1, { kind: "broken", prefix: "broken", maxAttempts: 3 });
+      await enqueue(1, { kind: "refused", prefix: "refused", maxAttempts: 3 });
+      // Skip the backoff waits: make each retry due at once.
+      const deadline = Date.now() + 5000;
+      while (Date.now() < deadline && (await db.task.count({ where: { kind: { in: ["broken", "refused"] }, status: "failed" } })) < 2) {
+        await db.task.updateMany({ where: { kind: "broken", status: "queued" }, data: { dueAt: new Date(Date.now() - 1) } });
+        await new Promise((resolve) => setTimeout(resolve, 30));
+      }
+      const broken = await db.task.findFirstOrThrow({ where: { kind: "broken" } });
+      expect(broken).toMatchObject({ status: "failed", attempts: 3, lastError: "the handler always fails" });
+      const refused = await db.task.findFirstOrThrow({ where: { kind: "refused" } });
+      expect(refused).toMatchObject({ status: "failed", attempts: 1, lastError: "cannot ever work" });
+    });
+
+    it("refuses a payload that does not match the handler's schema, naming the problem", async () => {
+      await startRunner([defineTask({ kind: "typed", payload: z.object({ meetingId: z.uuid() }), run: async () => undefined })]);
+      await db.$transaction((tx) => enqueueTasks(tx, [{ kind: "typed", payload: { meetingId: "not-a-uuid" }, idempotencyKey: "typed:1", dueAt: new Date() }]));
+      await expect.poll(async () => (await db.task.findFirst({ where: { kind: "typed" } }))?.status, { timeout: 3000 }).toBe("failed");
+      expect((await db.task.findFirstOrThrow({ where: { kind: "typed" } })).lastError).toMatch(/payload is invalid.*meetingId/s);
+    });
+  });
+});
