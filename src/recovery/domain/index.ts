@@ -46,6 +46,8 @@ export {
   lateAlert,
   suspectedMissedAlert,
   DEFAULT_WHAT_WENT_WRONG,
+  PROPOSAL_MAX_WORDS,
+  LATE_NOTICE_MAX_WORDS,
   type EmailDraft,
   type AlertText,
   type CallScript,

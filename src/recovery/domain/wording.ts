@@ -52,7 +52,7 @@ export function callScript(input: { attendeeName?: PersonName; meetingTitle: str
     lines: [
       `${hello}. I missed ${meetingRef(input.meetingTitle)}, and I'm sorry.`,
       "I have no excuse: it was my mistake, and I own it.",
-      "I'd value a second chance. When would suit you for a new time? I'll work around your schedule.",
+      "I'd value a second chance: could we find a new time? I'll work around your schedule.",
     ],
   };
 }
@@ -79,14 +79,20 @@ export function lateNotice(input: {
 }): EmailDraft {
   const eta = comfortableEta(input.minutesLate);
   const title = oneLine(input.meetingTitle);
-  return {
-    subject: title ? `Running about ${eta} minutes late: ${title}` : `Running about ${eta} minutes late`,
-    body: paragraphs(
-      greeting(input.attendeeNames),
-      `I'm sorry, I'm running late for ${meetingRef(input.meetingTitle)}. I'll be with you in about ${eta} minutes.`,
+  const compose = (variant: Variant): string =>
+    paragraphs(
+      variant.greeting,
+      `I'm sorry, I'm running late for ${variant.meeting}. I'll be with you in about ${eta} minutes.`,
       "If that no longer suits you, I'm glad to find another time instead.",
       oneLine(input.userName),
-    ),
+    );
+  return {
+    subject: title ? `Running about ${eta} minutes late: ${title}` : `Running about ${eta} minutes late`,
+    body: firstWithin(LATE_NOTICE_MAX_WORDS, compose, {
+      greeting: greeting(input.attendeeNames),
+      meeting: meetingRef(input.meetingTitle),
+      whatWentWrong: "",
+    }),
   };
 }
 
@@ -128,19 +134,55 @@ export function rescheduleProposal(input: RescheduleProposalInput): EmailDraft {
     slots.length === 0
       ? [`${ask} Would you have any time in the next few days? Tell me what suits you and I'll make it work.`]
       : [
-          `${ask} ${slots.length === 1 ? "I could meet on:" : "I could meet at any of these times:"}`,
+          `${ask} ${slots.length === 1 ? "I'm free on:" : "I'm free at these times:"}`,
           slots.map((slot) => `- ${slot}`).join("\n"),
           `Would ${slots.length === 1 ? "that" : "any of these"} work, or is there a time that suits you better? I'll make it work.`,
         ];
-  return {
-    subject: title ? `Finding a new time for ${title}` : "Finding a new time to meet",
-    body: paragraphs(
-      greeting(input.attendeeNames),
-      `I'm sorry I missed ${meetingRef(input.meetingTitle)}${when}. ${acceptedWhatWentWrong(input.whatWentWrong)}`,
+  const compose = (variant: Variant): string =>
+    paragraphs(
+      variant.greeting,
+      `I'm sorry I missed ${variant.meeting}${when}. ${variant.whatWentWrong}`,
       ...offer,
       signOff(input.userName),
-    ),
+    );
+  return {
+    subject: title ? `Finding a new time for ${title}` : "Finding a new time to meet",
+    body: firstWithin(PROPOSAL_MAX_WORDS, compose, {
+      greeting: greeting(input.attendeeNames),
+      meeting: meetingRef(input.meetingTitle),
+      whatWentWrong: acceptedWhatWentWrong(input.whatWentWrong),
+    }),
   };
+}
+
+/** Word limits, as "under N words". */
+export const PROPOSAL_MAX_WORDS = 119;
+export const LATE_NOTICE_MAX_WORDS = 59;
+
+interface Variant {
+  greeting: string;
+  meeting: string;
+  whatWentWrong: string;
+}
+
+/**
+ * The preferred wording, or — when unusual input (many long names, a long user name) would
+ * push it past the limit — shorter ones: the default what-went-wrong line, then no title
+ * in the body, then "Hi all,". The last one is used even if still long.
+ */
+function firstWithin(maxWords: number, compose: (variant: Variant) => string, preferred: Variant): string {
+  const shorter: Variant[] = [
+    preferred,
+    { ...preferred, whatWentWrong: DEFAULT_WHAT_WENT_WRONG },
+    { ...preferred, whatWentWrong: DEFAULT_WHAT_WENT_WRONG, meeting: "our meeting" },
+    { greeting: "Hi all,", whatWentWrong: DEFAULT_WHAT_WENT_WRONG, meeting: "our meeting" },
+  ];
+  let body = "";
+  for (const variant of shorter) {
+    body = compose(variant);
+    if (wordCount(body) <= maxWords) return body;
+  }
+  return body;
 }
 
 function acceptedWhatWentWrong(text: string | undefined): string {

@@ -1,0 +1,186 @@
+import { calendar as calendarApi, type calendar_v3 } from "@googleapis/calendar";
+import { gmail as gmailApi } from "@googleapis/gmail";
+import { OAuth2Client } from "google-auth-library";
+import type { Clock } from "../../platform/clock.js";
+import type { Logger } from "../../platform/logger.js";
+import type { ConnectionIdentity } from "../provider-factory.js";
+import { ProviderError } from "../provider-error.js";
+import type { AccessTokenSource, CalendarProvider, EventChange, SyncRound, TimeRange } from "../provider.js";
+import { fetchMeetAttendance } from "./attendance.js";
+import { classifyGoogleError } from "./errors.js";
+import { BUFFER_MARKER_PROPERTY, mapGoogleEvent } from "./event-mapping.js";
+import type { GoogleEndpoints } from "./oauth.js";
+
+/** Google's documented maximum page size for events.list. */
+const PAGE_SIZE = 2500;
+
+export interface GoogleCalendarDependencies {
+  endpoints: GoogleEndpoints;
+  tokens: AccessTokenSource;
+  account: ConnectionIdentity;
+  clock: Clock;
+  log: Logger;
+}
+
+/**
+ * Google Calendar v3 (+ Meet v2 for attendance, Gmail v1 for sending) for one connected
+ * account. Every call gets a fresh access token from the token source; a 401 drops the
+ * cached token and retries once.
+ */
+export function createGoogleCalendar(deps: GoogleCalendarDependencies): CalendarProvider {
+  const auth = new OAuth2Client();
+  const calendar = calendarApi({ version: "v3", rootUrl: deps.endpoints.apiRootUrl, auth });
+  const gmail = gmailApi({ version: "v1", rootUrl: deps.endpoints.apiRootUrl, auth });
+
+  async function call<T>(context: string, run: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt += 1) {
+      auth.setCredentials({ access_token: await deps.tokens.accessToken() });
+      try {
+        return await run();
+      } catch (error) {
+        const classified = classifyGoogleError(error, deps.clock.now(), context);
+        if (classified.details["status"] === 401 && attempt === 1) {
+          deps.tokens.invalidate();
+          continue;
+        }
+        throw classified;
+      }
+    }
+  }
+
+  async function listAll(params: calendar_v3.Params$Resource$Events$List, context: string) {
+    const changes: EventChange[] = [];
+    let pageToken: string | undefined;
+    for (;;) {
+      const page = await call(context, async () => (await calendar.events.list({ ...params, ...(pageToken ? { pageToken } : {}) }, { retry: false })).data);
+      const zone = page.timeZone ?? "UTC";
+      for (const item of page.items ?? []) {
+        const change = mapGoogleEvent(item, zone);
+        if (change) changes.push(change);
+      }
+      if (page.nextPageToken) {
+        pageToken = page.nextPageToken;
+        continue;
+      }
+      if (!page.nextSyncToken) throw new ProviderError("google", "invalid", `${context}: the last page carried no nextSyncToken`);
+      return { changes, nextSyncToken: page.nextSyncToken };
+    }
+  }
+
+  return {
+    kind: "google",
+
+    async listCalendars() {
+      const list = await call("Google calendar list", async () => (await calendar.calendarList.list({ maxResults: 250 }, { retry: false })).data);
+      return (list.items ?? []).flatMap((entry) =>
+        entry.id ? [{ providerCalendarId: entry.id, name: entry.summaryOverride ?? entry.summary ?? entry.id, isPrimary: entry.primary === true, timeZone: entry.timeZone ?? null }] : [],
+      );
+    },
+
+    async syncEvents({ providerCalendarId, cursor, window }): Promise<SyncRound> {
+      if (cursor) {
+        const round = await listAll({ calendarId: providerCalendarId, syncToken: cursor, singleEvents: true, maxResults: PAGE_SIZE, showDeleted: true }, "Google incremental sync");
+        return { changes: round.changes, nextCursor: round.nextSyncToken, full: false };
+      }
+      const round = await listAll(
+        { calendarId: providerCalendarId, singleEvents: true, maxResults: PAGE_SIZE, timeMin: window.start.toISOString(), timeMax: window.end.toISOString() },
+        "Google full sync",
+      );
+      return { changes: round.changes, nextCursor: round.nextSyncToken, full: true };
+    },
+
+    async watch(request) {
+      const channel = await call("Google events.watch", async () =>
+        (
+          await calendar.events.watch(
+            {
+              calendarId: request.providerCalendarId,
+              requestBody: { id: request.channelId, type: "web_hook", address: request.address, token: request.secret, expiration: String(request.expiresAt.getTime()) },
+            },
+            { retry: false },
+          )
+        ).data,
+      );
+      return {
+        externalId: channel.id ?? request.channelId,
+        resourceId: channel.resourceId ?? null,
+        expiresAt: channel.expiration ? new Date(Number(channel.expiration)) : request.expiresAt,
+      };
+    },
+
+    async renewWatch(channel, request) {
+      // Google channels cannot be extended: open a new one, then stop the old.
+      const renewed = await this.watch(request);
+      await this.stopWatch(channel).catch((error: unknown) => deps.log.warn({ channelId: channel.externalId, err: error }, "could not stop a replaced Google channel"));
+      return renewed;
+    },
+
+    async stopWatch(channel) {
+      try {
+        await call("Google channels.stop", async () => calendar.channels.stop({ requestBody: { id: channel.externalId, resourceId: channel.resourceId ?? "" } }, { retry: false }));
+      } catch (error) {
+        if (error instanceof ProviderError && error.kind === "not_found") return;
+        throw error;
+      }
+    },
+
+    attendance: (query) => fetchMeetAttendance({ ...deps, call }, query),
+
+    async busyTimes(range: TimeRange) {
+      const result = await call("Google freeBusy", async () =>
+        (await calendar.freebusy.query({ requestBody: { timeMin: range.start.toISOString(), timeMax: range.end.toISOString(), items: [{ id: "primary" }] } }, { retry: false })).data,
+      );
+      const busy = Object.values(result.calendars ?? {}).flatMap((entry) => entry.busy ?? []);
+      return busy.flatMap((slot) => (slot.start && slot.end ? [{ start: new Date(slot.start), end: new Date(slot.end) }] : []));
+    },
+
+    async createEvent(providerCalendarId, event) {
+      const created = await call("Google events.insert", async () =>
+        (
+          await calendar.events.insert(
+            {
+              calendarId: providerCalendarId,
+              requestBody: {
+                summary: event.title,
+                description: event.description,
+                start: { dateTime: event.start.toISOString(), timeZone: event.timeZone },
+                end: { dateTime: event.end.toISOString(), timeZone: event.timeZone },
+                transparency: "opaque",
+                reminders: { useDefault: false },
+                extendedProperties: { private: { [BUFFER_MARKER_PROPERTY]: event.marker } },
+              },
+            },
+            { retry: false },
+          )
+        ).data,
+      );
+      if (!created.id) throw new ProviderError("google", "invalid", "Google events.insert returned no id");
+      return { providerEventId: created.id };
+    },
+
+    async moveEvent(providerCalendarId, providerEventId, range) {
+      await call("Google events.patch", async () =>
+        calendar.events.patch(
+          { calendarId: providerCalendarId, eventId: providerEventId, requestBody: { start: { dateTime: range.start.toISOString() }, end: { dateTime: range.end.toISOString() } } },
+          { retry: false },
+        ),
+      );
+    },
+
+    async deleteEvent(providerCalendarId, providerEventId) {
+      try {
+        await call("Google events.delete", async () => calendar.events.delete({ calendarId: providerCalendarId, eventId: providerEventId }, { retry: false }));
+      } catch (error) {
+        // Already deleted (404) or gone (410) is what we wanted.
+        if (error instanceof ProviderError && (error.kind === "not_found" || error.kind === "cursor_expired")) return;
+        throw error;
+      }
+    },
+
+    async sendMail(mime) {
+      // The JSON form with `raw`: the media-upload form ignores the API's rootUrl.
+      const sent = await call("Gmail messages.send", async () => (await gmail.users.messages.send({ userId: "me", requestBody: { raw: mime.toString("base64url") } }, { retry: false })).data);
+      return { providerMessageId: sent.id ?? null };
+    },
+  };
+}
