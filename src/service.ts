@@ -9,6 +9,7 @@ import type { Logger } from "./platform/logger.js";
 import { readVersion } from "./platform/version.js";
 import { createServices, type Services } from "./services.js";
 import { requestSync } from "./sync/sync-task.js";
+import { requestPushMaintenance } from "./sync/push-task.js";
 import { TaskRunner } from "./tasks/task-runner.js";
 import { buildApp, type App } from "./web/app.js";
 
@@ -62,8 +63,14 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
       connectFlow: services.connectFlow,
       connections: services.connections,
       meetings: services.meetings,
+      pushInbox: services.pushInbox,
       requestSync: async (connectionId) => {
-        await services.db.$transaction((tx) => requestSync(tx, connectionId, `connected:${clock.now().toISOString()}`, clock.now()));
+        const now = clock.now();
+        await services.db.$transaction(async (tx) => {
+          await requestSync(tx, connectionId, `connected:${now.toISOString()}`, now);
+          // Due a little later: the first sync stores the calendars the channels are opened for.
+          await requestPushMaintenance(tx, connectionId, `connected:${now.toISOString()}`, new Date(now.getTime() + 30_000));
+        });
       },
     });
     await app.listen({ port: config.port, host: config.host });

@@ -13,6 +13,9 @@ import type { Logger } from "./platform/logger.js";
 import { TokenSealer } from "./platform/token-sealer.js";
 import type { SyncDependencies } from "./sync/sync-connection.js";
 import { syncConnectionTask } from "./sync/sync-task.js";
+import type { PushDependencies } from "./sync/push-channels.js";
+import { PushInbox } from "./sync/push-inbox.js";
+import { maintainPushTask } from "./sync/push-task.js";
 import type { TaskHandler } from "./tasks/task-handler.js";
 
 /**
@@ -34,6 +37,8 @@ export interface Services {
   sessions: SessionStore;
   meetings: MeetingQueries;
   sync: SyncDependencies;
+  push: PushDependencies;
+  pushInbox: PushInbox;
   taskHandlers: readonly TaskHandler<unknown>[];
   close(): Promise<void>;
 }
@@ -61,6 +66,7 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     window: config.syncWindow,
     tokensFor: (connection) => connections.tokensFor(connection),
   };
+  const push: PushDependencies = { ...sync, publicUrl: config.publicUrl };
   return {
     config,
     clock,
@@ -75,7 +81,9 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     sessions: new SessionStore(db, clock),
     meetings: new MeetingQueries({ db, clock }),
     sync,
-    taskHandlers: [syncConnectionTask(sync)],
+    push,
+    pushInbox: new PushInbox({ db, clock, log: log.child({ component: "push" }) }),
+    taskHandlers: [syncConnectionTask(sync), maintainPushTask(push)],
     async close() {
       await Promise.allSettled([db.$disconnect(), locks.close()]);
     },

@@ -17,6 +17,8 @@ import { authRoutes } from "./routes/auth.js";
 import { connectionRoutes } from "./routes/connections.js";
 import { healthRoutes } from "./routes/health.js";
 import { meetingRoutes } from "./routes/meetings.js";
+import { webhookRoutes } from "./routes/webhooks.js";
+import type { PushInbox } from "../sync/push-inbox.js";
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -31,6 +33,7 @@ export interface AppDependencies {
   connectFlow: ConnectFlow;
   connections: ConnectionService;
   meetings: MeetingQueries;
+  pushInbox: PushInbox;
   /** queue a sync of this connection (first sync after connecting, webhooks) */
   requestSync(connectionId: string): Promise<void>;
 }
@@ -69,6 +72,7 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   await app.register(authRoutes, { connectFlow: deps.connectFlow, secureCookies: secure, onConnected: deps.requestSync });
   await app.register(connectionRoutes, { connections: deps.connections });
   await app.register(meetingRoutes, { meetings: deps.meetings });
+  await app.register(webhookRoutes, { inbox: deps.pushInbox });
 
   return app;
 }

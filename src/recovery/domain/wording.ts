@@ -17,8 +17,9 @@ import type { ProposedSlot } from "./slots.js";
  *   always carries it. Long titles cost the words that brevity needs.
  * - Drafts never contain placeholders like "[your value here]": a draft may be approved
  *   as it is, so every sentence must be sendable.
- * - Word limits (reschedule < 120, late notice < 60) hold for any names, titles and slots
- *   (tests check the worst cases); `reviewDraft` finds nothing in any draft made here.
+ * - Word limits (reschedule < 120, late notice < 60): when unusual input would break them,
+ *   a shorter variant is chosen (see `firstWithin`); property tests hold drafts to them for
+ *   arbitrary names, titles and slots. `reviewDraft` finds nothing in any draft made here.
  */
 
 export interface EmailDraft {

@@ -1,0 +1,18 @@
+/** Where the Microsoft identity platform and Microsoft Graph live (PRODUCT §1: configurable for the emulator). */
+export interface MicrosoftEndpoints {
+  /** e.g. https://login.microsoftonline.com, no trailing slash */
+  authorityUrl: string;
+  /** e.g. https://graph.microsoft.com, no trailing slash */
+  graphUrl: string;
+  /** `common`, `organizations`, `consumers`, a tenant id or a verified domain */
+  tenant: string;
+}
+
+export const PROVIDER = "microsoft";
+
+/** PRODUCT §1: the fixed Microsoft scopes (offline_access is what makes the token endpoint issue refresh tokens). */
+export const MICROSOFT_SCOPES = ["offline_access", "User.Read", "Calendars.ReadWrite", "Mail.Send", "OnlineMeetings.Read", "OnlineMeetingArtifact.Read.All"] as const;
+
+export function withoutTrailingSlash(url: string): string {
+  return url.replace(/\/+$/, "");
+}
