@@ -1,6 +1,6 @@
 import { mapWithConcurrency } from "../src/platform/concurrency.js";
 import { maintainPushChannels, pushEnabled } from "../src/sync/push-channels.js";
-import type { Job } from "./job.js";
+import type { Job, JobSummary } from "./job.js";
 
 /** Renews push channels and subscriptions before they expire, and reopens lost ones. */
 export const renewJob: Job = {
@@ -8,7 +8,7 @@ export const renewJob: Job = {
   description: "Renew Google watch channels and Graph subscriptions that expire soon; reopen missing ones",
   schedule: "17 * * * *",
   exclusive: true,
-  async run({ db, push, config }) {
+  async run({ db, push, config }): Promise<JobSummary> {
     if (!pushEnabled(config.publicUrl)) return { connections: 0, note: "push is off: PUBLIC_URL is not https" };
     const connections = await db.connection.findMany({ where: { status: "active", provider: { not: "sandbox" } }, select: { id: true } });
     const results = await mapWithConcurrency(connections, 8, ({ id }) => maintainPushChannels(id, push));
