@@ -17,7 +17,6 @@ const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set(["rate_limited", "tran
 
 export class ProviderError extends AppError {
   readonly kind: ProviderErrorKind;
-  readonly retryAfterMs: number | null;
   readonly provider: string;
 
   constructor(provider: string, kind: ProviderErrorKind, message: string, options: { cause?: unknown; retryAfterMs?: number | null; status?: number } = {}) {
@@ -27,10 +26,10 @@ export class ProviderError extends AppError {
       retryable: RETRYABLE.has(kind),
       cause: options.cause,
       details: { provider, kind, status: options.status ?? null },
+      retryAfterMs: options.retryAfterMs ?? null,
     });
     this.kind = kind;
     this.provider = provider;
-    this.retryAfterMs = options.retryAfterMs ?? null;
   }
 }
 

@@ -10,6 +10,8 @@ export interface AppErrorOptions {
   cause?: unknown;
   /** extra fields that are safe to log and to show (never secrets) */
   details?: Record<string, unknown>;
+  /** when a retry makes sense, how long to wait first (e.g. a provider's Retry-After) */
+  retryAfterMs?: number | null;
 }
 
 export class AppError extends Error {
@@ -17,6 +19,7 @@ export class AppError extends Error {
   readonly httpStatus: number;
   readonly retryable: boolean;
   readonly details: Record<string, unknown>;
+  readonly retryAfterMs: number | null;
 
   constructor(message: string, options: AppErrorOptions) {
     super(message, { cause: options.cause });
@@ -25,6 +28,7 @@ export class AppError extends Error {
     this.httpStatus = options.httpStatus ?? 500;
     this.retryable = options.retryable ?? false;
     this.details = options.details ?? {};
+    this.retryAfterMs = options.retryAfterMs ?? null;
   }
 }
 

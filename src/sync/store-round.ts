@@ -69,7 +69,9 @@ async function upsertMeetings(tx: Tx, target: RoundTarget, events: CalendarEvent
       is_organizer, self_response, is_cancelled, is_free, is_buffer, meet_code, teams_join_url,
       online_meeting_id, conference_url, provider_updated_at, deleted_at, watched, updated_at
     )
-    select gen_random_uuid(), ${target.userId}::uuid, ${target.connectionId}::uuid, ${target.calendarId}::uuid, e.*, null, e.w, ${now}
+    select gen_random_uuid(), ${target.userId}::uuid, ${target.connectionId}::uuid, ${target.calendarId}::uuid,
+           e.pid, e.ical, e.series, e.ostart, e.title, e.descr, e.loc, e.s, e.en, e.tz, e.allday, e.oemail, e.oname,
+           e.isorg, e.resp, e.cancelled, e.free, e.buffer, e.meet, e.teams, e.omid, e.curl, e.pupd, null, e.w, ${now}
       from unnest(
         ${column((e) => e.providerEventId)}::text[],
         ${column((e) => e.iCalUid)}::text[],

@@ -19,7 +19,12 @@ export function syncConnectionTask(deps: SyncDependencies) {
     async run({ connectionId }) {
       const outcome = await syncConnection(connectionId, deps);
       if (outcome.status === "skipped" && outcome.reason === "busy") {
-        throw new AppError("Another sync of this connection is running; trying again after it", { code: "sync_busy", retryable: true });
+        throw new AppError("Another sync of this connection is running; trying again after it", { code: "sync_busy", retryable: true, retryAfterMs: 2_000 });
+      }
+      if (outcome.status === "backing_off") {
+        // The connection records the backoff; this task comes back when it ends, so the
+        // change that asked for this sync is caught up rather than left to the next poll.
+        throw new AppError(outcome.reason, { code: "sync_backing_off", retryable: true, retryAfterMs: Math.max(0, outcome.until.getTime() - deps.clock.now().getTime()) });
       }
     },
   });

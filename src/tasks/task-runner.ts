@@ -4,7 +4,6 @@ import type { Database } from "../db/client.js";
 import type { Clock } from "../platform/clock.js";
 import { AppError, errorMessage } from "../platform/errors.js";
 import type { Logger } from "../platform/logger.js";
-import { ProviderError } from "../calendars/provider-error.js";
 import { claimTasks } from "./sql/claim-tasks.js";
 import { TASKS_CHANNEL } from "./sql/enqueue-task.js";
 import { completeTask, failTask, releaseTask } from "./sql/finish-task.js";
@@ -192,7 +191,7 @@ export class TaskRunner {
 
   private async fail(task: ClaimedTask, error: unknown, log: Logger): Promise<void> {
     const permanent = error instanceof AppError && !error.retryable;
-    const retryAfterMs = error instanceof ProviderError ? error.retryAfterMs : null;
+    const retryAfterMs = error instanceof AppError ? error.retryAfterMs : null;
     const outcome = await this.options.db
       .$transaction((tx) => failTask(tx, { id: task.id, workerId: this.workerId, now: this.options.clock.now(), error: errorMessage(error), retryAfterMs, permanent }))
       .catch((dbError: unknown) => {

@@ -180,7 +180,7 @@ export function registerGoogleCalendar(app: FastifyInstance, ctx: EmulatorContex
       const fields = fieldsFromInput(input, account, event);
       if (replace && (!fields.start || !fields.end)) return sendGoogleError(reply, 400, "Missing end time.", { reason: "required" });
       const replaced: Partial<EventFields> = replace
-        ? { summary: "", description: "", location: "", attendees: [], transparency: "opaque", privateProperties: {}, ...fields }
+        ? { summary: "", description: "", location: "", attendees: [], transparency: "opaque", privateProperties: {}, ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) }
         : fields;
       if (event.deleted) event.deleted = false;
       return toGoogleEvent(account, updateEvent(state, event, replaced));

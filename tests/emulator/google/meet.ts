@@ -103,7 +103,8 @@ export function registerGoogleMeet(app: FastifyInstance, ctx: EmulatorContext): 
       .filter((r) => published(r) && canRead(account, r) && clauses.every((clause) => clause(r)))
       .sort((a, b) => Date.parse(b.startTime) - Date.parse(a.startTime));
     const { page, nextPageToken } = paginate(records, Math.min(Number(q["pageSize"] ?? "25"), 100), q["pageToken"]);
-    return { conferenceRecords: page.map(recordResource), ...(nextPageToken ? { nextPageToken } : {}) };
+    // proto3 JSON omits empty repeated fields, so an empty result is {}.
+    return { ...(page.length > 0 ? { conferenceRecords: page.map(recordResource) } : {}), ...(nextPageToken ? { nextPageToken } : {}) };
   });
 
   app.get<{ Params: { id: string } }>("/v2/conferenceRecords/:id", async (request, reply) => {
@@ -122,7 +123,7 @@ export function registerGoogleMeet(app: FastifyInstance, ctx: EmulatorContext): 
     let participants = [...record.participants].sort((a, b) => Date.parse(a.earliestStartTime) - Date.parse(b.earliestStartTime));
     if (/latest_end_time\s+IS\s+NULL/i.test(q["filter"] ?? "")) participants = participants.filter((p) => p.latestEndTime === undefined);
     const { page, nextPageToken } = paginate(participants, Math.min(Number(q["pageSize"] ?? "100"), 250), q["pageToken"]);
-    return { participants: page.map((p) => participantResource(record, p)), ...(nextPageToken ? { nextPageToken } : {}), totalSize: participants.length };
+    return { ...(page.length > 0 ? { participants: page.map((p) => participantResource(record, p)) } : {}), ...(nextPageToken ? { nextPageToken } : {}), totalSize: participants.length };
   });
 
   app.get<{ Params: { id: string; participantId: string } }>("/v2/conferenceRecords/:id/participants/:participantId", async (request, reply) => {

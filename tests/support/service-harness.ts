@@ -1,0 +1,56 @@
+import { loadConfig } from "../../src/platform/config.js";
+import type { Clock } from "../../src/platform/clock.js";
+import { startService, type RunningService } from "../../src/service.js";
+import { startEmulator, type Emulator } from "../emulator/server.js";
+import { freePort } from "./child-process.js";
+import { createTestDatabase } from "./database.js";
+import { capturedLogger } from "./log-capture.js";
+
+export const TEST_KEY = Buffer.alloc(32, 11).toString("base64");
+
+export interface Harness {
+  service: RunningService;
+  emulator: Emulator;
+  logs: ReturnType<typeof capturedLogger>;
+  baseUrl: string;
+  close(): Promise<void>;
+}
+
+/**
+ * The service as it runs for real (own database, task runner, HTTP) with both providers
+ * pointed at a fresh emulator. `env` overrides configuration.
+ */
+export async function startHarness(options: { env?: Record<string, string>; clock?: Clock; emulatorNow?: () => number } = {}): Promise<Harness> {
+  const database = await createTestDatabase();
+  const port = await freePort();
+  const baseUrl = `http://localhost:${port}`;
+  const publicUrl = options.env?.["PUBLIC_URL"] ?? baseUrl;
+  const emulator = await startEmulator({
+    google: { redirectUris: [`${publicUrl}/auth/google/callback`] },
+    microsoft: { redirectUris: [`${publicUrl}/auth/microsoft/callback`] },
+    ...(options.emulatorNow ? { now: options.emulatorNow } : {}),
+  });
+  const logs = capturedLogger("debug");
+  const config = loadConfig({
+    ...emulator.env,
+    DATABASE_URL: database.url,
+    TOKEN_ENCRYPTION_KEY: TEST_KEY,
+    PORT: String(port),
+    PUBLIC_URL: publicUrl,
+    CRON: "false",
+    WORKERS: "2",
+    ...options.env,
+  });
+  const service = await startService(config, logs.log, options.clock);
+  return {
+    service,
+    emulator,
+    logs,
+    baseUrl,
+    async close() {
+      await service.close();
+      await emulator.close();
+      await database.drop();
+    },
+  };
+}
