@@ -17,6 +17,9 @@ import type { PushDependencies } from "./sync/push-channels.js";
 import { PushInbox } from "./sync/push-inbox.js";
 import { maintainPushTask } from "./sync/push-task.js";
 import type { TaskHandler } from "./tasks/task-handler.js";
+import { CheckInLinks } from "./detection/check-in-links.js";
+import type { DetectionDependencies } from "./detection/detect-meetings.js";
+import { detectMeetingTask, detectUserTask, fetchEvidenceTask } from "./detection/detect-task.js";
 
 /**
  * The object graph of the service, built once from configuration, an open database and a
@@ -38,6 +41,8 @@ export interface Services {
   meetings: MeetingQueries;
   sync: SyncDependencies;
   push: PushDependencies;
+  detection: DetectionDependencies;
+  checkIns: CheckInLinks;
   pushInbox: PushInbox;
   taskHandlers: readonly TaskHandler<unknown>[];
   close(): Promise<void>;
@@ -67,6 +72,17 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     tokensFor: (connection) => connections.tokensFor(connection),
   };
   const push: PushDependencies = { ...sync, publicUrl: config.publicUrl };
+  const checkIns = new CheckInLinks(database.tokenKeys, config.publicUrl);
+  const detection: DetectionDependencies = {
+    db,
+    log: log.child({ component: "detection" }),
+    publicUrl: config.publicUrl,
+    checkIns,
+    async onAlertsRaised(tx, alerts, now) {
+      // The alert row is the feed entry: delivered the moment it exists.
+      await tx.alertDelivery.createMany({ data: alerts.map((alert) => ({ alertId: alert.alertId, channel: "feed" as const, status: "delivered" as const, deliveredAt: now })), skipDuplicates: true });
+    },
+  };
   return {
     config,
     clock,
@@ -82,8 +98,10 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     meetings: new MeetingQueries({ db, clock }),
     sync,
     push,
+    detection,
+    checkIns,
     pushInbox: new PushInbox({ db, clock, log: log.child({ component: "push" }) }),
-    taskHandlers: [syncConnectionTask(sync), maintainPushTask(push)],
+    taskHandlers: [syncConnectionTask(sync), maintainPushTask(push), detectMeetingTask(detection, sync), detectUserTask(detection, sync), fetchEvidenceTask(detection, sync)],
     async close() {
       await Promise.allSettled([db.$disconnect(), locks.close()]);
     },

@@ -10,6 +10,7 @@ import { errorMessage } from "../platform/errors.js";
 import type { Logger } from "../platform/logger.js";
 import { backoffDelayMs } from "./backoff.js";
 import { markUnlisted, storeChanges } from "./store-round.js";
+import { enqueueTasks } from "../tasks/sql/enqueue-task.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -128,6 +129,10 @@ async function syncCalendar(deps: SyncDependencies, calendar: CalendarRow, provi
       if (round.full) {
         const listed = round.changes.flatMap((change) => (change.kind === "upsert" && !change.event.isCancelled ? [change.event.providerEventId] : []));
         removed += await markUnlisted(tx, calendar.id, window, listed, now);
+      }
+      if (result.upserted + removed > 0) {
+        // The changed meetings are decided again right after this commit (new, moved, cancelled).
+        await enqueueTasks(tx, [{ kind: "detect_user", payload: { userId: calendar.userId }, idempotencyKey: `detect-user:${calendar.userId}:${now.toISOString()}`, dueAt: now, priority: 15 }]);
       }
       await tx.calendar.update({
         where: { id: calendar.id },

@@ -155,12 +155,13 @@ describe("Microsoft Graph v1.0 emulation", () => {
   });
 
   it("shows attendance reports to the organiser only", async () => {
-    const event = emulator.control.createEvent("grace@contoso.test", { summary: "Teams call", start: at(-2 * 3_600_000), end: at(-3_600_000), teams: true, attendees: [{ email: "alan@contoso.test" }] });
+    const ago = (ms: number): string => at(-DAY - ms); // relative to the emulator's clock (base - 1 day)
+    const event = emulator.control.createEvent("grace@contoso.test", { summary: "Teams call", start: ago(2 * 3_600_000), end: ago(3_600_000), teams: true, attendees: [{ email: "alan@contoso.test" }] });
     const joinWebUrl = event.teamsJoinUrl ?? "";
-    emulator.control.addTeamsAttendance({ organizer: "grace@contoso.test", joinWebUrl, meetingStart: at(-2 * 3_600_000), meetingEnd: at(-3_600_000), records: [{ email: "alan@contoso.test", name: "Alan Turing", joinTime: at(-2 * 3_600_000 + 60_000), leaveTime: at(-3_600_000) }] });
+    emulator.control.addTeamsAttendance({ organizer: "grace@contoso.test", joinWebUrl, meetingStart: ago(2 * 3_600_000), meetingEnd: ago(3_600_000), records: [{ email: "alan@contoso.test", name: "Alan Turing", joinTime: ago(2 * 3_600_000 - 60_000), leaveTime: ago(3_600_000) }] });
     const grace = graph((await connectMicrosoft(emulator, "grace@contoso.test")).access_token);
-    const meetings = await grace.api("/me/onlineMeetings").filter(`JoinWebUrl eq '${joinWebUrl}'`).get();
-    if (!meetings.value[0]) console.log(JSON.stringify(emulator.control.requests({ pathPrefix: "/v1.0/me/onlineMeetings" })), joinWebUrl);
+    // The docs URL-encode the join URL inside the filter literal.
+    const meetings = await grace.api("/me/onlineMeetings").filter(`JoinWebUrl eq '${encodeURIComponent(joinWebUrl)}'`).get();
     const meetingId: string = meetings.value[0].id;
     const reports = await grace.api(`/me/onlineMeetings/${meetingId}/attendanceReports`).get();
     const records = await grace.api(`/me/onlineMeetings/${meetingId}/attendanceReports/${reports.value[0].id}/attendanceRecords`).get();

@@ -72,6 +72,8 @@ function buildApp(ctx: EmulatorContext, control: EmulatorControl): FastifyInstan
     https: { key: readFileSync(new URL("server-key.pem", TLS_DIR)), cert: readFileSync(new URL("server.pem", TLS_DIR)) },
     logger: false,
     bodyLimit: 30 * 1024 * 1024,
+    // Graph ids (events, online meetings) are far longer than fastify's default 100-character limit.
+    routerOptions: { maxParamLength: 2048 },
   });
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("application/json", { parseAs: "string" }, (_request, text, done) => {

@@ -61,7 +61,7 @@ export function registerGraphCalendar(app: FastifyInstance, ctx: EmulatorContext
     // Page size: $top, else Prefer odata.maxpagesize, else Graph's default of 10.
     const pageSize = Math.min(Number(q["$top"] ?? prefer.maxPageSize ?? 10), 1000);
     const skip = Number(q["$skip"] ?? "0");
-    const items = calendarOccurrences(state, "microsoft", account.id, to).filter((o) => !o.event.deleted && !(o.removed && o.event.status !== "cancelled") && overlaps(o, from, to));
+    const items = calendarOccurrences(state, "microsoft", account.id, to).filter((o) => !o.event.deleted && !o.master?.deleted && overlaps(o, from, to)); // cancelled meetings stay, with isCancelled
     const page = items.slice(skip, skip + pageSize).map((o) => toGraphEvent(account, o, prefer.timeZone));
     if (prefer.timeZone) reply.header("preference-applied", `outlook.timezone="${prefer.timeZone}"`);
     const next = skip + pageSize < items.length ? new URLSearchParams({ ...q, $top: String(pageSize), $skip: String(skip + pageSize) }) : undefined;

@@ -54,7 +54,8 @@ export function registerGraphOnlineMeetings(app: FastifyInstance, ctx: EmulatorC
     if (!account) return reply;
     const url = joinWebUrlFilter(stringParams(request.query)["$filter"]);
     if (url === undefined) return sendGraphError(reply, 400, "BadRequest", "Filter expression expected - /onlineMeetings?$filter={ParameterName} eq '{id}'.");
-    const found = [...state.onlineMeetings.values()].filter((m) => m.joinWebUrl === url && m.organizerId === account.id);
+    // Documented form: the join URL URL-encoded inside the literal; a decoded URL is accepted too.
+    const found = [...state.onlineMeetings.values()].filter((m) => (m.joinWebUrl === url || decodeURIComponent(m.joinWebUrl) === url) && m.organizerId === account.id);
     return { "@odata.context": `${ctx.baseUrl()}/v1.0/$metadata#users('${account.id}')/onlineMeetings`, value: found.map(meetingResource) };
   });
 

@@ -1,0 +1,56 @@
+import { z } from "zod";
+import type { SyncDependencies } from "../sync/sync-connection.js";
+import { errorMessage } from "../platform/errors.js";
+import { defineTask } from "../tasks/task-handler.js";
+import { detectMeetings, type DetectionDependencies } from "./detect-meetings.js";
+import { fetchEvidence } from "./fetch-evidence.js";
+
+/** Evidence read within this long counts as fresh; the check at grace expiry reads it again. */
+const EVIDENCE_FRESH_MS = 60_000;
+
+/**
+ * The wake-up at a meeting's next decisive instant (start, start + grace, end + settle):
+ * read the conference first when there is one, so a user who joined is not told they are
+ * late, then decide.
+ */
+export function detectMeetingTask(detection: DetectionDependencies, sync: SyncDependencies) {
+  return defineTask({
+    kind: "detect_meeting",
+    payload: z.object({ meetingId: z.uuid() }),
+    async run({ meetingId }, context) {
+      const now = sync.clock.now();
+      const meeting = await sync.db.meeting.findUnique({ where: { id: meetingId }, select: { start: true, state: true, meetCode: true, teamsJoinUrl: true, evidenceCheckedAt: true } });
+      if (!meeting) return;
+      const hasConference = Boolean(meeting.meetCode || meeting.teamsJoinUrl);
+      const stale = !meeting.evidenceCheckedAt || now.getTime() - meeting.evidenceCheckedAt.getTime() > EVIDENCE_FRESH_MS;
+      if (hasConference && stale && meeting.start <= now && meeting.state !== "attended") {
+        // Detection goes on without it: the alert is the point, and a later read can still mark attendance.
+        await fetchEvidence(meetingId, sync).catch((error: unknown) => context.log.warn({ meetingId, reason: errorMessage(error) }, "attendance could not be read before deciding"));
+      }
+      await detectMeetings(detection, sync.clock.now(), { meetingIds: [meetingId] });
+    },
+  });
+}
+
+/** Re-decides a user's meetings after their calendar changed (a sync stored new rows). */
+export function detectUserTask(detection: DetectionDependencies, sync: SyncDependencies) {
+  return defineTask({
+    kind: "detect_user",
+    payload: z.object({ userId: z.uuid() }),
+    async run({ userId }) {
+      await detectMeetings(detection, sync.clock.now(), { userId });
+    },
+  });
+}
+
+/** Reads a conference's attendance for one meeting (queued by the detect job while it matters). */
+export function fetchEvidenceTask(detection: DetectionDependencies, sync: SyncDependencies) {
+  return defineTask({
+    kind: "fetch_evidence",
+    payload: z.object({ meetingId: z.uuid() }),
+    async run({ meetingId }) {
+      const outcome = await fetchEvidence(meetingId, sync);
+      if (outcome === "recorded") await detectMeetings(detection, sync.clock.now(), { meetingIds: [meetingId] });
+    },
+  });
+}
