@@ -34,7 +34,9 @@ export function createGoogleCalendar(deps: GoogleCalendarDependencies): Calendar
 
   async function call<T>(context: string, run: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
-      auth.setCredentials({ access_token: await deps.tokens.accessToken() });
+      // An expiry keeps google-auth-library from trying its own refresh on a 401 (it has no
+      // refresh token: the token source owns refreshing, and we retry once below).
+      auth.setCredentials({ access_token: await deps.tokens.accessToken(), expiry_date: deps.clock.now().getTime() + 50 * 60_000 });
       try {
         return await run();
       } catch (error) {
