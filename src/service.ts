@@ -11,6 +11,7 @@ import { createServices, type Services } from "./services.js";
 import { requestSync } from "./sync/sync-task.js";
 import { requestPushMaintenance } from "./sync/push-task.js";
 import { TaskRunner } from "./tasks/task-runner.js";
+import { AlertStream } from "./alerts/alert-stream.js";
 import { buildApp, type App } from "./web/app.js";
 
 export interface RunningService {
@@ -40,6 +41,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
     log: log.child({ component: "tasks" }),
     concurrency: config.workers,
   });
+  const alertStream = new AlertStream(database.url, log.child({ component: "alert-stream" }));
   let schedule: Schedule | undefined;
   let app: App | undefined;
 
@@ -48,7 +50,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
     await schedule?.stop();
     await runner.stop();
     await app?.close();
-    await Promise.allSettled([services.close(), readiness.close()]);
+    await Promise.allSettled([services.close(), readiness.close(), alertStream.close()]);
     await database.stop();
   };
 
@@ -64,6 +66,8 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
       connections: services.connections,
       meetings: services.meetings,
       pushInbox: services.pushInbox,
+      services,
+      alertStream,
       requestSync: async (connectionId) => {
         const now = clock.now();
         await services.db.$transaction(async (tx) => {
@@ -73,6 +77,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
         });
       },
     });
+    await alertStream.start();
     await app.listen({ port: config.port, host: config.host });
     if (config.workers > 0) await runner.start();
     if (config.cron) schedule = startSchedule(Object.values(jobs), { ...services, log: log.child({ component: "jobs" }), signal: shutdown.signal });

@@ -20,6 +20,10 @@ import type { TaskHandler } from "./tasks/task-handler.js";
 import { CheckInLinks } from "./detection/check-in-links.js";
 import type { DetectionDependencies } from "./detection/detect-meetings.js";
 import { detectMeetingTask, detectUserTask, fetchEvidenceTask } from "./detection/detect-task.js";
+import { MeetingActions } from "./detection/meeting-actions.js";
+import { AlertQueries } from "./alerts/alert-queries.js";
+import { announceAlert } from "./alerts/alert-stream.js";
+import { SettingsService } from "./settings/settings-service.js";
 
 /**
  * The object graph of the service, built once from configuration, an open database and a
@@ -43,6 +47,9 @@ export interface Services {
   push: PushDependencies;
   detection: DetectionDependencies;
   checkIns: CheckInLinks;
+  meetingActions: MeetingActions;
+  alerts: AlertQueries;
+  settings: SettingsService;
   pushInbox: PushInbox;
   taskHandlers: readonly TaskHandler<unknown>[];
   close(): Promise<void>;
@@ -81,6 +88,7 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     async onAlertsRaised(tx, alerts, now) {
       // The alert row is the feed entry: delivered the moment it exists.
       await tx.alertDelivery.createMany({ data: alerts.map((alert) => ({ alertId: alert.alertId, channel: "feed" as const, status: "delivered" as const, deliveredAt: now })), skipDuplicates: true });
+      for (const alert of alerts) await announceAlert(tx, alert.userId, alert.alertId);
     },
   };
   return {
@@ -100,6 +108,9 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     push,
     detection,
     checkIns,
+    meetingActions: new MeetingActions({ detection, clock }),
+    alerts: new AlertQueries(db),
+    settings: new SettingsService({ db, checkWebhookUrl: async () => null }),
     pushInbox: new PushInbox({ db, clock, log: log.child({ component: "push" }) }),
     taskHandlers: [syncConnectionTask(sync), maintainPushTask(push), detectMeetingTask(detection, sync), detectUserTask(detection, sync), fetchEvidenceTask(detection, sync)],
     async close() {

@@ -3,7 +3,7 @@ import type { Logger } from "../platform/logger.js";
 import { lateAlert, suspectedMissedAlert } from "../recovery/domain/index.js";
 import type { CheckInLinks } from "./check-in-links.js";
 import { decide, type DetectionAlertKind, type EvidenceItem, type MeetingState } from "./domain/index.js";
-import { persistDecisions, type DecidedMeeting, type NewDetectionAlert } from "./persist-decisions.js";
+import { persistDecisions, type DecidedMeeting, type NewDetectionAlert, type PersistHooks } from "./persist-decisions.js";
 
 const HOUR_MS = 60 * 60 * 1000;
 const NON_FINAL: MeetingState[] = ["upcoming", "in_progress", "late", "suspected_missed"];
@@ -79,28 +79,25 @@ export async function detectMeetings(deps: DetectionDependencies, now: Date, sco
       if (candidates.length < batchSize) return totals;
       continue;
     }
-    const stored = await deps.db.$transaction(
-      (tx) =>
-        persistDecisions(tx, worthStoring, now, {
-          describeAlert: (item, kind) => describeAlert(deps, byId.get(item.meeting.id)!, kind, now),
-          onAlertsRaised: (innerTx, alerts) => deps.onAlertsRaised(innerTx, alerts, now),
-          taskFor: (item, command) => ({
-            kind: "open_recovery_case",
-            payload: { meetingId: item.meeting.id },
-            idempotencyKey: command.idempotencyKey,
-            dueAt: now,
-            userId: item.meeting.userId,
-          }),
-        }),
-      { timeout: 60_000 },
-    );
+    const stored = await deps.db.$transaction((tx) => persistDecisions(tx, worthStoring, now, detectionHooks(deps, byId, now)), { timeout: 60_000 });
     totals.transitions += stored.transitions;
     totals.alerts += stored.alerts;
     if (candidates.length < batchSize) return totals;
   }
 }
 
-function describeAlert(deps: DetectionDependencies, meeting: Candidate, kind: DetectionAlertKind, now: Date): { title: string; body: string; data: Prisma.InputJsonValue } {
+/** How decisions become rows: alert wording and links, delivery, and the recovery-case task. */
+export function detectionHooks(deps: DetectionDependencies, meetings: ReadonlyMap<string, AlertSubject>, now: Date): PersistHooks {
+  return {
+    describeAlert: (item, kind) => describeAlert(deps, meetings.get(item.meeting.id)!, kind, now),
+    onAlertsRaised: (tx, alerts) => deps.onAlertsRaised(tx, alerts, now),
+    taskFor: (item, command) => ({ kind: "open_recovery_case", payload: { meetingId: item.meeting.id }, idempotencyKey: command.idempotencyKey, dueAt: now, userId: item.meeting.userId }),
+  };
+}
+
+export type AlertSubject = Pick<Candidate, "id" | "userId" | "title" | "start" | "end" | "timeZone"> & { user: { settings: { timeZone: string } | null } };
+
+function describeAlert(deps: DetectionDependencies, meeting: AlertSubject, kind: DetectionAlertKind, now: Date): { title: string; body: string; data: Prisma.InputJsonValue } {
   const timeZone = meeting.user.settings?.timeZone ?? meeting.timeZone;
   const dashboard = `${deps.publicUrl}/?meeting=${meeting.id}`;
   if (kind === "late") {

@@ -19,6 +19,12 @@ import { healthRoutes } from "./routes/health.js";
 import { meetingRoutes } from "./routes/meetings.js";
 import { webhookRoutes } from "./routes/webhooks.js";
 import type { PushInbox } from "../sync/push-inbox.js";
+import type { Services } from "../services.js";
+import type { AlertStream } from "../alerts/alert-stream.js";
+import { alertRoutes } from "./routes/alerts.js";
+import { checkInRoutes } from "./routes/check-in.js";
+import { meetingActionRoutes } from "./routes/meeting-actions.js";
+import { settingsRoutes } from "./routes/settings.js";
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -34,6 +40,8 @@ export interface AppDependencies {
   connections: ConnectionService;
   meetings: MeetingQueries;
   pushInbox: PushInbox;
+  services: Pick<Services, "meetingActions" | "alerts" | "settings" | "checkIns" | "clock">;
+  alertStream: AlertStream;
   /** queue a sync of this connection (first sync after connecting, webhooks) */
   requestSync(connectionId: string): Promise<void>;
 }
@@ -73,6 +81,10 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   await app.register(connectionRoutes, { connections: deps.connections });
   await app.register(meetingRoutes, { meetings: deps.meetings });
   await app.register(webhookRoutes, { inbox: deps.pushInbox });
+  await app.register(meetingActionRoutes, { actions: deps.services.meetingActions });
+  await app.register(alertRoutes, { alerts: deps.services.alerts, stream: deps.alertStream });
+  await app.register(checkInRoutes, { links: deps.services.checkIns, actions: deps.services.meetingActions, clock: deps.services.clock });
+  await app.register(settingsRoutes, { settings: deps.services.settings });
 
   return app;
 }

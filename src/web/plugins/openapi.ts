@@ -20,6 +20,8 @@ export const openApiPlugin = fp(
           { name: "auth", description: "Connect Google or Outlook (OAuth), sign out" },
           { name: "connections", description: "Connected calendars and their health" },
           { name: "meetings", description: "Synced meetings and their detection state" },
+          { name: "alerts", description: "The alerts feed, its live stream, and check-in links" },
+          { name: "settings", description: "Grace, settle window, buffer, working hours, channels" },
           { name: "push", description: "Provider push notifications (Google channels, Graph subscriptions)" },
           { name: "operations", description: "Health, readiness and metrics" },
         ],

@@ -1,0 +1,49 @@
+import type { Database } from "../db/client.js";
+
+export interface AlertView {
+  id: string;
+  kind: string;
+  meetingId: string | null;
+  connectionId: string | null;
+  title: string;
+  body: string;
+  links: Array<{ label: string; url: string }>;
+  createdAt: string;
+  withdrawn: boolean;
+  read: boolean;
+  deliveries: Array<{ channel: string; status: string; deliveredAt: string | null; lastError: string | null }>;
+}
+
+function linksOf(data: unknown): AlertView["links"] {
+  if (!data || typeof data !== "object" || !("links" in data) || !Array.isArray(data.links)) return [];
+  return data.links.flatMap((link: unknown) =>
+    link && typeof link === "object" && "label" in link && "url" in link && typeof link.label === "string" && typeof link.url === "string" ? [{ label: link.label, url: link.url }] : [],
+  );
+}
+
+/** The in-app feed: a user's alerts, newest first, with how each channel delivered them. */
+export class AlertQueries {
+  constructor(private readonly db: Database) {}
+
+  async list(userId: string, options: { limit: number; includeWithdrawn: boolean; ids?: string[] }): Promise<AlertView[]> {
+    const rows = await this.db.alert.findMany({
+      where: { userId, ...(options.includeWithdrawn ? {} : { withdrawnAt: null }), ...(options.ids ? { id: { in: options.ids } } : {}) },
+      include: { deliveries: true },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: options.limit,
+    });
+    return rows.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      meetingId: row.meetingId,
+      connectionId: row.connectionId,
+      title: row.title,
+      body: row.body,
+      links: linksOf(row.data),
+      createdAt: row.createdAt.toISOString(),
+      withdrawn: row.withdrawnAt !== null,
+      read: row.readAt !== null,
+      deliveries: row.deliveries.map((d) => ({ channel: d.channel, status: d.status, deliveredAt: d.deliveredAt?.toISOString() ?? null, lastError: d.lastError })),
+    }));
+  }
+}

@@ -1,0 +1,58 @@
+import pg from "pg";
+import type { Prisma } from "../db/client.js";
+import { errorMessage } from "../platform/errors.js";
+import type { Logger } from "../platform/logger.js";
+
+export const ALERTS_CHANNEL = "makegood_alerts";
+
+/** Announces a new alert to every instance (delivered on commit, like the alert row itself). */
+export async function announceAlert(tx: Prisma.TransactionClient, userId: string, alertId: string): Promise<void> {
+  await tx.$executeRaw`select pg_notify(${ALERTS_CHANNEL}, ${`${userId}:${alertId}`})`;
+}
+
+type Listener = (alertId: string) => void;
+
+/**
+ * Fans alert announcements out to this instance's live dashboards (server-sent events).
+ * Announcements travel through PostgreSQL NOTIFY, so an alert raised by any instance
+ * reaches a browser connected to any other.
+ */
+export class AlertStream {
+  private client: pg.Client | undefined;
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private closed = false;
+
+  constructor(private readonly databaseUrl: string, private readonly log: Logger) {}
+
+  async start(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.databaseUrl });
+    client.on("notification", (message) => {
+      const [userId, alertId] = (message.payload ?? "").split(":");
+      if (!userId || !alertId) return;
+      for (const listener of this.listeners.get(userId) ?? []) listener(alertId);
+    });
+    client.on("error", (error) => {
+      this.log.warn({ reason: errorMessage(error) }, "alert stream connection lost; reconnecting");
+      this.client = undefined;
+      if (!this.closed) setTimeout(() => void this.start().catch(() => undefined), 1000);
+    });
+    await client.connect();
+    await client.query(`listen ${ALERTS_CHANNEL}`);
+    this.client = client;
+  }
+
+  subscribe(userId: string, listener: Listener): () => void {
+    const set = this.listeners.get(userId) ?? new Set<Listener>();
+    set.add(listener);
+    this.listeners.set(userId, set);
+    return () => {
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(userId);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.client?.end().catch(() => undefined);
+  }
+}

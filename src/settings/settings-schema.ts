@@ -1,0 +1,41 @@
+import { DateTime } from "luxon";
+import { z } from "zod";
+import { DETECTION_SETTING_BOUNDS } from "../detection/domain/index.js";
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time as HH:mm, e.g. 09:00");
+
+export const workingHoursSchema = z
+  .object({
+    days: z.array(z.number().int().min(1).max(7)).min(1, "needs at least one day").max(7).describe("ISO weekdays: 1 = Monday … 7 = Sunday"),
+    start: hhmm,
+    end: hhmm,
+  })
+  .refine((hours) => hours.start < hours.end, { message: "start must be before end", path: ["end"] })
+  .refine((hours) => new Set(hours.days).size === hours.days.length, { message: "lists a day twice", path: ["days"] });
+
+export const timeZoneSchema = z.string().refine((zone) => DateTime.local().setZone(zone).isValid, "must be an IANA time zone, e.g. Europe/Berlin");
+
+const { lateGraceMinutes, settleMinutes, autoConfirmMinutes } = DETECTION_SETTING_BOUNDS;
+
+/** The user's settings as the API shows them (PRODUCT §7 names, plus a few more). */
+export const settingsView = z
+  .object({
+    timeZone: timeZoneSchema,
+    lateGraceMinutes: z.number().int().min(lateGraceMinutes.min).max(lateGraceMinutes.max),
+    settleMinutes: z.number().int().min(settleMinutes.min).max(settleMinutes.max),
+    autoConfirmMinutes: z.number().int().min(autoConfirmMinutes.min).max(autoConfirmMinutes.max).nullable().describe("null: never confirm a miss without asking"),
+    bufferMinutes: z.number().int().min(30).max(45).describe("the buffer before a rescheduled meeting (30–45)"),
+    giftDelayMinutes: z.number().int().min(0).max(7 * 24 * 60),
+    workingHours: workingHoursSchema,
+    autoSendLateNotice: z.boolean(),
+    alertChannels: z.array(z.enum(["email", "feed", "webhook"])).max(3),
+    webhookUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).nullable(),
+    sendVia: z.enum(["mailbox", "smtp"]).describe("approved drafts go out from the user's own mailbox, or over SMTP"),
+  })
+  .meta({ id: "Settings" });
+
+export type SettingsView = z.infer<typeof settingsView>;
+
+/** PUT /api/settings: any subset; what is left out stays as it was. */
+export const settingsUpdate = settingsView.partial().strict();
+export type SettingsUpdate = z.infer<typeof settingsUpdate>;

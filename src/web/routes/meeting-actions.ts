@@ -1,0 +1,48 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { MeetingActions } from "../../detection/meeting-actions.js";
+import { errorReply } from "../schemas/error.js";
+import { MEETING_STATES } from "../schemas/meeting.js";
+
+const stateReply = z.object({ id: z.uuid(), state: z.enum(MEETING_STATES).nullable() });
+
+export const meetingActionRoutes: FastifyPluginAsyncZod<{ actions: MeetingActions }> = async (app, { actions }) => {
+  app.addHook("onRequest", app.requireUser);
+  const params = z.object({ id: z.uuid() });
+
+  app.post(
+    "/api/meetings/:id/confirm",
+    {
+      schema: {
+        tags: ["meetings"],
+        summary: "Answer \"Are you sure?\" for a suspected miss",
+        description: "`missed: true` records the miss and opens the recovery workflow (once, however often it is sent); `missed: false` (\"I was there\") marks it attended.",
+        params,
+        body: z.object({ missed: z.boolean() }).strict(),
+        response: { 200: stateReply, 400: errorReply, 401: errorReply, 403: errorReply, 404: errorReply, 409: errorReply },
+      },
+    },
+    async (request) => {
+      const action = request.body.missed ? ({ type: "confirm_missed" } as const) : ({ type: "deny_missed" } as const);
+      const result = await actions.act(request.session!.userId, request.params.id, action, "api");
+      return { id: request.params.id, state: result.state };
+    },
+  );
+
+  app.post(
+    "/api/meetings/:id/attended",
+    {
+      schema: {
+        tags: ["meetings"],
+        summary: "Mark a meeting attended (or check in to one under way)",
+        params,
+        body: z.object({}).strict().optional(),
+        response: { 200: stateReply, 400: errorReply, 401: errorReply, 403: errorReply, 404: errorReply, 409: errorReply },
+      },
+    },
+    async (request) => {
+      const result = await actions.act(request.session!.userId, request.params.id, { type: "mark_attended" }, "api");
+      return { id: request.params.id, state: result.state };
+    },
+  );
+};
