@@ -3,6 +3,7 @@ import type { Logger } from "../platform/logger.js";
 import { lateAlert, suspectedMissedAlert } from "../recovery/domain/index.js";
 import type { CheckInLinks } from "./check-in-links.js";
 import { decide, type DetectionAlertKind, type EvidenceItem, type MeetingState } from "./domain/index.js";
+import { enqueueTasks } from "../tasks/sql/enqueue-task.js";
 import { persistDecisions, type DecidedMeeting, type NewDetectionAlert, type PersistHooks } from "./persist-decisions.js";
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -20,7 +21,12 @@ export interface DetectionDependencies {
 export interface DetectionScope {
   meetingIds?: readonly string[];
   userId?: string;
+  /** the caller has just read the conference's attendance: decide without waiting for it */
+  evidenceJustRead?: boolean;
 }
+
+/** Conference attendance read within this long counts as fresh. */
+const EVIDENCE_FRESH_MS = 60_000;
 
 type Candidate = Prisma.MeetingGetPayload<{ include: { evidence: true; user: { include: { settings: true } } } }>;
 
@@ -74,7 +80,23 @@ export async function detectMeetings(deps: DetectionDependencies, now: Date, sco
       return { meeting: { id: meeting.id, userId: meeting.userId, state: meeting.state }, decision };
     });
     const byId = new Map(candidates.map((meeting) => [meeting.id, meeting]));
-    const worthStoring = decided.filter((item) => item.decision.next !== item.meeting.state || item.decision.transitions.length > 0 || item.decision.recheckAt || item.decision.tasks.length > 0);
+    // Never tell someone they are late or missed a meeting before asking its conference:
+    // such decisions wait for a read of the attendance (the detect_meeting task does it first).
+    const evidenceFirst = scope.evidenceJustRead
+      ? []
+      : decided.filter((item) => {
+          const meeting = byId.get(item.meeting.id)!;
+          const stale = !meeting.evidenceCheckedAt || now.getTime() - meeting.evidenceCheckedAt.getTime() > EVIDENCE_FRESH_MS;
+          return item.decision.alerts.length > 0 && Boolean(meeting.meetCode || meeting.teamsJoinUrl) && stale;
+        });
+    if (evidenceFirst.length > 0) {
+      const bucket = Math.floor(now.getTime() / EVIDENCE_FRESH_MS);
+      await deps.db.$transaction((tx) =>
+        enqueueTasks(tx, evidenceFirst.map((item) => ({ kind: "detect_meeting", payload: { meetingId: item.meeting.id }, idempotencyKey: `detect:${item.meeting.id}:evidence-first:${bucket}`, dueAt: now, priority: 20 }))),
+      );
+    }
+    const deferred = new Set(evidenceFirst.map((item) => item.meeting.id));
+    const worthStoring = decided.filter((item) => !deferred.has(item.meeting.id)).filter((item) => item.decision.next !== item.meeting.state || item.decision.transitions.length > 0 || item.decision.recheckAt || item.decision.tasks.length > 0);
     if (worthStoring.length === 0) {
       if (candidates.length < batchSize) return totals;
       continue;

@@ -27,7 +27,7 @@ export function detectMeetingTask(detection: DetectionDependencies, sync: SyncDe
         // Detection goes on without it: the alert is the point, and a later read can still mark attendance.
         await fetchEvidence(meetingId, sync).catch((error: unknown) => context.log.warn({ meetingId, reason: errorMessage(error) }, "attendance could not be read before deciding"));
       }
-      await detectMeetings(detection, sync.clock.now(), { meetingIds: [meetingId] });
+      await detectMeetings(detection, sync.clock.now(), { meetingIds: [meetingId], evidenceJustRead: true });
     },
   });
 }
@@ -50,7 +50,7 @@ export function fetchEvidenceTask(detection: DetectionDependencies, sync: SyncDe
     payload: z.object({ meetingId: z.uuid() }),
     async run({ meetingId }) {
       const outcome = await fetchEvidence(meetingId, sync);
-      if (outcome === "recorded") await detectMeetings(detection, sync.clock.now(), { meetingIds: [meetingId] });
+      if (outcome === "recorded") await detectMeetings(detection, sync.clock.now(), { meetingIds: [meetingId], evidenceJustRead: true });
     },
   });
 }

@@ -110,6 +110,7 @@ export function registerControlRoutes(app: FastifyInstance, control: EmulatorCon
     return { ok: true };
   });
   app.get("/_emulator/graph/subscriptions", async () => control.subscriptions());
+  app.get("/_emulator/graph/calendars", async (request) => control.graphCalendars(z.object({ account: z.string() }).parse(stringParams(request.query)).account));
   app.post<{ Params: { id: string } }>("/_emulator/graph/subscriptions/:id/lifecycle", async (request) => {
     const input = z.object({ lifecycleEvent: z.enum(["reauthorizationRequired", "subscriptionRemoved", "missed"]) }).parse(body(request));
     control.sendGraphLifecycleNotification(request.params.id, input.lifecycleEvent);

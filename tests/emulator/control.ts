@@ -5,6 +5,7 @@ import { createEvent, createTeamsMeeting, deleteEvent, materialiseOccurrence, re
 import type { FaultInput } from "./faults.js";
 import { sendChannelMessage, type ResourceState } from "./google/watch.js";
 import { guid, meetCode, opaqueId } from "./ids.js";
+import { calendarsOf, type GraphCalendar } from "./microsoft/calendars.js";
 import { sendLifecycleNotification, type LifecycleEvent } from "./microsoft/subscriptions.js";
 import type { LoggedRequest } from "./request-log.js";
 import type { Account, EventTime, GraphSubscription, Provider, SentMail, StoredEvent, WatchChannel } from "./state.js";
@@ -140,6 +141,11 @@ export class EmulatorControl {
       meetCode: input.meet === true ? meetCode() : typeof input.meet === "string" ? input.meet : undefined,
       teamsJoinUrl: input.teams ? createTeamsMeeting(this.ctx.state, teamsOrganizer, input.summary, start, end) : undefined,
     };
+  }
+
+  /** A Microsoft account's calendars; the first is the default one, which holds every event. */
+  graphCalendars(email: string): GraphCalendar[] {
+    return calendarsOf(this.account(email, "microsoft"));
   }
 
   createEvent(ownerEmail: string, input: EventInput, provider?: Provider): StoredEvent {

@@ -4,6 +4,7 @@ import type { Clock } from "../../platform/clock.js";
 import type { ConnectionIdentity } from "../provider-factory.js";
 import type { AccessTokenSource, Attendance, AttendanceQuery, Participant } from "../provider.js";
 import type { GoogleEndpoints } from "./oauth.js";
+import { libraryExpiry } from "./calendar.js";
 
 interface AttendanceDependencies {
   endpoints: GoogleEndpoints;
@@ -30,7 +31,7 @@ export async function fetchMeetAttendance(deps: AttendanceDependencies, query: A
   const filter = `space.meeting_code = "${query.meetCode}" AND start_time >= "${from}" AND start_time <= "${query.end.toISOString()}"`;
 
   const records = await deps.call("Meet conferenceRecords.list", async () => {
-    auth.setCredentials({ access_token: await deps.tokens.accessToken(), expiry_date: deps.clock.now().getTime() + 50 * 60_000 });
+    auth.setCredentials({ access_token: await deps.tokens.accessToken(), expiry_date: libraryExpiry() });
     return (await meet.conferenceRecords.list({ filter, pageSize: 25 }, { retry: false })).data.conferenceRecords ?? [];
   });
   if (records.length === 0) return { available: false, reason: "No Meet conference record for this meeting yet" };
@@ -41,7 +42,7 @@ export async function fetchMeetAttendance(deps: AttendanceDependencies, query: A
     let pageToken: string | undefined;
     do {
       const page = await deps.call("Meet participants.list", async () => {
-        auth.setCredentials({ access_token: await deps.tokens.accessToken(), expiry_date: deps.clock.now().getTime() + 50 * 60_000 });
+        auth.setCredentials({ access_token: await deps.tokens.accessToken(), expiry_date: libraryExpiry() });
         return (await meet.conferenceRecords.participants.list({ parent: record.name!, pageSize: 250, ...(pageToken ? { pageToken } : {}) }, { retry: false })).data;
       });
       for (const participant of page.participants ?? []) {

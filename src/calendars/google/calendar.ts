@@ -11,6 +11,14 @@ import { classifyGoogleError } from "./errors.js";
 import { BUFFER_MARKER_PROPERTY, mapGoogleEvent } from "./event-mapping.js";
 import type { GoogleEndpoints } from "./oauth.js";
 
+/**
+ * The expiry google-auth-library compares with its own Date.now(): far enough ahead that it
+ * never tries a refresh of its own (the token source owns refreshing; we retry once on 401).
+ */
+export function libraryExpiry(): number {
+  return Date.now() + 50 * 60_000;
+}
+
 /** Google's documented maximum page size for events.list. */
 const PAGE_SIZE = 2500;
 
@@ -34,9 +42,7 @@ export function createGoogleCalendar(deps: GoogleCalendarDependencies): Calendar
 
   async function call<T>(context: string, run: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
-      // An expiry keeps google-auth-library from trying its own refresh on a 401 (it has no
-      // refresh token: the token source owns refreshing, and we retry once below).
-      auth.setCredentials({ access_token: await deps.tokens.accessToken(), expiry_date: deps.clock.now().getTime() + 50 * 60_000 });
+      auth.setCredentials({ access_token: await deps.tokens.accessToken(), expiry_date: libraryExpiry() });
       try {
         return await run();
       } catch (error) {

@@ -1,28 +1,26 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BUFFER_MARKER_PROPERTY_ID } from "../../../src/calendars/microsoft/buffer-marker.js";
 import type { CalendarProvider, WatchRequest } from "../../../src/calendars/provider.js";
 import { startEmulator, type Emulator } from "../../emulator/server.js";
 import { WebhookReceiver } from "../../emulator/test-support.js";
 import { connectCalendar } from "./support/connect.js";
-import { GraphGapProxy } from "./support/graph-gap-proxy.js";
 
 describe("Microsoft subscriptions, attendance, schedule, buffer events and mail against the emulator", () => {
   let emulator: Emulator;
-  let proxy: GraphGapProxy;
   let receiver: WebhookReceiver;
   let calendar: CalendarProvider;
   let accountId: string;
   const owner = "olga@contoso.example";
-  const primary = GraphGapProxy.DEFAULT_CALENDAR_ID;
+  let primary = "";
 
   beforeAll(async () => {
     emulator = await startEmulator();
-    proxy = await new GraphGapProxy(emulator.url).start();
     receiver = await new WebhookReceiver().start();
-    ({ calendar, account: { accountId } } = await connectCalendar(emulator, proxy.url, owner));
+    ({ calendar, account: { accountId } } = await connectCalendar(emulator, emulator.url, owner));
+    primary = emulator.control.graphCalendars(owner).find((c) => c.isDefault)?.id ?? "";
   });
   afterAll(async () => {
     await receiver.stop();
-    await proxy.stop();
     await emulator.close();
   });
 
@@ -97,9 +95,13 @@ describe("Microsoft subscriptions, attendance, schedule, buffer events and mail 
       title: "Buffer before Quarterly review", description: "Protected time", start: new Date("2025-06-02T08:20:00Z"), end: new Date("2025-06-02T09:00:00Z"), timeZone: "Europe/Berlin", marker: "case-42",
     });
     const window = { start: new Date("2025-06-01T00:00:00Z"), end: new Date("2025-06-03T00:00:00Z") };
+    emulator.control.clearRequests();
     const first = await calendar.syncEvents({ providerCalendarId: primary, cursor: null, window });
     const created = first.changes.find((c) => c.kind === "upsert" && c.event.providerEventId === providerEventId);
     expect(created).toMatchObject({ event: { isBuffer: true, isFree: false, attendees: [], start: new Date("2025-06-02T08:20:00Z"), timeZone: "Europe/Berlin" } });
+    // Delta never carries extended properties: the marker came from GET event with the documented $expand.
+    const lookups = emulator.control.requests({ method: "GET", pathPrefix: `/v1.0/me/events/${encodeURIComponent(providerEventId)}` });
+    expect(lookups.map((r) => r.query["$expand"])).toEqual([`singleValueExtendedProperties($filter=id eq '${BUFFER_MARKER_PROPERTY_ID}')`]);
 
     await calendar.moveEvent(primary, providerEventId, { start: new Date("2025-06-02T08:30:00Z"), end: new Date("2025-06-02T09:10:00Z") });
     const second = await calendar.syncEvents({ providerCalendarId: primary, cursor: first.nextCursor, window });
@@ -114,6 +116,9 @@ describe("Microsoft subscriptions, attendance, schedule, buffer events and mail 
   it("sends mail as base64 MIME with Content-Type text/plain (202)", async () => {
     const mime = Buffer.from("From: olga@contoso.example\r\nTo: client@fabrikam.example\r\nSubject: Sorry I missed our call\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nCould we meet Tuesday or Wednesday?\r\n");
     await expect(calendar.sendMail(mime)).resolves.toEqual({ providerMessageId: null });
-    expect(proxy.mimeMessages.at(-1)?.mime).toBe(mime.toString("utf8"));
+    expect(emulator.control.sentMail().at(-1)).toMatchObject({
+      provider: "microsoft", from: owner, to: ["client@fabrikam.example"], subject: "Sorry I missed our call",
+      body: "Could we meet Tuesday or Wednesday?\n", raw: mime.toString("utf8"), saveToSentItems: true,
+    });
   });
 });

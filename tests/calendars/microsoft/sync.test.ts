@@ -2,31 +2,39 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CalendarEvent, CalendarProvider, EventChange, SyncRequest } from "../../../src/calendars/provider.js";
 import { startEmulator, type Emulator } from "../../emulator/server.js";
 import { connectCalendar } from "./support/connect.js";
-import { GraphGapProxy } from "./support/graph-gap-proxy.js";
 
 const window = { start: new Date("2025-03-15T00:00:00Z"), end: new Date("2025-04-20T00:00:00Z") };
 const upserts = (changes: EventChange[]): CalendarEvent[] => changes.flatMap((change) => (change.kind === "upsert" ? [change.event] : []));
 
 describe("Microsoft calendar sync (calendarView delta) against the emulator", () => {
   let emulator: Emulator;
-  let proxy: GraphGapProxy;
   let calendar: CalendarProvider;
+  let primary = "";
   const owner = "ines@contoso.example";
-  const full = (): SyncRequest => ({ providerCalendarId: GraphGapProxy.DEFAULT_CALENDAR_ID, cursor: null, window });
+  const full = (): SyncRequest => ({ providerCalendarId: primary, cursor: null, window });
 
   beforeAll(async () => {
     emulator = await startEmulator();
-    proxy = await new GraphGapProxy(emulator.url).start();
-    ({ calendar } = await connectCalendar(emulator, proxy.url, owner));
+    ({ calendar } = await connectCalendar(emulator, emulator.url, owner));
+    primary = emulator.control.graphCalendars(owner).find((c) => c.isDefault)?.id ?? "";
   });
   afterAll(async () => {
-    await proxy.stop();
     await emulator.close();
   });
 
-  it("lists calendars with the default one as primary", async () => {
+  it("lists both calendars, with only the default one as primary", async () => {
     const calendars = await calendar.listCalendars();
-    expect(calendars.find((c) => c.isPrimary)?.providerCalendarId).toBe(GraphGapProxy.DEFAULT_CALENDAR_ID);
+    expect(calendars).toHaveLength(2);
+    expect(calendars.filter((c) => c.isPrimary)).toEqual([expect.objectContaining({ providerCalendarId: primary, name: "Calendar" })]);
+  });
+
+  it("syncs a non-default calendar through /me/calendars/{id}/calendarView/delta", async () => {
+    const other = emulator.control.graphCalendars(owner).find((c) => !c.isDefault)!;
+    emulator.control.clearRequests();
+    const round = await calendar.syncEvents({ ...full(), providerCalendarId: other.id });
+    expect(round.changes).toEqual([]);
+    expect(round.nextCursor).toContain(`/me/calendars/${encodeURIComponent(other.id)}/calendarView/delta?$deltatoken=`);
+    expect(emulator.control.requests({ method: "GET", pathPrefix: "/v1.0/me/calendars/" })).toHaveLength(1);
   });
 
   it("follows every nextLink to the deltaLink, then reports moves, cancellations and deletions incrementally", async () => {

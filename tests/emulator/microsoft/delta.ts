@@ -1,15 +1,14 @@
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { stringParams, type EmulatorContext } from "../context.js";
 import { opaqueId } from "../ids.js";
-import { calendarOccurrences, overlaps } from "../occurrences.js";
-import type { Account } from "../state.js";
-import { graphCaller, graphUrl, preferences } from "./auth.js";
+import { graphUrl, preferences } from "./auth.js";
+import { missingWindow, parseWindowBound } from "./calendar-view.js";
+import { calendarScope, calendarWindow } from "./calendars.js";
 import { sendGraphError } from "./errors.js";
 import { toGraphEvent } from "./event-resource.js";
-import { parseWindowBound } from "./calendar.js";
 
-/** What a delta token remembers: the window, the change position and which ids the client holds. */
-interface DeltaState { accountId: string; generation: number; changeSeq: number; from: number; to: number; knownIds: Set<string> }
+/** What a delta token remembers: the calendar, the window, the change position and which ids the client holds. */
+interface DeltaState { accountId: string; calendarId: string; generation: number; changeSeq: number; from: number; to: number; knownIds: Set<string> }
 interface PendingRound { accountId: string; items: object[]; next: DeltaState; timeZone: string | undefined }
 
 const DEFAULT_DELTA_PAGE_SIZE = 100;
@@ -19,12 +18,16 @@ export function registerGraphDelta(app: FastifyInstance, ctx: EmulatorContext): 
   const deltaTokens = new Map<string, DeltaState>();
   const skipTokens = new Map<string, PendingRound>();
 
-  const currentWindow = (account: Account, from: number, to: number) =>
-    calendarOccurrences(state, "microsoft", account.id, to).filter((o) => !o.event.deleted && !o.master?.deleted && overlaps(o, from, to));
-
-  app.get("/v1.0/me/calendarView/delta", async (request, reply) => {
-    const account = graphCaller(ctx, request, reply);
-    if (!account) return reply;
+  /**
+   * "event: delta" on a calendar view (GET /me/calendarView/delta, and /me/calendars/{id}/calendarView/delta
+   * for a named calendar). It returns the same properties as GET /calendarView but supports neither
+   * $select nor $expand, so extended properties never come with it.
+   */
+  const handler = async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    const scope = calendarScope(ctx, request, reply);
+    if (!scope) return reply;
+    const { account } = scope;
+    const sameCalendar = (saved: DeltaState): boolean => saved.accountId === account.id && saved.calendarId === scope.calendar.id;
     const q = stringParams(request.query);
     const prefer = preferences(request);
     const pageSize = prefer.maxPageSize ?? DEFAULT_DELTA_PAGE_SIZE;
@@ -34,15 +37,15 @@ export function registerGraphDelta(app: FastifyInstance, ctx: EmulatorContext): 
     let round: PendingRound;
     if (q["$skiptoken"]) {
       const pending = skipTokens.get(q["$skiptoken"]);
-      if (!pending || pending.accountId !== account.id) return syncStateGone();
+      if (!pending || !sameCalendar(pending.next)) return syncStateGone();
       skipTokens.delete(q["$skiptoken"]);
       if (pending.next.generation !== state.generationOf(account.id)) return syncStateGone();
       round = pending;
     } else if (q["$deltatoken"]) {
       const previous = deltaTokens.get(q["$deltatoken"]);
       // Delta query overview, "Synchronization reset": an unusable token answers 410 Gone.
-      if (!previous || previous.accountId !== account.id || previous.generation !== state.generationOf(account.id)) return syncStateGone();
-      const current = currentWindow(account, previous.from, previous.to);
+      if (!previous || !sameCalendar(previous) || previous.generation !== state.generationOf(account.id)) return syncStateGone();
+      const current = calendarWindow(state, scope, previous.from, previous.to);
       const currentIds = new Set(current.map((o) => o.id));
       const changed = current.filter((o) => o.changeSeq > previous.changeSeq || !previous.knownIds.has(o.id)).map((o) => toGraphEvent(account, o, prefer.timeZone));
       const removed = [...previous.knownIds].filter((id) => !currentIds.has(id)).map((id) => ({ "@odata.type": "#microsoft.graph.event", id, "@removed": { reason: "deleted" } }));
@@ -50,13 +53,11 @@ export function registerGraphDelta(app: FastifyInstance, ctx: EmulatorContext): 
     } else {
       const from = parseWindowBound(q["startDateTime"]);
       const to = parseWindowBound(q["endDateTime"]);
-      if (from === undefined || to === undefined) {
-        return sendGraphError(reply, 400, "ErrorInvalidParameter", "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.");
-      }
-      const current = currentWindow(account, from, to);
+      if (from === undefined || to === undefined) return missingWindow(reply);
+      const current = calendarWindow(state, scope, from, to);
       round = {
         accountId: account.id, timeZone: prefer.timeZone, items: current.map((o) => toGraphEvent(account, o, prefer.timeZone)),
-        next: { accountId: account.id, generation: state.generationOf(account.id), changeSeq: state.currentChangeSeq(), from, to, knownIds: new Set(current.map((o) => o.id)) },
+        next: { accountId: account.id, calendarId: scope.calendar.id, generation: state.generationOf(account.id), changeSeq: state.currentChangeSeq(), from, to, knownIds: new Set(current.map((o) => o.id)) },
       };
     }
 
@@ -66,10 +67,12 @@ export function registerGraphDelta(app: FastifyInstance, ctx: EmulatorContext): 
     if (rest.length > 0) {
       const skipToken = opaqueId("", 24);
       skipTokens.set(skipToken, { ...round, items: rest });
-      return { "@odata.context": contextUrl, "@odata.nextLink": graphUrl(ctx, `/me/calendarView/delta?$skiptoken=${skipToken}`), value: page };
+      return { "@odata.context": contextUrl, "@odata.nextLink": graphUrl(ctx, `${scope.path}/calendarView/delta?$skiptoken=${skipToken}`), value: page };
     }
     const deltaToken = opaqueId("", 24);
     deltaTokens.set(deltaToken, round.next);
-    return { "@odata.context": contextUrl, "@odata.deltaLink": graphUrl(ctx, `/me/calendarView/delta?$deltatoken=${deltaToken}`), value: page };
-  });
+    return { "@odata.context": contextUrl, "@odata.deltaLink": graphUrl(ctx, `${scope.path}/calendarView/delta?$deltatoken=${deltaToken}`), value: page };
+  };
+  app.get("/v1.0/me/calendarView/delta", handler);
+  app.get("/v1.0/me/calendars/:calendarId/calendarView/delta", handler);
 }

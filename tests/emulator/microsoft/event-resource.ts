@@ -74,9 +74,20 @@ function showAs(owner: Account, event: StoredEvent): string {
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$10000Z");
 
+/** originalStart is an Edm.DateTimeOffset "always in UTC", e.g. 2014-01-01T00:00:00Z (event resource type). */
+function originalStartOf(time: EventTime): string {
+  if (time.kind === "date") return `${time.date}T00:00:00Z`;
+  return new Date(time.utc).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
 /**
  * A stored event or occurrence as the Graph event resource. Times come back in UTC unless the
- * request asked for `Prefer: outlook.timezone`; originalStartTimeZone keeps the zone it was written in.
+ * request asked for `Prefer: outlook.timezone`; originalStartTimeZone keeps the zone it was written in
+ * (for occurrences: the series master's). originalStart is "not returned for events that are single
+ * instances" (event resource type), so only occurrences and exceptions carry it.
+ * singleValueExtendedProperties are never part of the resource: they come back only when expanded
+ * (extended-properties.ts), and create/update responses do not include them either
+ * ("Create single-value extended property", Response body).
  */
 export function toGraphEvent(owner: Account, item: Occurrence | StoredEvent, preferredZone: string | undefined): Record<string, unknown> {
   const occurrence = "event" in item ? item : undefined;
@@ -87,7 +98,7 @@ export function toGraphEvent(owner: Account, item: Occurrence | StoredEvent, pre
   const zone = preferredZone ?? "UTC";
   const writtenZone = event.start.kind === "timed" ? toWindowsZone(event.start.timeZone) : "UTC";
   const seriesMasterId = occurrence?.master?.id ?? event.recurringEventId ?? null;
-  const extended = event.extendedProperties;
+  const originalStart = occurrence?.originalStart ?? event.originalStart;
   return {
     "@odata.etag": `W/"${Buffer.from(`${event.changeSeq}`).toString("base64")}"`,
     id,
@@ -110,6 +121,7 @@ export function toGraphEvent(owner: Account, item: Occurrence | StoredEvent, pre
     isCancelled: event.status === "cancelled",
     isOrganizer: event.organizer.email === owner.email,
     responseRequested: true,
+    ...(originalStart && (type === "occurrence" || type === "exception") ? { originalStart: originalStartOf(originalStart) } : {}),
     seriesMasterId: type === "singleInstance" || type === "seriesMaster" ? null : seriesMasterId,
     showAs: showAs(owner, event),
     type,
@@ -130,6 +142,5 @@ export function toGraphEvent(owner: Account, item: Occurrence | StoredEvent, pre
     attendees: event.attendees.map(graphAttendee),
     organizer: { emailAddress: { name: event.organizer.name || event.organizer.email, address: event.organizer.email } },
     onlineMeeting: event.teamsJoinUrl ? { joinUrl: event.teamsJoinUrl } : null,
-    ...(extended.length > 0 ? { singleValueExtendedProperties: extended } : {}),
   };
 }
