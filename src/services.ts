@@ -24,6 +24,7 @@ import { MeetingActions } from "./detection/meeting-actions.js";
 import { AlertQueries } from "./alerts/alert-queries.js";
 import { announceAlert } from "./alerts/alert-stream.js";
 import { SettingsService } from "./settings/settings-service.js";
+import { createMailer, deliverAlertTask, queueAlertDeliveriesPerSettings, validateWebhookUrl, type Mailer } from "./notify/index.js";
 
 /**
  * The object graph of the service, built once from configuration, an open database and a
@@ -50,6 +51,7 @@ export interface Services {
   meetingActions: MeetingActions;
   alerts: AlertQueries;
   settings: SettingsService;
+  mailer: Mailer;
   pushInbox: PushInbox;
   taskHandlers: readonly TaskHandler<unknown>[];
   close(): Promise<void>;
@@ -79,6 +81,7 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     tokensFor: (connection) => connections.tokensFor(connection),
   };
   const push: PushDependencies = { ...sync, publicUrl: config.publicUrl };
+  const mailer = createMailer(config, db, log.child({ component: "mail" }));
   const checkIns = new CheckInLinks(database.tokenKeys, config.publicUrl);
   const detection: DetectionDependencies = {
     db,
@@ -86,8 +89,7 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     publicUrl: config.publicUrl,
     checkIns,
     async onAlertsRaised(tx, alerts, now) {
-      // The alert row is the feed entry: delivered the moment it exists.
-      await tx.alertDelivery.createMany({ data: alerts.map((alert) => ({ alertId: alert.alertId, channel: "feed" as const, status: "delivered" as const, deliveredAt: now })), skipDuplicates: true });
+      await queueAlertDeliveriesPerSettings(tx, alerts, now);
       for (const alert of alerts) await announceAlert(tx, alert.userId, alert.alertId);
     },
   };
@@ -110,11 +112,21 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     checkIns,
     meetingActions: new MeetingActions({ detection, clock }),
     alerts: new AlertQueries(db),
-    settings: new SettingsService({ db, checkWebhookUrl: async () => null }),
+    settings: new SettingsService({
+      db,
+      checkWebhookUrl: async (url) => {
+        const verdict = await validateWebhookUrl(url, config.webhooks);
+        return verdict.ok ? null : verdict.message;
+      },
+    }),
+    mailer,
     pushInbox: new PushInbox({ db, clock, log: log.child({ component: "push" }) }),
-    taskHandlers: [syncConnectionTask(sync), maintainPushTask(push), detectMeetingTask(detection, sync), detectUserTask(detection, sync), fetchEvidenceTask(detection, sync)],
+    taskHandlers: [
+      syncConnectionTask(sync), maintainPushTask(push), detectMeetingTask(detection, sync), detectUserTask(detection, sync), fetchEvidenceTask(detection, sync),
+      deliverAlertTask({ db, mailer, clock, log: log.child({ component: "alerts" }), publicUrl: config.publicUrl, mailFrom: config.mailFrom, webhook: config.webhooks }),
+    ],
     async close() {
-      await Promise.allSettled([db.$disconnect(), locks.close()]);
+      await Promise.allSettled([db.$disconnect(), locks.close(), mailer.close()]);
     },
   };
 }

@@ -1,4 +1,6 @@
 import type { Prisma } from "../db/client.js";
+import { queueAlertDeliveriesPerSettings } from "../notify/index.js";
+import { announceAlert } from "./alert-stream.js";
 
 export type AlertKind = "late" | "suspected_missed" | "needs_reauth" | "buffer_conflict" | "reminder" | "send_outcome_unknown";
 
@@ -14,14 +16,15 @@ export interface NewAlert {
   data?: Prisma.InputJsonValue;
 }
 
-type Tx = Pick<Prisma.TransactionClient, "alert">;
+type Tx = Prisma.TransactionClient;
 
 /**
- * Records an alert once. Returns whether it is new; delivery to the user's channels is
- * queued by the caller's task (the alert row is the source of truth for the feed).
+ * Records an alert once (its idempotency key), queues its delivery on the user's channels
+ * and announces it to live dashboards, all in the caller's transaction. Returns whether it
+ * was new.
  */
-export async function raiseAlert(tx: Tx, alert: NewAlert): Promise<boolean> {
-  const { count } = await tx.alert.createMany({
+export async function raiseAlert(tx: Tx, alert: NewAlert, now: Date): Promise<boolean> {
+  const created = await tx.alert.createManyAndReturn({
     data: [
       {
         userId: alert.userId,
@@ -29,6 +32,7 @@ export async function raiseAlert(tx: Tx, alert: NewAlert): Promise<boolean> {
         idempotencyKey: alert.idempotencyKey,
         title: alert.title,
         body: alert.body,
+        createdAt: now,
         meetingId: alert.meetingId ?? null,
         connectionId: alert.connectionId ?? null,
         ...(alert.data === undefined ? {} : { data: alert.data }),
@@ -36,6 +40,11 @@ export async function raiseAlert(tx: Tx, alert: NewAlert): Promise<boolean> {
     ],
     // The unique idempotency key makes a second raise a no-op rather than an error.
     skipDuplicates: true,
+    select: { id: true },
   });
-  return count === 1;
+  const [row] = created;
+  if (!row) return false;
+  await queueAlertDeliveriesPerSettings(tx, [{ alertId: row.id, userId: alert.userId }], now);
+  await announceAlert(tx, alert.userId, row.id);
+  return true;
 }

@@ -112,7 +112,7 @@ export class ConnectionTokens implements AccessTokenSource {
       idempotencyKey: `needs_reauth:${row.id}:${row.authorizedAt.toISOString()}`,
       title: `Reconnect your ${label(kind)} calendar`,
       body: `Makegood can no longer read ${row.accountEmail}: access was revoked or has expired. Connect it again to keep late and missed meetings covered.`,
-    });
+    }, this.deps.clock.now());
     this.deps.log.warn({ connectionId: row.id, reason }, "connection needs re-authorisation");
     return { kind: "revoked" };
   }

@@ -29,6 +29,8 @@ const EXAMPLES: Record<string, string> = {
   DATABASE_WAIT_SECONDS: "30",
   CRON: "true",
   WORKERS: "4",
+  WEBHOOK_ALLOW_HTTP: "false",
+  WEBHOOK_ALLOW_PRIVATE_ADDRESSES: "false",
 };
 
 const url = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
@@ -65,6 +67,8 @@ const envSchema = z
     DATABASE_WAIT_SECONDS: positiveInt(3600).default(30),
     CRON: flag.default(true),
     WORKERS: positiveInt(64).default(4),
+    WEBHOOK_ALLOW_HTTP: flag.default(false),
+    WEBHOOK_ALLOW_PRIVATE_ADDRESSES: flag.default(false),
   })
   .superRefine((env, ctx) => {
     for (const provider of ["GOOGLE", "MICROSOFT"] as const) {
@@ -115,6 +119,8 @@ export interface Config {
   syncWindow: { pastDays: number; futureDays: number };
   cron: boolean;
   workers: number;
+  /** alert webhooks: https only and public addresses only, unless explicitly allowed */
+  webhooks: { allowHttp: boolean; allowPrivateAddresses: boolean; timeoutMs: number };
 }
 
 export class ConfigurationError extends Error {
@@ -184,5 +190,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     syncWindow: { pastDays: env.SYNC_PAST_DAYS, futureDays: env.SYNC_FUTURE_DAYS },
     cron: env.CRON,
     workers: env.WORKERS,
+    webhooks: { allowHttp: env.WEBHOOK_ALLOW_HTTP, allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES, timeoutMs: 10_000 },
   };
 }
