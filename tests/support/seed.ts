@@ -1,0 +1,41 @@
+import { randomUUID } from "node:crypto";
+import type { Database } from "../../src/db/client.js";
+
+/**
+ * Rows as a sync would have stored them, for tests and benchmarks that are about what
+ * happens after sync (detection, delivery) and need no provider.
+ */
+export async function seedUserWithMeetings(
+  db: Database,
+  options: { email?: string; meetings: Array<{ title: string; start: Date; end: Date; timeZone?: string }>; alertChannels?: Array<"email" | "feed" | "webhook">; timeZone?: string },
+): Promise<{ userId: string; meetingIds: string[] }> {
+  const user = await db.user.create({ data: { email: options.email ?? `user-${randomUUID().slice(0, 8)}@example.com`, name: "Pat Doe" } });
+  await db.settings.create({ data: { userId: user.id, timeZone: options.timeZone ?? "Europe/Berlin", alertChannels: options.alertChannels ?? ["email", "feed"] } });
+  const connection = await db.connection.create({ data: { userId: user.id, provider: "sandbox", accountId: randomUUID(), accountEmail: user.email, scopes: [] } });
+  const calendar = await db.calendar.create({ data: { connectionId: connection.id, providerCalendarId: "primary", name: "Primary", isPrimary: true } });
+  const meetingIds: string[] = [];
+  for (const meeting of options.meetings) {
+    const row = await db.meeting.create({
+      data: {
+        userId: user.id,
+        connectionId: connection.id,
+        calendarId: calendar.id,
+        providerEventId: randomUUID(),
+        title: meeting.title,
+        start: meeting.start,
+        end: meeting.end,
+        timeZone: meeting.timeZone ?? "Europe/Berlin",
+        watched: true,
+        selfResponse: "accepted",
+        attendees: {
+          create: [
+            { email: user.email, isSelf: true, response: "accepted" },
+            { email: "client@else.example", name: "Client", response: "accepted" },
+          ],
+        },
+      },
+    });
+    meetingIds.push(row.id);
+  }
+  return { userId: user.id, meetingIds };
+}
