@@ -22,9 +22,14 @@ import type { DetectionDependencies } from "./detection/detect-meetings.js";
 import { detectMeetingTask, detectUserTask, fetchEvidenceTask } from "./detection/detect-task.js";
 import { MeetingActions } from "./detection/meeting-actions.js";
 import { AlertQueries } from "./alerts/alert-queries.js";
-import { announceAlert } from "./alerts/alert-stream.js";
+import { announceAlerts } from "./alerts/alert-stream.js";
 import { SettingsService } from "./settings/settings-service.js";
 import { createMailer, deliverAlertTask, queueAlertDeliveriesPerSettings, validateWebhookUrl, type Mailer } from "./notify/index.js";
+import { CaseService } from "./recovery/case-service.js";
+import { recoveryTaskHandlers } from "./recovery/task-handlers.js";
+import type { RecoveryDependencies } from "./recovery/recovery-deps.js";
+import { DraftService } from "./drafts/draft-actions.js";
+import { sendDraftTask } from "./drafts/send-draft.js";
 
 /**
  * The object graph of the service, built once from configuration, an open database and a
@@ -53,6 +58,9 @@ export interface Services {
   settings: SettingsService;
   mailer: Mailer;
   pushInbox: PushInbox;
+  recovery: RecoveryDependencies;
+  cases: CaseService;
+  drafts: DraftService;
   taskHandlers: readonly TaskHandler<unknown>[];
   close(): Promise<void>;
 }
@@ -90,8 +98,17 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     checkIns,
     async onAlertsRaised(tx, alerts, now) {
       await queueAlertDeliveriesPerSettings(tx, alerts, now);
-      for (const alert of alerts) await announceAlert(tx, alert.userId, alert.alertId);
+      await announceAlerts(tx, alerts);
     },
+  };
+  const recovery: RecoveryDependencies = {
+    db,
+    providers,
+    tokensFor: (connection) => connections.tokensFor(connection),
+    locks,
+    clock,
+    log: log.child({ component: "recovery" }),
+    publicUrl: config.publicUrl,
   };
   return {
     config,
@@ -121,7 +138,12 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     }),
     mailer,
     pushInbox: new PushInbox({ db, clock, log: log.child({ component: "push" }) }),
+    recovery,
+    cases: new CaseService({ db, clock }),
+    drafts: new DraftService({ db, clock }),
     taskHandlers: [
+      ...recoveryTaskHandlers(recovery),
+      sendDraftTask({ ...recovery, mailer, log: log.child({ component: "drafts" }) }),
       syncConnectionTask(sync), maintainPushTask(push), detectMeetingTask(detection, sync), detectUserTask(detection, sync), fetchEvidenceTask(detection, sync),
       deliverAlertTask({ db, mailer, clock, log: log.child({ component: "alerts" }), publicUrl: config.publicUrl, mailFrom: config.mailFrom, webhook: config.webhooks }),
     ],

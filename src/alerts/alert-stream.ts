@@ -5,9 +5,11 @@ import type { Logger } from "../platform/logger.js";
 
 export const ALERTS_CHANNEL = "makegood_alerts";
 
-/** Announces a new alert to every instance (delivered on commit, like the alert row itself). */
-export async function announceAlert(tx: Prisma.TransactionClient, userId: string, alertId: string): Promise<void> {
-  await tx.$executeRaw`select pg_notify(${ALERTS_CHANNEL}, ${`${userId}:${alertId}`})`;
+/** Announces new alerts to every instance (delivered on commit, like the alert rows), in one statement. */
+export async function announceAlerts(tx: Prisma.TransactionClient, alerts: ReadonlyArray<{ userId: string; alertId: string }>): Promise<void> {
+  if (alerts.length === 0) return;
+  const payloads = alerts.map((alert) => `${alert.userId}:${alert.alertId}`);
+  await tx.$executeRaw`select pg_notify(${ALERTS_CHANNEL}, payload) from unnest(${payloads}::text[]) as payload`;
 }
 
 type Listener = (alertId: string) => void;

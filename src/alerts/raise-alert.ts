@@ -1,6 +1,6 @@
 import type { Prisma } from "../db/client.js";
 import { queueAlertDeliveriesPerSettings } from "../notify/index.js";
-import { announceAlert } from "./alert-stream.js";
+import { announceAlerts } from "./alert-stream.js";
 
 export type AlertKind = "late" | "suspected_missed" | "needs_reauth" | "buffer_conflict" | "reminder" | "send_outcome_unknown";
 
@@ -45,6 +45,6 @@ export async function raiseAlert(tx: Tx, alert: NewAlert, now: Date): Promise<bo
   const [row] = created;
   if (!row) return false;
   await queueAlertDeliveriesPerSettings(tx, [{ alertId: row.id, userId: alert.userId }], now);
-  await announceAlert(tx, alert.userId, row.id);
+  await announceAlerts(tx, [{ userId: alert.userId, alertId: row.id }]);
   return true;
 }

@@ -32,6 +32,8 @@ export class NeedsReauthorisationError extends AppError {
  */
 export class ConnectionTokens implements AccessTokenSource {
   private cached: { token: string; expiresAt: Date } | undefined;
+  /** the token the provider refused although it looked valid: never handed out again */
+  private rejected: string | undefined;
 
   constructor(
     private readonly connectionId: string,
@@ -39,6 +41,9 @@ export class ConnectionTokens implements AccessTokenSource {
   ) {}
 
   invalidate(): void {
+    // The stored row still holds the refused token with its old expiry: remember it, so the
+    // retry refreshes instead of reading the same dead token back (a grant revoked early).
+    if (this.cached) this.rejected = this.cached.token;
     this.cached = undefined;
   }
 
@@ -50,8 +55,11 @@ export class ConnectionTokens implements AccessTokenSource {
     });
     if (row.status !== "active") throw new NeedsReauthorisationError(this.connectionId);
     if (row.accessTokenSealed && row.accessTokenExpiresAt && this.fresh(row.accessTokenExpiresAt)) {
-      this.cached = { token: this.deps.sealer.open(row.accessTokenSealed, this.connectionId), expiresAt: row.accessTokenExpiresAt };
-      return this.cached.token;
+      const token = this.deps.sealer.open(row.accessTokenSealed, this.connectionId);
+      if (token !== this.rejected) {
+        this.cached = { token, expiresAt: row.accessTokenExpiresAt };
+        return token;
+      }
     }
     this.cached = await this.refresh();
     return this.cached.token;
@@ -70,7 +78,8 @@ export class ConnectionTokens implements AccessTokenSource {
         const row = await tx.connection.findUniqueOrThrow({ where: { id: this.connectionId } });
         if (row.status !== "active") return { kind: "revoked" as const };
         if (row.accessTokenSealed && row.accessTokenExpiresAt && this.fresh(row.accessTokenExpiresAt)) {
-          return { kind: "ok" as const, token: sealer.open(row.accessTokenSealed, row.id), expiresAt: row.accessTokenExpiresAt };
+          const stored = sealer.open(row.accessTokenSealed, row.id);
+          if (stored !== this.rejected) return { kind: "ok" as const, token: stored, expiresAt: row.accessTokenExpiresAt };
         }
         if (!row.refreshTokenSealed) return this.markRevoked(tx, row, "no refresh token was issued");
         try {

@@ -4,6 +4,7 @@ import { errorMessage } from "../platform/errors.js";
 import { defineTask } from "../tasks/task-handler.js";
 import { detectMeetings, type DetectionDependencies } from "./detect-meetings.js";
 import { fetchEvidence } from "./fetch-evidence.js";
+import { queueRescheduleMatching } from "../recovery/match-reschedule.js";
 
 /** Evidence read within this long counts as fresh; the check at grace expiry reads it again. */
 const EVIDENCE_FRESH_MS = 60_000;
@@ -39,6 +40,9 @@ export function detectUserTask(detection: DetectionDependencies, sync: SyncDepen
     payload: z.object({ userId: z.uuid() }),
     async run({ userId }) {
       await detectMeetings(detection, sync.clock.now(), { userId });
+      // The recovery workflow follows calendar changes too: a rescheduled meeting appears,
+      // moves or is cancelled (a no-op for users without an open case).
+      await queueRescheduleMatching(sync.db, userId, sync.clock.now());
     },
   });
 }

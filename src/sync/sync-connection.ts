@@ -127,7 +127,9 @@ async function syncCalendar(deps: SyncDependencies, calendar: CalendarRow, provi
       const result = await storeChanges(tx, { userId: calendar.userId, connectionId: calendar.connectionId, calendarId: calendar.id }, round.changes, now);
       let removed = result.removed;
       if (round.full) {
-        const listed = round.changes.flatMap((change) => (change.kind === "upsert" && !change.event.isCancelled ? [change.event.providerEventId] : []));
+        // Every listed event still exists, cancelled ones too (Graph lists them with isCancelled):
+        // only events the provider no longer lists are gone.
+        const listed = round.changes.flatMap((change) => (change.kind === "upsert" ? [change.event.providerEventId] : []));
         removed += await markUnlisted(tx, calendar.id, window, listed, now);
       }
       if (result.upserted + removed > 0) {

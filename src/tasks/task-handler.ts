@@ -12,7 +12,9 @@ export interface TaskContext {
   db: Database;
   /**
    * Commits `effects` and marks the task done in one transaction. A handler that does not
-   * call it is finished with no effects when it returns.
+   * call it is finished with no effects when it returns. `effects` should only write
+   * through `tx` and do nothing slow (no network): the runner may commit several tasks'
+   * effects in one transaction, and run them again on their own if that one rolls back.
    */
   finish(effects?: (tx: Tx) => Promise<void>): Promise<void>;
 }

@@ -25,6 +25,9 @@ import { alertRoutes } from "./routes/alerts.js";
 import { checkInRoutes } from "./routes/check-in.js";
 import { meetingActionRoutes } from "./routes/meeting-actions.js";
 import { settingsRoutes } from "./routes/settings.js";
+import { caseRoutes } from "./routes/cases.js";
+import { draftRoutes } from "./routes/drafts.js";
+import { runningLateRoutes } from "./routes/running-late.js";
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -40,7 +43,7 @@ export interface AppDependencies {
   connections: ConnectionService;
   meetings: MeetingQueries;
   pushInbox: PushInbox;
-  services: Pick<Services, "meetingActions" | "alerts" | "settings" | "checkIns" | "clock">;
+  services: Pick<Services, "meetingActions" | "alerts" | "settings" | "checkIns" | "clock" | "cases" | "drafts">;
   alertStream: AlertStream;
   /** queue a sync of this connection (first sync after connecting, webhooks) */
   requestSync(connectionId: string): Promise<void>;
@@ -85,6 +88,9 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   await app.register(alertRoutes, { alerts: deps.services.alerts, stream: deps.alertStream });
   await app.register(checkInRoutes, { links: deps.services.checkIns, actions: deps.services.meetingActions, clock: deps.services.clock });
   await app.register(settingsRoutes, { settings: deps.services.settings });
+  await app.register(caseRoutes, { cases: deps.services.cases });
+  await app.register(draftRoutes, { drafts: deps.services.drafts });
+  await app.register(runningLateRoutes, { drafts: deps.services.drafts });
 
   return app;
 }

@@ -148,6 +148,25 @@ describe("the task table", () => {
       expect(await db.user.count({ where: { email: { startsWith: "effect-" } } })).toBe(3);
     });
 
+    it("commits tasks finished together in one go, and a failing effect takes no other task's effects with it", async () => {
+      await startRunner([
+        defineTask({
+          kind: "grouped",
+          payload: z.object({ n: z.number() }),
+          run: async ({ n }, context) =>
+            context.finish(async (tx) => {
+              if (n === 3) throw new AppError("this effect cannot be written", { code: "nope", retryable: false });
+              await tx.user.create({ data: { email: `grouped-${n}@example.com` } });
+            }),
+        }),
+      ]);
+      await enqueue(12, { kind: "grouped", prefix: "grouped" });
+      await expect.poll(() => db.task.count({ where: { kind: "grouped", status: { in: ["done", "failed"] } } }), { timeout: 3000 }).toBe(12);
+      expect(await db.task.count({ where: { kind: "grouped", status: "done" } })).toBe(11);
+      expect(await db.user.count({ where: { email: { startsWith: "grouped-" } } })).toBe(11);
+      expect(await db.task.findFirstOrThrow({ where: { kind: "grouped", status: "failed" } })).toMatchObject({ lastError: "this effect cannot be written" });
+    });
+
     it("parks a task that always throws after its attempts, with its error, and a non-retryable error at once", async () => {
       await startRunner([
         defineTask({ kind: "broken", payload: z.object({ n: z.number() }), run: async () => { throw new Error("the handler always fails"); } }),

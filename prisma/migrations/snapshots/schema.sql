@@ -1,6 +1,6 @@
 -- The whole database schema, generated from empty by tools/sqlgen (npm run migration:new).
 -- Not run by anything: the drift test compares it with what the migrations build.
--- schema.prisma sha256: 25f1fbb2001d2417c58687ecd73f1366e4a1402db0d7d7da198295da167c3257
+-- schema.prisma sha256: 8655744cfe47c6b07082573f8622a7e04e24a97d0fd4b3c3b6489c58403b4d2e
 
 -- CreateSchema
 CREATE SCHEMA IF NOT EXISTS "public";
@@ -284,6 +284,9 @@ CREATE TABLE "recovery_cases" (
     "buffer_event_id" TEXT,
     "buffer_start" TIMESTAMPTZ(3),
     "gift_note" TEXT,
+    "buffer_end" TIMESTAMPTZ(3),
+    "proposed_slots" JSONB,
+    "steps_done" JSONB NOT NULL DEFAULT '{}',
 
     CONSTRAINT "recovery_cases_pkey" PRIMARY KEY ("id")
 );

@@ -54,3 +54,22 @@ export {
   type GiftPrompt,
   type RescheduleProposalInput,
 } from "./wording.js";
+export {
+  caseSteps,
+  CASE_STEP_KINDS,
+  type CaseStepKind,
+  type StepFacts,
+  type StepStatus,
+  type StepView,
+  type StepTaskStatus,
+  type StepDraftStatus,
+} from "./steps.js";
+export {
+  pickRescheduledMeeting,
+  planBuffer,
+  bufferConflicts,
+  externalEmails,
+  type MeetingFacts,
+  type BufferPlan,
+  type BufferRange,
+} from "./reschedule.js";

@@ -16,6 +16,19 @@ export async function completeTask(tx: Tx, task: { id: string; workerId: string;
 }
 
 /**
+ * Marks several claimed tasks done in one statement, inside the one transaction that carries
+ * all their effects (see TaskRunner's group commit). Returns how many this worker still
+ * held: fewer than asked means a lease ran out, and the caller must roll back.
+ */
+export async function completeTasks(tx: Tx, tasks: { ids: readonly string[]; workerId: string; now: Date }): Promise<number> {
+  if (tasks.ids.length === 0) return 0;
+  return tx.$executeRaw`
+    update tasks
+       set status = 'done', finished_at = ${tasks.now}, locked_by = null, locked_until = null, last_error = null, updated_at = ${tasks.now}
+     where id = any(${tasks.ids as string[]}::uuid[]) and locked_by = ${tasks.workerId} and status = 'running'`;
+}
+
+/**
  * Records a failed attempt: back to the queue after an exponential delay with jitter and a
  * cap (computed in SQL from the attempt count), or parked as `failed` with its last error
  * once it has used its attempts.
@@ -37,10 +50,14 @@ export async function failTask(tx: Tx, task: { id: string; workerId: string; now
   return status === undefined ? "lost" : status === "failed" ? "failed" : "retry";
 }
 
-/** Gives a claimed task back untouched (graceful shutdown): it runs again at once elsewhere. */
-export async function releaseTask(tx: Tx, task: { id: string; workerId: string; now: Date }): Promise<void> {
+/**
+ * Gives claimed tasks back untouched (graceful shutdown, or tasks claimed ahead that this
+ * runner will not start): they run again at once elsewhere, and the attempt is not counted.
+ */
+export async function releaseTasks(tx: Tx, tasks: { ids: readonly string[]; workerId: string; now: Date }): Promise<void> {
+  if (tasks.ids.length === 0) return;
   await tx.$executeRaw`
     update tasks
-       set status = 'queued', attempts = greatest(attempts - 1, 0), locked_by = null, locked_until = null, updated_at = ${task.now}
-     where id = ${task.id}::uuid and locked_by = ${task.workerId} and status = 'running'`;
+       set status = 'queued', attempts = greatest(attempts - 1, 0), locked_by = null, locked_until = null, updated_at = ${tasks.now}
+     where id = any(${tasks.ids as string[]}::uuid[]) and locked_by = ${tasks.workerId} and status = 'running'`;
 }

@@ -21,6 +21,8 @@ export const openApiPlugin = fp(
           { name: "connections", description: "Connected calendars and their health" },
           { name: "meetings", description: "Synced meetings and their detection state" },
           { name: "alerts", description: "The alerts feed, its live stream, and check-in links" },
+          { name: "cases", description: "Recovery cases after a missed meeting: call, proposal, gift, materials, buffer, thank-you" },
+          { name: "drafts", description: "The drafts inbox: approve (with edits), reject, resend; sent exactly once" },
           { name: "settings", description: "Grace, settle window, buffer, working hours, channels" },
           { name: "push", description: "Provider push notifications (Google channels, Graph subscriptions)" },
           { name: "operations", description: "Health, readiness and metrics" },

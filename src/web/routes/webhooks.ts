@@ -19,6 +19,18 @@ const ack = z.object({ received: z.number().int(), queued: z.number().int() });
  * the secret of each channel is checked on every notification.
  */
 export const webhookRoutes: FastifyPluginAsyncZod<{ inbox: PushInbox }> = async (app, { inbox }) => {
+  // Google posts its notifications with "Content-Type: application/json; utf-8" and an empty
+  // body (the X-Goog-* headers are the message); Fastify's JSON parser answers such a request
+  // 400, so Google would never reach the handler. In this plugin's scope only, an empty JSON
+  // body is accepted as no body.
+  const json = app.getDefaultJsonParser("error", "error");
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "string" }, (request, body, done) => {
+    const text = typeof body === "string" ? body : body.toString("utf8");
+    if (text.trim() === "") return done(null, undefined);
+    json(request, text, done);
+  });
+
   app.post(
     "/webhooks/google",
     {

@@ -1,0 +1,198 @@
+import type { Database, Prisma } from "../db/client.js";
+import type { Clock } from "../platform/clock.js";
+import { AppError, ConflictError, NotFoundError } from "../platform/errors.js";
+import { caseSteps, CASE_STEP_KINDS, formatSlot, giftPrompt, handwrittenNotePrompt, normalisePhone, type CaseStepKind, type StepFacts, type StepView } from "./domain/index.js";
+import { linkRescheduledMeeting } from "./match-reschedule.js";
+import { otherAttendees } from "./recovery-deps.js";
+import { phoneView, scriptFor } from "./steps/call-reminder.js";
+import { storedSlots } from "./steps/reschedule-proposal.js";
+
+const caseListInclude = {
+  user: { include: { settings: true } },
+  meeting: { include: { attendees: true, calendar: true, connection: true } },
+  rescheduled: true,
+  tasks: { orderBy: { createdAt: "asc" } },
+  drafts: { orderBy: { createdAt: "asc" } },
+} satisfies Prisma.RecoveryCaseInclude;
+
+type CaseRow = Prisma.RecoveryCaseGetPayload<{ include: typeof caseListInclude }>;
+
+export interface CaseTaskView extends StepView {
+  /** the task row of the step; null while the step waits for its trigger (no row yet) */
+  id: string | null;
+  /** the task row's own state in the task table */
+  taskStatus: "queued" | "running" | "done" | "failed" | "cancelled" | null;
+  dueAt: string | null;
+}
+
+export interface CaseView {
+  id: string;
+  meetingId: string;
+  status: "open" | "closed";
+  openedAt: string;
+  meeting: { title: string; start: string; end: string; timeZone: string };
+  attendees: Array<{ email: string; name: string | null }>;
+  tasks: CaseTaskView[];
+  call: { phone: { e164: string; display: string; telUri: string } | null; needsPhone: boolean; script: string[] };
+  proposal: { draftId: string | null; slots: Array<{ start: string; end: string; text: string }> };
+  materials: { draftId: string | null };
+  gift: { title: string; body: string; ideas: string[]; likes: string | null; note: string | null };
+  rescheduled: { meetingId: string; title: string; start: string; end: string; cancelled: boolean } | null;
+  buffer: { providerEventId: string; start: string; end: string; conflicts: Array<{ meetingId: string; title: string; start: string; end: string }> } | null;
+  thankYou: { draftId: string | null; handwrittenNote: string };
+  draftIds: string[];
+}
+
+/** Steps the user can mark done themselves (the others finish when their draft is decided or the buffer placed). */
+export const USER_DONE_STEPS = ["call_reminder", "reschedule_proposal", "gift_prompt", "materials", "thank_you"] as const satisfies readonly CaseStepKind[];
+
+/**
+ * Recovery cases as the dashboard shows them, and what the user adds to them: the number to
+ * call, what the client likes, the rescheduled meeting linked by hand, a step done. Scoped to
+ * the signed-in user; another user's case is "not found".
+ */
+export class CaseService {
+  constructor(private readonly deps: { db: Database; clock: Clock }) {}
+
+  async list(userId: string, options: { status?: "open" | "closed" | undefined; ids?: string[] } = {}): Promise<CaseView[]> {
+    const rows = await this.deps.db.recoveryCase.findMany({
+      where: { userId, ...(options.status ? { status: options.status } : {}), ...(options.ids ? { id: { in: options.ids } } : {}) },
+      include: caseListInclude,
+      orderBy: [{ openedAt: "desc" }, { id: "desc" }],
+      take: 100,
+    });
+    const emails = rows.flatMap((row) => otherAttendees(row.meeting).slice(0, 1).map((p) => p.email));
+    const notes = await this.deps.db.contactNote.findMany({ where: { userId, email: { in: emails } } });
+    const likes = new Map(notes.map((note) => [note.email, note.likes]));
+    const views: CaseView[] = [];
+    for (const row of rows) views.push(await this.view(row, likes));
+    return views;
+  }
+
+  async get(userId: string, caseId: string): Promise<CaseView> {
+    const [view] = await this.list(userId, { ids: [caseId] });
+    if (!view) throw new NotFoundError("Recovery case", caseId);
+    return view;
+  }
+
+  /** The number to call, typed by the user when none was found (or a better one). */
+  async setPhone(userId: string, caseId: string, raw: string): Promise<CaseView> {
+    const row = await this.owned(userId, caseId);
+    const parsed = normalisePhone(raw);
+    if (!parsed.ok) throw new AppError(`body/phone: ${parsed.message}`, { code: "validation_failed", httpStatus: 400 });
+    const [first] = otherAttendees(row.meeting);
+    await this.deps.db.$transaction(async (tx) => {
+      await tx.recoveryCase.update({ where: { id: caseId }, data: { phone: parsed.e164 } });
+      if (first) await tx.contactNote.upsert({ where: { userId_email: { userId, email: first.email } }, create: { userId, email: first.email, phone: parsed.e164 }, update: { phone: parsed.e164 } });
+    });
+    return this.get(userId, caseId);
+  }
+
+  /** What the client likes (kept on the contact, for this and later cases) and a note about the gift. */
+  async setNotes(userId: string, caseId: string, notes: { likes?: string | null | undefined; giftNote?: string | null | undefined }): Promise<CaseView> {
+    const row = await this.owned(userId, caseId);
+    const [first] = otherAttendees(row.meeting);
+    await this.deps.db.$transaction(async (tx) => {
+      if (notes.giftNote !== undefined) await tx.recoveryCase.update({ where: { id: caseId }, data: { giftNote: notes.giftNote } });
+      if (notes.likes !== undefined && first) {
+        await tx.contactNote.upsert({ where: { userId_email: { userId, email: first.email } }, create: { userId, email: first.email, likes: notes.likes }, update: { likes: notes.likes } });
+      }
+    });
+    return this.get(userId, caseId);
+  }
+
+  /** Links the rescheduled meeting by hand (when it was not recognised). */
+  async link(userId: string, caseId: string, meetingId: string): Promise<CaseView> {
+    const now = this.deps.clock.now();
+    const row = await this.owned(userId, caseId);
+    if (row.rescheduledMeetingId === meetingId) return this.get(userId, caseId);
+    const meeting = await this.deps.db.meeting.findFirst({ where: { id: meetingId, userId } });
+    if (!meeting) throw new NotFoundError("Meeting", meetingId);
+    if (meeting.id === row.meetingId) throw new AppError("body/meetingId: that is the missed meeting itself", { code: "validation_failed", httpStatus: 400 });
+    if (meeting.isBuffer || meeting.isCancelled || meeting.deletedAt) throw new ConflictError("That event is cancelled or is one of our buffer blocks.", "meeting_not_linkable");
+    if (row.status !== "open") throw new ConflictError("This case is closed.", "case_closed");
+    const linked = await this.deps.db.$transaction((tx) => linkRescheduledMeeting(tx, row, meeting, now));
+    if (!linked) throw new ConflictError("Another meeting is already linked as the rescheduled one.", "already_linked");
+    return this.get(userId, caseId);
+  }
+
+  async markDone(userId: string, caseId: string, kind: (typeof USER_DONE_STEPS)[number]): Promise<CaseView> {
+    const row = await this.owned(userId, caseId);
+    const done = { ...stepsDoneOf(row.stepsDone), [kind]: this.deps.clock.now().toISOString() };
+    await this.deps.db.recoveryCase.update({ where: { id: caseId }, data: { stepsDone: done } });
+    return this.get(userId, caseId);
+  }
+
+  private async owned(userId: string, caseId: string) {
+    const row = await this.deps.db.recoveryCase.findFirst({ where: { id: caseId, userId }, include: { meeting: { include: { attendees: true, connection: true } } } });
+    if (!row) throw new NotFoundError("Recovery case", caseId);
+    return row;
+  }
+
+  private async view(row: CaseRow, likes: ReadonlyMap<string, string | null>): Promise<CaseView> {
+    const now = this.deps.clock.now();
+    const timeZone = row.user.settings?.timeZone ?? row.meeting.timeZone;
+    const people = otherAttendees(row.meeting);
+    const first = people[0];
+    const latest = new Map<string, CaseRow["tasks"][number]>();
+    for (const task of row.tasks) if ((CASE_STEP_KINDS as readonly string[]).includes(task.kind)) latest.set(task.kind, task);
+    const draftOf = (kind: "reschedule" | "materials" | "thank_you") => row.drafts.filter((d) => d.kind === kind).at(-1);
+    const stepsDone = stepsDoneOf(row.stepsDone);
+    const facts: StepFacts = {
+      now,
+      tasks: Object.fromEntries([...latest].map(([kind, task]) => [kind, { status: task.status, dueAt: task.dueAt, lastError: task.lastError }])),
+      drafts: Object.fromEntries((["reschedule", "materials", "thank_you"] as const).flatMap((kind) => { const d = draftOf(kind); return d ? [[kind, d.status]] : []; })),
+      stepsDone: Object.fromEntries(Object.entries(stepsDone).map(([kind, at]) => [kind, new Date(at)])),
+      rescheduled: row.rescheduled ? { cancelled: row.rescheduled.isCancelled || row.rescheduled.deletedAt !== null } : null,
+      bufferPlaced: row.bufferEventId !== null,
+    };
+    const tasks: CaseTaskView[] = caseSteps(facts).map((step) => {
+      const task = latest.get(step.kind);
+      return { ...step, id: task?.id ?? null, taskStatus: task?.status ?? null, dueAt: task?.dueAt.toISOString() ?? null };
+    });
+    const slots = storedSlots.safeParse(row.proposedSlots ?? []);
+    const contactLikes = first ? (likes.get(first.email) ?? null) : null;
+    const gift = giftPrompt({ attendeeName: first?.name, ...(contactLikes ? { likes: contactLikes } : {}) });
+    const phone = phoneView(row.phone);
+    let buffer: CaseView["buffer"] = null;
+    if (row.bufferEventId && row.bufferStart && row.bufferEnd) {
+      const overlapping = await this.deps.db.meeting.findMany({
+        where: { userId: row.userId, id: { not: row.rescheduledMeetingId ?? undefined }, isBuffer: false, isCancelled: false, isFree: false, isAllDay: false, deletedAt: null, start: { lt: row.bufferEnd }, end: { gt: row.bufferStart } },
+        select: { id: true, title: true, start: true, end: true },
+      });
+      buffer = {
+        providerEventId: row.bufferEventId,
+        start: row.bufferStart.toISOString(),
+        end: row.bufferEnd.toISOString(),
+        conflicts: overlapping.map((m) => ({ meetingId: m.id, title: m.title, start: m.start.toISOString(), end: m.end.toISOString() })),
+      };
+    }
+    return {
+      id: row.id,
+      meetingId: row.meetingId,
+      status: row.status,
+      openedAt: row.openedAt.toISOString(),
+      meeting: { title: row.meeting.title, start: row.meeting.start.toISOString(), end: row.meeting.end.toISOString(), timeZone: row.meeting.timeZone },
+      attendees: people,
+      tasks,
+      call: { phone, needsPhone: phone === null, script: [...scriptFor(row)] },
+      proposal: {
+        draftId: draftOf("reschedule")?.id ?? null,
+        slots: slots.success ? slots.data.map((slot) => ({ start: slot.start.toISOString(), end: slot.end.toISOString(), text: formatSlot(slot, slot.timeZone || timeZone) })) : [],
+      },
+      materials: { draftId: draftOf("materials")?.id ?? null },
+      gift: { title: gift.title, body: gift.body, ideas: gift.ideas, likes: contactLikes, note: row.giftNote },
+      rescheduled: row.rescheduled
+        ? { meetingId: row.rescheduled.id, title: row.rescheduled.title, start: row.rescheduled.start.toISOString(), end: row.rescheduled.end.toISOString(), cancelled: row.rescheduled.isCancelled || row.rescheduled.deletedAt !== null }
+        : null,
+      buffer,
+      thankYou: { draftId: draftOf("thank_you")?.id ?? null, handwrittenNote: handwrittenNotePrompt({ attendeeName: first?.name, meetingTitle: row.meeting.title }) },
+      draftIds: row.drafts.map((d) => d.id),
+    };
+  }
+}
+
+function stepsDoneOf(value: Prisma.JsonValue): Record<string, string> {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).flatMap(([kind, at]) => (typeof at === "string" ? [[kind, at]] : [])));
+}

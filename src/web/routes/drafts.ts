@@ -1,0 +1,66 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import type { DraftService } from "../../drafts/draft-actions.js";
+import { errorReply } from "../schemas/error.js";
+import { DRAFT_STATUSES, draftEdit, draftView } from "../schemas/draft.js";
+
+export const draftRoutes: FastifyPluginAsyncZod<{ drafts: DraftService }> = async (app, { drafts }) => {
+  app.addHook("onRequest", app.requireUser);
+  const params = z.object({ id: z.uuid() });
+  const errors = { 400: errorReply, 401: errorReply, 403: errorReply, 404: errorReply, 409: errorReply };
+
+  app.get(
+    "/api/drafts",
+    {
+      schema: {
+        tags: ["drafts"],
+        summary: "The drafts inbox, newest first",
+        querystring: z.object({ status: z.enum(DRAFT_STATUSES).optional(), caseId: z.uuid().optional() }).strict(),
+        response: { 200: z.object({ drafts: z.array(draftView) }), 400: errorReply, 401: errorReply },
+      },
+    },
+    async (request) => ({ drafts: await drafts.list(request.session!.userId, request.query) }),
+  );
+
+  app.get(
+    "/api/drafts/:id",
+    { schema: { tags: ["drafts"], summary: "One draft", params, response: { 200: draftView, 400: errorReply, 401: errorReply, 404: errorReply } } },
+    async (request) => drafts.get(request.session!.userId, request.params.id),
+  );
+
+  app.post(
+    "/api/drafts/:id/approve",
+    {
+      schema: {
+        tags: ["drafts"],
+        summary: "Approve a draft (optionally with an edited subject/body); it is then sent exactly once",
+        description: "Approving an approved or sent draft again changes nothing; an edit at that point answers 409.",
+        params,
+        body: draftEdit.optional(),
+        response: { 200: draftView, ...errors },
+      },
+    },
+    async (request) => drafts.approve(request.session!.userId, request.params.id, request.body ?? {}),
+  );
+
+  app.post(
+    "/api/drafts/:id/reject",
+    { schema: { tags: ["drafts"], summary: "Reject a pending draft: it is never sent", params, body: z.object({}).strict().optional(), response: { 200: draftView, ...errors } } },
+    async (request) => drafts.reject(request.session!.userId, request.params.id),
+  );
+
+  app.post(
+    "/api/drafts/:id/resend",
+    {
+      schema: {
+        tags: ["drafts"],
+        summary: "Send a failed draft again, by the user's explicit decision",
+        description: "For a draft whose earlier attempt has an unknown outcome: check your Sent folder first. The Message-ID stays the same.",
+        params,
+        body: z.object({}).strict().optional(),
+        response: { 200: draftView, ...errors },
+      },
+    },
+    async (request) => drafts.resend(request.session!.userId, request.params.id),
+  );
+};
