@@ -30,29 +30,25 @@ const DEFAULT_CHANNELS: readonly AlertChannel[] = ["email", "feed"];
  * task per other channel. Safe to call twice for one alert. Returns how many tasks are new.
  */
 export async function queueAlertDeliveries(tx: Tx, input: { alertId: string; userId: string; channels: readonly AlertChannel[] }, now: Date): Promise<number> {
-  const channels = [...new Set(input.channels)];
-  if (channels.length === 0) return 0;
+  return queueDeliveryBatch(tx, [input], now);
+}
+
+/** Two statements for any number of alerts: the delivery rows, then the delivery tasks. */
+async function queueDeliveryBatch(tx: Tx, inputs: ReadonlyArray<{ alertId: string; userId: string; channels: readonly AlertChannel[] }>, now: Date): Promise<number> {
+  const pairs = inputs.flatMap((input) => [...new Set(input.channels)].map((channel) => ({ ...input, channel })));
+  if (pairs.length === 0) return 0;
   await tx.alertDelivery.createMany({
-    data: channels.map((channel) =>
-      channel === "feed" ? { alertId: input.alertId, channel, status: "delivered" as const, attempts: 1, deliveredAt: now } : { alertId: input.alertId, channel },
+    data: pairs.map(({ alertId, channel }) =>
+      channel === "feed" ? { alertId, channel, status: "delivered" as const, attempts: 1, deliveredAt: now } : { alertId, channel },
     ),
     skipDuplicates: true,
   });
   return enqueueTasks(
     tx,
-    channels.flatMap((channel) => {
+    pairs.flatMap(({ alertId, userId, channel }) => {
       const parsed = taskChannel.safeParse(channel);
       if (!parsed.success) return [];
-      return [
-        {
-          kind: DELIVER_ALERT_TASK,
-          payload: { alertId: input.alertId, channel: parsed.data },
-          idempotencyKey: `deliver:${input.alertId}:${parsed.data}`,
-          dueAt: now,
-          priority: DELIVERY_PRIORITY,
-          userId: input.userId,
-        },
-      ];
+      return [{ kind: DELIVER_ALERT_TASK, payload: { alertId, channel: parsed.data }, idempotencyKey: `deliver:${alertId}:${parsed.data}`, dueAt: now, priority: DELIVERY_PRIORITY, userId }];
     }),
   );
 }
@@ -62,9 +58,7 @@ export async function queueAlertDeliveriesPerSettings(tx: Tx, alerts: ReadonlyAr
   if (alerts.length === 0) return 0;
   const settings = await tx.settings.findMany({ where: { userId: { in: [...new Set(alerts.map((alert) => alert.userId))] } }, select: { userId: true, alertChannels: true } });
   const channelsOf = new Map(settings.map((row) => [row.userId, row.alertChannels]));
-  let queued = 0;
-  for (const alert of alerts) queued += await queueAlertDeliveries(tx, { ...alert, channels: channelsOf.get(alert.userId) ?? DEFAULT_CHANNELS }, now);
-  return queued;
+  return queueDeliveryBatch(tx, alerts.map((alert) => ({ ...alert, channels: channelsOf.get(alert.userId) ?? DEFAULT_CHANNELS })), now);
 }
 
 export interface DeliverAlertDependencies {
