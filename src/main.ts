@@ -20,8 +20,9 @@ const log = createLogger(config.logLevel);
 
 try {
   const service = await startService(config, log);
-  log.info({ url: service.url, publicUrl: config.publicUrl, sandbox: config.sandbox }, `Makegood is running at ${service.url}`);
+  // The handler goes in before the announcement: whoever reads it may signal at once.
   onShutdownSignal(log, () => service.close());
+  log.info({ url: service.url, publicUrl: config.publicUrl, sandbox: config.sandbox }, `Makegood is running at ${service.url}`);
 } catch (error) {
   log.fatal({ err: error, reason: errorMessage(error) }, "Makegood could not start");
   process.exitCode = 1;

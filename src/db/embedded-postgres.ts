@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, chown, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import net from "node:net";
 import path from "node:path";
@@ -127,15 +127,35 @@ async function ensureDatabase(file: ServerFile): Promise<void> {
   }
 }
 
-function assertReachableByPostgres(dataDir: string, ids: { uid: number; gid: number }): void {
-  // PostgreSQL refuses to run as root, so it runs as `postgres`, which must be able to
-  // reach the data folder through every parent folder.
-  const probe = spawnSync("test", ["-x", path.dirname(dataDir)], { uid: ids.uid, gid: ids.gid });
-  if (probe.status !== 0) {
-    throw new AppError(
-      `DATA_DIR ${dataDir} is inside a folder the "postgres" system user cannot enter (PostgreSQL refuses to run as root, so it runs as "postgres"); set DATA_DIR to a folder such as /var/lib/makegood, or run: chmod o+x on each parent folder`,
-      { code: "embedded_db_permissions" },
-    );
+const canEnter = (folder: string, ids: { uid: number; gid: number }) => spawnSync("test", ["-x", folder], { uid: ids.uid, gid: ids.gid }).status === 0;
+
+/**
+ * PostgreSQL refuses to run as root, so it runs as "postgres", which must be able to pass
+ * through every folder above DATA_DIR. Where one blocks it (a 0700 temp or home folder), it
+ * gets the narrowest grant that works: traverse-only for the "postgres" user (an ACL where
+ * the file system supports them, else the execute bit for others), never read or list.
+ * Every change is logged.
+ */
+async function ensureReachableByPostgres(dataDir: string, ids: { uid: number; gid: number }, log: Logger): Promise<void> {
+  const ancestors: string[] = [];
+  for (let folder = path.dirname(dataDir); ; folder = path.dirname(folder)) {
+    ancestors.unshift(folder);
+    if (folder === path.dirname(folder)) break;
+  }
+  for (const folder of ancestors) {
+    if (canEnter(folder, ids)) continue;
+    const acl = spawnSync("setfacl", ["-m", `u:${SUPERUSER}:--x`, folder]);
+    if (acl.status !== 0 || !canEnter(folder, ids)) {
+      const mode = (await stat(folder)).mode & 0o7777;
+      await chmod(folder, mode | 0o001);
+    }
+    if (!canEnter(folder, ids)) {
+      throw new AppError(
+        `DATA_DIR ${dataDir} is inside ${folder}, which the "postgres" system user cannot enter (PostgreSQL refuses to run as root, so it runs as "postgres"); set DATA_DIR to a folder such as /var/lib/makegood`,
+        { code: "embedded_db_permissions" },
+      );
+    }
+    log.warn({ folder }, "let the postgres system user pass through a folder above DATA_DIR (traverse only, no listing)");
   }
 }
 
@@ -219,7 +239,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   }
 
   const ids = ensurePostgresUser();
-  if (ids) assertReachableByPostgres(paths.dataDir, ids);
+  if (ids) await ensureReachableByPostgres(paths.dataDir, ids, log);
   const file = await initialiseIfNeeded(paths, initdb, ids, log);
   file.port = await freePort(file.port || undefined);
   await writeFile(paths.serverFile, JSON.stringify(file), { mode: 0o600 });

@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import { existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -26,7 +26,8 @@ describe("npm start with the embedded database", () => {
     // Under /tmp: the postgres system user must be able to reach the folder.
     const parent = await mkdtemp(path.join(tmpdir(), "makegood-start-"));
     folders.push(parent);
-    await chmod(parent, 0o755);
+    // mkdtemp makes the folder 0700: the service must let the postgres user through by itself.
+    expect((await stat(parent)).mode & 0o777).toBe(0o700);
     const dataDir = path.join(parent, "data");
     const port = await freePort();
     const env = { DATA_DIR: dataDir, PORT: String(port) };
