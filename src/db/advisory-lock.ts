@@ -9,7 +9,8 @@ export class AdvisoryLocks {
   private readonly pool: pg.Pool;
 
   constructor(databaseUrl: string) {
-    this.pool = new pg.Pool({ connectionString: databaseUrl, max: 8, idleTimeoutMillis: 10_000 });
+    // Room for the sync job (16 connections at once, each under its own lock) plus the job locks.
+    this.pool = new pg.Pool({ connectionString: databaseUrl, max: 24, idleTimeoutMillis: 10_000 });
     this.pool.on("error", () => {
       // A lost idle lock connection is harmless: its locks went with it.
     });
