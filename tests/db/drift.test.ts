@@ -1,11 +1,10 @@
 import { readFile } from "node:fs/promises";
-import pg from "pg";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { migrateDatabase } from "../../src/db/migrate.js";
 import { readSchemaSql, renderSchemaSql, SCHEMA_FILE, schemaHash } from "../../tools/sqlgen/migration-files.js";
 import { diffSchemas, isSqlgenInstalled } from "../../tools/sqlgen/sqlgen.js";
-import { createEmptyTestDatabase, type TestDatabase } from "../support/database.js";
+import { createEmptyTestDatabase, type TestDatabase, runSql } from "../support/database.js";
 import { compareSchemas, dumpSchema, schemaStatements } from "../support/schema-dump.js";
 
 /**
@@ -19,16 +18,6 @@ import { compareSchemas, dumpSchema, schemaStatements } from "../support/schema-
 
 const { pgDump, adminUrl } = inject("postgres");
 const databases: TestDatabase[] = [];
-
-async function execute(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 async function emptyDatabase(): Promise<string> {
   const database = await createEmptyTestDatabase();
@@ -66,7 +55,7 @@ describe.skipIf(!pgDump)("drift between prisma/migrations and schema.prisma", ()
     const artifact = await readSchemaSql();
     if (!artifact) throw new Error("prisma/migrations/snapshots/schema.sql is missing");
     const url = await emptyDatabase();
-    await execute(url, artifact.sql);
+    await runSql(url, artifact.sql);
     fromSchema = await dump(url);
   });
 
@@ -84,7 +73,7 @@ describe.skipIf(!pgDump)("drift between prisma/migrations and schema.prisma", ()
   it("would catch a difference (a column missing from the migrations)", async () => {
     const url = await emptyDatabase();
     await migrateDatabase(url, pino({ level: "silent" }));
-    await execute(url, 'alter table "users" drop column "name"');
+    await runSql(url, 'alter table "users" drop column "name"');
     const difference = compareSchemas(await dump(url), fromSchema);
     expect(difference.equal).toBe(false);
     expect(difference.onlyInSecond.join("\n")).toContain('CREATE TABLE public.users');
@@ -94,7 +83,7 @@ describe.skipIf(!pgDump)("drift between prisma/migrations and schema.prisma", ()
   it("would catch an extra index", async () => {
     const url = await emptyDatabase();
     await migrateDatabase(url, pino({ level: "silent" }));
-    await execute(url, 'create index "users_email_idx" on "users" ("email")');
+    await runSql(url, 'create index "users_email_idx" on "users" ("email")');
     const difference = compareSchemas(await dump(url), fromSchema);
     expect(difference.onlyInFirst).toEqual(["CREATE INDEX users_email_idx ON public.users USING btree (email)"]);
     expect(difference.onlyInSecond).toEqual([]);

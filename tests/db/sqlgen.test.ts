@@ -1,20 +1,9 @@
 import { readFile } from "node:fs/promises";
-import pg from "pg";
 import { describe, expect, inject, it } from "vitest";
 import { SCHEMA_FILE } from "../../tools/sqlgen/migration-files.js";
 import { diffSchemas, isEmptySql, isSqlgenInstalled, withDatasourceUrl } from "../../tools/sqlgen/sqlgen.js";
-import { createEmptyTestDatabase, createTestDatabase } from "../support/database.js";
+import { createEmptyTestDatabase, createTestDatabase, runSql } from "../support/database.js";
 import { compareSchemas, dumpSchema } from "../support/schema-dump.js";
-
-async function execute(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
 describe("tools/sqlgen", () => {
   it("adds the connection URL Prisma 6 wants to the datasource of a copy", () => {
@@ -49,8 +38,8 @@ describe.skipIf(!isSqlgenInstalled() || !inject("postgres").pgDump)("the next mi
     const changed = schema.replace(/(model User \{\n)/, '$1  tz String? @map("tz")\n');
     const [migrated, fromEmpty] = [await createTestDatabase(), await createEmptyTestDatabase()];
     try {
-      await execute(migrated.url, await diffSchemas({ from: schema, to: changed, databaseUrl }));
-      await execute(fromEmpty.url, await diffSchemas({ from: "empty", to: changed, databaseUrl }));
+      await runSql(migrated.url, await diffSchemas({ from: schema, to: changed, databaseUrl }));
+      await runSql(fromEmpty.url, await diffSchemas({ from: "empty", to: changed, databaseUrl }));
       const difference = compareSchemas(await dumpSchema(pgDump ?? "", migrated.url), await dumpSchema(pgDump ?? "", fromEmpty.url));
       expect(difference.equal).toBe(true);
     } finally {

@@ -11,8 +11,9 @@ export interface TestDatabase {
 
 const TEMPLATE_IN_USE = "55006"; // object_in_use: someone is connected to the template
 
-async function asAdmin(adminUrl: string, sql: string): Promise<void> {
-  const admin = new pg.Client({ connectionString: adminUrl });
+/** Runs one SQL statement on its own connection. */
+export async function runSql(url: string, sql: string): Promise<void> {
+  const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   try {
     await admin.query(sql);
@@ -29,7 +30,7 @@ async function cloneDatabase(template: string): Promise<TestDatabase> {
     try {
       // FILE_COPY (PostgreSQL 15+) clones in ~50 ms here against ~140 ms for the default
       // WAL_LOG, whose crash safety a throwaway server does not need.
-      await asAdmin(adminUrl, `create database ${name} template ${template} strategy file_copy`);
+      await runSql(adminUrl, `create database ${name} template ${template} strategy file_copy`);
       break;
     } catch (error) {
       const inUse = typeof error === "object" && error !== null && "code" in error && error.code === TEMPLATE_IN_USE;
@@ -41,7 +42,7 @@ async function cloneDatabase(template: string): Promise<TestDatabase> {
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () => asAdmin(adminUrl, `drop database if exists ${name} with (force)`),
+    drop: () => runSql(adminUrl, `drop database if exists ${name} with (force)`),
   };
 }
 
