@@ -1,13 +1,13 @@
-import type { Database, Prisma } from "../db/client.js";
+import { Prisma, type Database } from "../db/client.js";
 import type { Logger } from "../platform/logger.js";
 import { lateAlert, suspectedMissedAlert } from "../recovery/domain/index.js";
 import type { CheckInLinks } from "./check-in-links.js";
-import { decide, type DetectionAlertKind, type EvidenceItem, type MeetingState } from "./domain/index.js";
+import { decide, DEFAULT_DETECTION_SETTINGS, type DetectionAlertKind, type EvidenceItem, type EvidenceKind, type MeetingState } from "./domain/index.js";
 import { enqueueTasks } from "../tasks/sql/enqueue-task.js";
 import { persistDecisions, type DecidedMeeting, type NewDetectionAlert, type PersistHooks } from "./persist-decisions.js";
+import { scheduleDetectionWakeUp } from "./wake-up.js";
 
 const HOUR_MS = 60 * 60 * 1000;
-const NON_FINAL: MeetingState[] = ["upcoming", "in_progress", "late", "suspected_missed"];
 
 export interface DetectionDependencies {
   db: Database;
@@ -25,87 +25,219 @@ export interface DetectionScope {
   evidenceJustRead?: boolean;
 }
 
+export interface DetectionPass {
+  /** meetings read and decided */
+  examined: number;
+  transitions: number;
+  alerts: number;
+  /** batches read (each a constant number of statements) */
+  batches: number;
+}
+
 /** Conference attendance read within this long counts as fresh. */
 const EVIDENCE_FRESH_MS = 60_000;
 
-type Candidate = Prisma.MeetingGetPayload<{ include: { evidence: true; user: { include: { settings: true } } } }>;
+/** What a pass reads of a meeting: the lean row the decision and an alert's wording need. */
+interface CandidateRow {
+  id: string;
+  userId: string;
+  title: string;
+  start: Date;
+  end: Date;
+  timeZone: string;
+  state: MeetingState | null;
+  watched: boolean;
+  isCancelled: boolean;
+  selfDeclined: boolean;
+  hasConference: boolean;
+  evidenceCheckedAt: Date | null;
+  nextCheckAt: Date | null;
+  lateGraceMinutes: number | null;
+  settleMinutes: number | null;
+  autoConfirmMinutes: number | null;
+  userTimeZone: string | null;
+}
+
+const CANDIDATE_COLUMNS = Prisma.sql`
+  m.id::text as "id", m.user_id::text as "userId", m.title, m.start, m."end", m.time_zone as "timeZone",
+  m.state::text as "state", m.watched, m.is_cancelled as "isCancelled", (m.self_response = 'declined') as "selfDeclined",
+  (m.meet_code is not null or m.teams_join_url is not null) as "hasConference",
+  m.evidence_checked_at as "evidenceCheckedAt", m.next_check_at as "nextCheckAt",
+  s.late_grace_minutes as "lateGraceMinutes", s.settle_minutes as "settleMinutes",
+  s.auto_confirm_minutes as "autoConfirmMinutes", s.time_zone as "userTimeZone"`;
+
+type Cursor = { at: Date; id: string } | null;
 
 /**
- * One detection pass: every meeting that is (or was) watched and not settled, within a day
- * ahead and three days back, decided by the pure detector and stored in one transaction per
- * batch. A constant number of queries per batch, however many meetings it holds.
+ * The next batch of meetings to decide. Unscoped (the pass the clock drives), only meetings
+ * due by `next_check_at`, in index order; scoped (a user's calendar changed, one meeting's
+ * evidence arrived), every unsettled meeting of the scope.
  */
-export async function detectMeetings(deps: DetectionDependencies, now: Date, scope: DetectionScope = {}, batchSize = 2000): Promise<{ examined: number; transitions: number; alerts: number }> {
-  const totals = { examined: 0, transitions: 0, alerts: 0 };
-  let cursor: string | undefined;
+async function readCandidates(db: Database, now: Date, scope: DetectionScope, cursor: Cursor, batchSize: number): Promise<CandidateRow[]> {
+  if (!scope.meetingIds && !scope.userId) {
+    const after = cursor
+      ? Prisma.sql`and (m.next_check_at, m.id) > (${cursor.at}::timestamptz, ${cursor.id}::uuid)`
+      : Prisma.empty;
+    return db.$queryRaw<CandidateRow[]>`
+      select ${CANDIDATE_COLUMNS}
+        from meetings m left join settings s on s.user_id = m.user_id
+       where m.next_check_at <= ${now}::timestamptz ${after}
+       order by m.next_check_at, m.id
+       limit ${batchSize}`;
+  }
+  const inScope = scope.meetingIds
+    ? Prisma.sql`m.id = any(${[...scope.meetingIds]}::uuid[])`
+    : Prisma.sql`m.user_id = ${scope.userId}::uuid`;
+  const after = cursor ? Prisma.sql`and m.id > ${cursor.id}::uuid` : Prisma.empty;
+  return db.$queryRaw<CandidateRow[]>`
+    select ${CANDIDATE_COLUMNS}
+      from meetings m left join settings s on s.user_id = m.user_id
+     where ${inScope} ${after}
+       and m.start <= ${new Date(now.getTime() + 24 * HOUR_MS)}::timestamptz
+       and m."end" >= ${new Date(now.getTime() - 72 * HOUR_MS)}::timestamptz
+       and ((m.state is null and m.watched) or m.state in ('upcoming', 'in_progress', 'late', 'suspected_missed'))
+     order by m.id
+     limit ${batchSize}`;
+}
+
+async function readEvidence(db: Database, meetingIds: readonly string[]): Promise<Map<string, EvidenceItem[]>> {
+  const rows = await db.$queryRaw<Array<{ meetingId: string; kind: EvidenceKind; observedAt: Date }>>`
+    select meeting_id::text as "meetingId", kind::text as "kind", observed_at as "observedAt"
+      from evidence where meeting_id = any(${[...meetingIds]}::uuid[])`;
+  const byMeeting = new Map<string, EvidenceItem[]>();
+  for (const row of rows) {
+    const items = byMeeting.get(row.meetingId) ?? [];
+    items.push({ kind: row.kind, observedAt: row.observedAt });
+    byMeeting.set(row.meetingId, items);
+  }
+  return byMeeting;
+}
+
+function decideRow(row: CandidateRow, evidence: readonly EvidenceItem[], now: Date): DecidedMeeting {
+  const decision = decide({
+    meeting: { id: row.id, start: row.start, end: row.end, state: row.state, watched: row.watched, isCancelled: row.isCancelled, selfDeclined: row.selfDeclined },
+    evidence,
+    settings: {
+      lateGraceMinutes: row.lateGraceMinutes ?? DEFAULT_DETECTION_SETTINGS.lateGraceMinutes,
+      settleMinutes: row.settleMinutes ?? DEFAULT_DETECTION_SETTINGS.settleMinutes,
+      autoConfirmMinutes: row.autoConfirmMinutes ?? DEFAULT_DETECTION_SETTINGS.autoConfirmMinutes,
+    },
+    now,
+  });
+  return { meeting: { id: row.id, userId: row.userId, state: row.state, nextCheckAt: row.nextCheckAt }, decision };
+}
+
+/** Whether storing the decision changes anything (a due meeting always moves its next check). */
+function worthStoring({ meeting, decision }: DecidedMeeting): boolean {
+  return (
+    decision.next !== meeting.state ||
+    decision.transitions.length > 0 ||
+    decision.alerts.length > 0 ||
+    decision.tasks.length > 0 ||
+    (decision.recheckAt?.getTime() ?? null) !== (meeting.nextCheckAt?.getTime() ?? null)
+  );
+}
+
+/**
+ * One detection pass. Unscoped, it decides the meetings whose `next_check_at` has come (the
+ * instants the pure detector named, and meetings something changed), so a quiet minute reads
+ * almost nothing however many meetings are stored; then it makes sure a wake-up is queued
+ * for the earliest next check. Each batch is a constant number of statements: read, read
+ * evidence, store (persist-decisions.ts).
+ */
+export async function detectMeetings(deps: DetectionDependencies, now: Date, scope: DetectionScope = {}, batchSize = 2000): Promise<DetectionPass> {
+  const totals: DetectionPass = { examined: 0, transitions: 0, alerts: 0, batches: 0 };
+  const unscoped = !scope.meetingIds && !scope.userId;
+  // Storing is the expensive part (every stored row rewrites its index entries), so a pass
+  // stores a few batches at once while it reads the next: batches are disjoint sets of
+  // meetings, and two transactions deciding one meeting are safe anyway (unique keys).
+  const storing = new InFlight(unscoped ? PARALLEL_STORES : 1);
+  let cursor: Cursor = null;
   for (;;) {
-    const candidates: Candidate[] = await deps.db.meeting.findMany({
-      where: {
-        ...(scope.meetingIds ? { id: { in: [...scope.meetingIds] } } : {}),
-        ...(scope.userId ? { userId: scope.userId } : {}),
-        ...(cursor ? { id: { gt: cursor, ...(scope.meetingIds ? { in: [...scope.meetingIds] } : {}) } } : {}),
-        start: { lte: new Date(now.getTime() + 24 * HOUR_MS) },
-        end: { gte: new Date(now.getTime() - 72 * HOUR_MS) },
-        OR: [{ state: null, watched: true }, { state: { in: NON_FINAL } }],
-      },
-      include: { evidence: true, user: { include: { settings: true } } },
-      orderBy: { id: "asc" },
-      take: batchSize,
-    });
-    if (candidates.length === 0) return totals;
-    cursor = candidates.at(-1)!.id;
+    const candidates = await readCandidates(deps.db, now, scope, cursor, batchSize);
+    if (candidates.length === 0) break;
+    totals.batches += 1;
+    const last = candidates.at(-1)!;
+    cursor = { at: last.nextCheckAt ?? now, id: last.id };
     totals.examined += candidates.length;
 
-    const decided: DecidedMeeting[] = candidates.map((meeting) => {
-      const settings = meeting.user.settings;
-      const evidence: EvidenceItem[] = meeting.evidence.map((item) => ({ kind: item.kind, observedAt: item.observedAt }));
-      const decision = decide({
-        meeting: {
-          id: meeting.id,
-          start: meeting.start,
-          end: meeting.end,
-          state: meeting.state,
-          watched: meeting.watched,
-          isCancelled: meeting.isCancelled,
-          selfDeclined: meeting.selfResponse === "declined",
-        },
-        evidence,
-        settings: {
-          lateGraceMinutes: settings?.lateGraceMinutes ?? 5,
-          settleMinutes: settings?.settleMinutes ?? 10,
-          autoConfirmMinutes: settings?.autoConfirmMinutes ?? null,
-        },
-        now,
-      });
-      return { meeting: { id: meeting.id, userId: meeting.userId, state: meeting.state }, decision };
-    });
-    const byId = new Map(candidates.map((meeting) => [meeting.id, meeting]));
+    const evidence = await readEvidence(deps.db, candidates.map((row) => row.id));
+    const decided = candidates.map((row) => decideRow(row, evidence.get(row.id) ?? [], now));
+    const byId = new Map(candidates.map((row) => [row.id, row]));
     // Never tell someone they are late or missed a meeting before asking its conference:
     // such decisions wait for a read of the attendance (the detect_meeting task does it first).
     const evidenceFirst = scope.evidenceJustRead
       ? []
       : decided.filter((item) => {
-          const meeting = byId.get(item.meeting.id)!;
-          const stale = !meeting.evidenceCheckedAt || now.getTime() - meeting.evidenceCheckedAt.getTime() > EVIDENCE_FRESH_MS;
-          return item.decision.alerts.length > 0 && Boolean(meeting.meetCode || meeting.teamsJoinUrl) && stale;
+          const row = byId.get(item.meeting.id)!;
+          const stale = !row.evidenceCheckedAt || now.getTime() - row.evidenceCheckedAt.getTime() > EVIDENCE_FRESH_MS;
+          return item.decision.alerts.length > 0 && row.hasConference && stale;
         });
-    if (evidenceFirst.length > 0) {
-      const bucket = Math.floor(now.getTime() / EVIDENCE_FRESH_MS);
-      await deps.db.$transaction((tx) =>
-        enqueueTasks(tx, evidenceFirst.map((item) => ({ kind: "detect_meeting", payload: { meetingId: item.meeting.id }, idempotencyKey: `detect:${item.meeting.id}:evidence-first:${bucket}`, dueAt: now, priority: 20 }))),
-      );
-    }
     const deferred = new Set(evidenceFirst.map((item) => item.meeting.id));
-    const worthStoring = decided.filter((item) => !deferred.has(item.meeting.id)).filter((item) => item.decision.next !== item.meeting.state || item.decision.transitions.length > 0 || item.decision.recheckAt || item.decision.tasks.length > 0);
-    if (worthStoring.length === 0) {
-      if (candidates.length < batchSize) return totals;
-      continue;
+    const toStore = decided.filter((item) => !deferred.has(item.meeting.id) && worthStoring(item));
+    if (evidenceFirst.length > 0 || toStore.length > 0) {
+      const bucket = Math.floor(now.getTime() / EVIDENCE_FRESH_MS);
+      await storing.add(async () => {
+        const stored = await deps.db.$transaction(
+          async (tx) => {
+            await enqueueTasks(tx, evidenceFirst.map((item) => ({ kind: "detect_meeting", payload: { meetingId: item.meeting.id }, idempotencyKey: `detect:${item.meeting.id}:evidence-first:${bucket}`, dueAt: now, priority: 20 })));
+            return toStore.length > 0 ? persistDecisions(tx, toStore, now, detectionHooks(deps, byId, now)) : { transitions: 0, alerts: 0 };
+          },
+          { timeout: 60_000 },
+        );
+        totals.transitions += stored.transitions;
+        totals.alerts += stored.alerts;
+      });
     }
-    const stored = await deps.db.$transaction((tx) => persistDecisions(tx, worthStoring, now, detectionHooks(deps, byId, now)), { timeout: 60_000 });
-    totals.transitions += stored.transitions;
-    totals.alerts += stored.alerts;
-    if (candidates.length < batchSize) return totals;
+    if (candidates.length < batchSize) break;
   }
+  await storing.settle();
+  if (unscoped) await scheduleDetectionWakeUp(deps.db, now);
+  return totals;
+}
+
+/** Batches of one pass stored at the same time (each holds a connection of the pool). */
+const PARALLEL_STORES = 3;
+
+/** At most `limit` jobs at once; the first failure is thrown by `add` or `settle`, after the others end. */
+class InFlight {
+  private readonly running = new Set<Promise<void>>();
+  private failure: { error: unknown } | null = null;
+
+  constructor(private readonly limit: number) {}
+
+  async add(job: () => Promise<void>): Promise<void> {
+    this.throwIfFailed();
+    const running: Promise<void> = job()
+      .catch((error: unknown) => {
+        this.failure ??= { error };
+      })
+      .finally(() => this.running.delete(running));
+    this.running.add(running);
+    while (this.running.size >= this.limit) await Promise.race(this.running);
+    if (this.failure) await this.settle();
+  }
+
+  async settle(): Promise<void> {
+    await Promise.all(this.running);
+    this.throwIfFailed();
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure.error;
+  }
+}
+
+/** What an alert's wording needs to know about its meeting. */
+export interface AlertSubject {
+  id: string;
+  userId: string;
+  title: string;
+  start: Date;
+  end: Date;
+  timeZone: string;
+  /** the user's own zone (settings), preferred over the event's */
+  userTimeZone: string | null;
 }
 
 /** How decisions become rows: alert wording and links, delivery, and the recovery-case task. */
@@ -117,10 +249,8 @@ export function detectionHooks(deps: DetectionDependencies, meetings: ReadonlyMa
   };
 }
 
-export type AlertSubject = Pick<Candidate, "id" | "userId" | "title" | "start" | "end" | "timeZone"> & { user: { settings: { timeZone: string } | null } };
-
 function describeAlert(deps: DetectionDependencies, meeting: AlertSubject, kind: DetectionAlertKind, now: Date): { title: string; body: string; data: Prisma.InputJsonValue } {
-  const timeZone = meeting.user.settings?.timeZone ?? meeting.timeZone;
+  const timeZone = meeting.userTimeZone ?? meeting.timeZone;
   const dashboard = `${deps.publicUrl}/?meeting=${meeting.id}`;
   if (kind === "late") {
     const text = lateAlert({ meetingTitle: meeting.title, minutesSinceStart: Math.max(0, Math.round((now.getTime() - meeting.start.getTime()) / 60_000)), start: meeting.start, timeZone });

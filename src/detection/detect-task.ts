@@ -10,15 +10,21 @@ import { queueRescheduleMatching } from "../recovery/match-reschedule.js";
 const EVIDENCE_FRESH_MS = 60_000;
 
 /**
- * The wake-up at a meeting's next decisive instant (start, start + grace, end + settle):
- * read the conference first when there is one, so a user who joined is not told they are
- * late, then decide.
+ * Detection's wake-ups. `{ due: true }`: the exact instant some meeting's next check comes
+ * (start, start + grace, end + settle; wake-up.ts): a pass over the meetings due then.
+ * `{ meetingId }`: one meeting whose decision would alert: read the conference first when
+ * there is one, so a user who joined is not told they are late, then decide it.
  */
 export function detectMeetingTask(detection: DetectionDependencies, sync: SyncDependencies) {
   return defineTask({
     kind: "detect_meeting",
-    payload: z.object({ meetingId: z.uuid() }),
-    async run({ meetingId }, context) {
+    payload: z.union([z.object({ meetingId: z.uuid() }), z.object({ due: z.literal(true) })]),
+    async run(payload, context) {
+      if (!("meetingId" in payload)) {
+        await detectMeetings(detection, sync.clock.now());
+        return;
+      }
+      const { meetingId } = payload;
       const now = sync.clock.now();
       const meeting = await sync.db.meeting.findUnique({ where: { id: meetingId }, select: { start: true, state: true, meetCode: true, teamsJoinUrl: true, evidenceCheckedAt: true } });
       if (!meeting) return;

@@ -49,7 +49,8 @@ export async function fetchEvidence(meetingId: string, deps: SyncDependencies): 
   ];
   await db.$transaction([
     db.evidence.createMany({ data: rows, skipDuplicates: true }),
-    db.meeting.update({ where: { id: meetingId }, data: { evidenceCheckedAt: now, evidenceNote: null } }),
+    // New evidence can change the decision: the meeting is due again (the caller decides it at once).
+    db.meeting.update({ where: { id: meetingId }, data: { evidenceCheckedAt: now, evidenceNote: null, ...(rows.length > 0 ? { nextCheckAt: now } : {}) } }),
   ]);
   return rows.length > 0 ? "recorded" : "none_yet";
 }

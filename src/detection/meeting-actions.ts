@@ -38,7 +38,10 @@ export class MeetingActions {
       if (result.recordEvidence) {
         await tx.evidence.createMany({ data: [{ meetingId, kind: result.recordEvidence, sourceKey: source, observedAt: now }], skipDuplicates: true });
       }
-      await persistDecisions(tx, [{ meeting: { id: meeting.id, userId, state: meeting.state }, decision: result.decision }], now, detectionHooks(this.deps.detection, new Map([[meeting.id, meeting]]), now));
+      const subject = { id: meeting.id, userId, title: meeting.title, start: meeting.start, end: meeting.end, timeZone: meeting.timeZone, userTimeZone: meeting.user.settings?.timeZone ?? null };
+      // Read under the row lock: nothing can have moved the next check since.
+      const decided = { meeting: { id: meeting.id, userId, state: meeting.state, nextCheckAt: meeting.nextCheckAt }, decision: result.decision };
+      await persistDecisions(tx, [decided], now, detectionHooks(this.deps.detection, new Map([[meeting.id, subject]]), now));
       return { state: result.decision.next };
     });
   }

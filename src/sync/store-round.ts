@@ -67,11 +67,11 @@ async function upsertMeetings(tx: Tx, target: RoundTarget, events: CalendarEvent
       id, user_id, connection_id, calendar_id, provider_event_id, ical_uid, series_id, original_start,
       title, description, location, start, "end", time_zone, is_all_day, organizer_email, organizer_name,
       is_organizer, self_response, is_cancelled, is_free, is_buffer, meet_code, teams_join_url,
-      online_meeting_id, conference_url, provider_updated_at, deleted_at, watched, updated_at
+      online_meeting_id, conference_url, provider_updated_at, deleted_at, watched, updated_at, next_check_at
     )
     select gen_random_uuid(), ${target.userId}::uuid, ${target.connectionId}::uuid, ${target.calendarId}::uuid,
            e.pid, e.ical, e.series, e.ostart, e.title, e.descr, e.loc, e.s, e.en, e.tz, e.allday, e.oemail, e.oname,
-           e.isorg, e.resp, e.cancelled, e.free, e.buffer, e.meet, e.teams, e.omid, e.curl, e.pupd, null, e.w, ${now}
+           e.isorg, e.resp, e.cancelled, e.free, e.buffer, e.meet, e.teams, e.omid, e.curl, e.pupd, null, e.w, ${now}, ${now}
       from unnest(
         ${column((e) => e.providerEventId)}::text[],
         ${column((e) => e.iCalUid)}::text[],
@@ -107,7 +107,12 @@ async function upsertMeetings(tx: Tx, target: RoundTarget, events: CalendarEvent
       is_buffer = excluded.is_buffer, meet_code = excluded.meet_code, teams_join_url = excluded.teams_join_url,
       online_meeting_id = excluded.online_meeting_id, conference_url = excluded.conference_url,
       provider_updated_at = excluded.provider_updated_at, deleted_at = null, watched = excluded.watched,
-      updated_at = excluded.updated_at
+      updated_at = excluded.updated_at,
+      -- detection looks again at once when what it decides on changed (src/detection/wake-up.ts)
+      next_check_at = case
+        when (meetings.start, meetings."end", meetings.watched, meetings.is_cancelled, meetings.self_response, meetings.deleted_at is null)
+             is distinct from (excluded.start, excluded."end", excluded.watched, excluded.is_cancelled, excluded.self_response, true)
+        then excluded.next_check_at else meetings.next_check_at end
     returning id, provider_event_id`;
 
   const meetingIds = new Map(rows.map((row) => [row.provider_event_id, row.id]));

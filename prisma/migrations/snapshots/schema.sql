@@ -1,6 +1,6 @@
 -- The whole database schema, generated from empty by tools/sqlgen (npm run migration:new).
 -- Not run by anything: the drift test compares it with what the migrations build.
--- schema.prisma sha256: 8655744cfe47c6b07082573f8622a7e04e24a97d0fd4b3c3b6489c58403b4d2e
+-- schema.prisma sha256: b8ba773464c1f8ad81e79340c79dd91f9c3c7c90a602a0e43fd1707c1ae9df7d
 
 -- CreateSchema
 CREATE SCHEMA IF NOT EXISTS "public";
@@ -194,6 +194,7 @@ CREATE TABLE "meetings" (
     "state_changed_at" TIMESTAMPTZ(3),
     "evidence_checked_at" TIMESTAMPTZ(3),
     "evidence_note" TEXT,
+    "next_check_at" TIMESTAMPTZ(3) DEFAULT CURRENT_TIMESTAMP,
     "first_seen_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL,
 
@@ -390,6 +391,9 @@ CREATE INDEX "meetings_user_id_start_idx" ON "meetings"("user_id", "start");
 
 -- CreateIndex
 CREATE INDEX "meetings_state_start_idx" ON "meetings"("state", "start");
+
+-- CreateIndex
+CREATE INDEX "meetings_next_check_at_id_idx" ON "meetings"("next_check_at", "id");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "meetings_calendar_id_provider_event_id_key" ON "meetings"("calendar_id", "provider_event_id");
