@@ -107,17 +107,19 @@ async function detectPass(url: string, now: Date): Promise<void> {
     ["tick 60 s later (1,000 meetings turn late)", new Date(now.getTime() + MINUTE)],
   ] as const) {
     queries = 0;
-    let peak = process.memoryUsage().rss;
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+    let peak = process.memoryUsage.rss();
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
     const result = await detectMeetings(deps, at);
     const ms = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
     clearInterval(sampler);
-    peak = Math.max(peak, process.memoryUsage().rss);
+    peak = Math.max(peak, process.memoryUsage.rss());
     const batches = Math.max(1, result.batches);
     console.log(
       `  ${label}: ${Math.round(ms)} ms wall, examined ${result.examined} in ${result.batches} batch(es), transitions ${result.transitions}, alerts ${result.alerts}; ` +
-        `${queries} queries (${(queries / batches).toFixed(1)} per batch of ≤ 2,000); peak RSS ${mb(peak)}`,
+        `${queries} queries (${(queries / batches).toFixed(1)} per batch of ≤ 2,000); peak RSS ${mb(peak)}; this process's CPU ${Math.round((cpu.user + cpu.system) / 1000)} ms`,
     );
   }
   await db.$disconnect();

@@ -4,7 +4,7 @@ import { lateAlert, suspectedMissedAlert } from "../recovery/domain/index.js";
 import type { CheckInLinks } from "./check-in-links.js";
 import { decide, DEFAULT_DETECTION_SETTINGS, type DetectionAlertKind, type EvidenceItem, type EvidenceKind, type MeetingState } from "./domain/index.js";
 import { enqueueTasks } from "../tasks/sql/enqueue-task.js";
-import { persistDecisions, type DecidedMeeting, type NewDetectionAlert, type PersistHooks } from "./persist-decisions.js";
+import { needsTransaction, persistDecisions, type DecidedMeeting, type NewDetectionAlert, type PersistHooks } from "./persist-decisions.js";
 import { scheduleDetectionWakeUp } from "./wake-up.js";
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -56,15 +56,53 @@ interface CandidateRow {
   settleMinutes: number | null;
   autoConfirmMinutes: number | null;
   userTimeZone: string | null;
+  evidence: EvidenceItem[];
 }
 
-const CANDIDATE_COLUMNS = Prisma.sql`
-  m.id::text as "id", m.user_id::text as "userId", m.title, m.start, m."end", m.time_zone as "timeZone",
-  m.state::text as "state", m.watched, m.is_cancelled as "isCancelled", (m.self_response = 'declined') as "selfDeclined",
-  (m.meet_code is not null or m.teams_join_url is not null) as "hasConference",
-  m.evidence_checked_at as "evidenceCheckedAt", m.next_check_at as "nextCheckAt",
-  s.late_grace_minutes as "lateGraceMinutes", s.settle_minutes as "settleMinutes",
-  s.auto_confirm_minutes as "autoConfirmMinutes", s.time_zone as "userTimeZone"`;
+/** A candidate as PostgreSQL encodes it in JSON: instants are ISO strings. */
+type CandidateJson = Omit<CandidateRow, "start" | "end" | "evidenceCheckedAt" | "nextCheckAt" | "evidence"> & {
+  start: string;
+  end: string;
+  evidenceCheckedAt: string | null;
+  nextCheckAt: string | null;
+  evidence: Array<{ kind: EvidenceKind; observedAt: string }>;
+};
+
+const dateOrNull = (value: string | null) => (value === null ? null : new Date(value));
+
+function candidateFrom(json: CandidateJson): CandidateRow {
+  return {
+    ...json,
+    start: new Date(json.start),
+    end: new Date(json.end),
+    evidenceCheckedAt: dateOrNull(json.evidenceCheckedAt),
+    nextCheckAt: dateOrNull(json.nextCheckAt),
+    evidence: json.evidence.map((item) => ({ kind: item.kind, observedAt: new Date(item.observedAt) })),
+  };
+}
+
+/**
+ * The batch comes back as one JSON document (one value for the driver and Prisma to carry
+ * instead of 20 typed columns × 2,000 rows: most of a pass's own CPU went there), with each
+ * meeting's evidence nested, so a batch is read in one statement.
+ */
+async function selectCandidates(db: Database, where: Prisma.Sql, order: Prisma.Sql, batchSize: number): Promise<CandidateRow[]> {
+  const [row] = await db.$queryRaw<Array<{ batch: string }>>`
+    select coalesce(json_agg(c), '[]')::text as batch from (
+      select m.id, m.user_id as "userId", m.title, m.start, m."end", m.time_zone as "timeZone",
+             m.state, m.watched, m.is_cancelled as "isCancelled", (m.self_response = 'declined') as "selfDeclined",
+             (m.meet_code is not null or m.teams_join_url is not null) as "hasConference",
+             m.evidence_checked_at as "evidenceCheckedAt", m.next_check_at as "nextCheckAt",
+             s.late_grace_minutes as "lateGraceMinutes", s.settle_minutes as "settleMinutes",
+             s.auto_confirm_minutes as "autoConfirmMinutes", s.time_zone as "userTimeZone",
+             coalesce((select json_agg(json_build_object('kind', e.kind, 'observedAt', e.observed_at)) from evidence e where e.meeting_id = m.id), '[]') as evidence
+        from meetings m left join settings s on s.user_id = m.user_id
+       where ${where}
+       order by ${order}
+       limit ${batchSize}
+    ) c`;
+  return (JSON.parse(row?.batch ?? "[]") as CandidateJson[]).map(candidateFrom);
+}
 
 type Cursor = { at: Date; id: string } | null;
 
@@ -75,48 +113,22 @@ type Cursor = { at: Date; id: string } | null;
  */
 async function readCandidates(db: Database, now: Date, scope: DetectionScope, cursor: Cursor, batchSize: number): Promise<CandidateRow[]> {
   if (!scope.meetingIds && !scope.userId) {
-    const after = cursor
-      ? Prisma.sql`and (m.next_check_at, m.id) > (${cursor.at}::timestamptz, ${cursor.id}::uuid)`
-      : Prisma.empty;
-    return db.$queryRaw<CandidateRow[]>`
-      select ${CANDIDATE_COLUMNS}
-        from meetings m left join settings s on s.user_id = m.user_id
-       where m.next_check_at <= ${now}::timestamptz ${after}
-       order by m.next_check_at, m.id
-       limit ${batchSize}`;
+    const after = cursor ? Prisma.sql`and (m.next_check_at, m.id) > (${cursor.at}::timestamptz, ${cursor.id}::uuid)` : Prisma.empty;
+    return selectCandidates(db, Prisma.sql`m.next_check_at <= ${now}::timestamptz ${after}`, Prisma.sql`m.next_check_at, m.id`, batchSize);
   }
-  const inScope = scope.meetingIds
-    ? Prisma.sql`m.id = any(${[...scope.meetingIds]}::uuid[])`
-    : Prisma.sql`m.user_id = ${scope.userId}::uuid`;
+  const inScope = scope.meetingIds ? Prisma.sql`m.id = any(${[...scope.meetingIds]}::uuid[])` : Prisma.sql`m.user_id = ${scope.userId}::uuid`;
   const after = cursor ? Prisma.sql`and m.id > ${cursor.id}::uuid` : Prisma.empty;
-  return db.$queryRaw<CandidateRow[]>`
-    select ${CANDIDATE_COLUMNS}
-      from meetings m left join settings s on s.user_id = m.user_id
-     where ${inScope} ${after}
-       and m.start <= ${new Date(now.getTime() + 24 * HOUR_MS)}::timestamptz
-       and m."end" >= ${new Date(now.getTime() - 72 * HOUR_MS)}::timestamptz
-       and ((m.state is null and m.watched) or m.state in ('upcoming', 'in_progress', 'late', 'suspected_missed'))
-     order by m.id
-     limit ${batchSize}`;
+  const where = Prisma.sql`${inScope} ${after}
+    and m.start <= ${new Date(now.getTime() + 24 * HOUR_MS)}::timestamptz
+    and m."end" >= ${new Date(now.getTime() - 72 * HOUR_MS)}::timestamptz
+    and ((m.state is null and m.watched) or m.state in ('upcoming', 'in_progress', 'late', 'suspected_missed'))`;
+  return selectCandidates(db, where, Prisma.sql`m.id`, batchSize);
 }
 
-async function readEvidence(db: Database, meetingIds: readonly string[]): Promise<Map<string, EvidenceItem[]>> {
-  const rows = await db.$queryRaw<Array<{ meetingId: string; kind: EvidenceKind; observedAt: Date }>>`
-    select meeting_id::text as "meetingId", kind::text as "kind", observed_at as "observedAt"
-      from evidence where meeting_id = any(${[...meetingIds]}::uuid[])`;
-  const byMeeting = new Map<string, EvidenceItem[]>();
-  for (const row of rows) {
-    const items = byMeeting.get(row.meetingId) ?? [];
-    items.push({ kind: row.kind, observedAt: row.observedAt });
-    byMeeting.set(row.meetingId, items);
-  }
-  return byMeeting;
-}
-
-function decideRow(row: CandidateRow, evidence: readonly EvidenceItem[], now: Date): DecidedMeeting {
+function decideRow(row: CandidateRow, now: Date): DecidedMeeting {
   const decision = decide({
     meeting: { id: row.id, start: row.start, end: row.end, state: row.state, watched: row.watched, isCancelled: row.isCancelled, selfDeclined: row.selfDeclined },
-    evidence,
+    evidence: row.evidence,
     settings: {
       lateGraceMinutes: row.lateGraceMinutes ?? DEFAULT_DETECTION_SETTINGS.lateGraceMinutes,
       settleMinutes: row.settleMinutes ?? DEFAULT_DETECTION_SETTINGS.settleMinutes,
@@ -161,8 +173,7 @@ export async function detectMeetings(deps: DetectionDependencies, now: Date, sco
     cursor = { at: last.nextCheckAt ?? now, id: last.id };
     totals.examined += candidates.length;
 
-    const evidence = await readEvidence(deps.db, candidates.map((row) => row.id));
-    const decided = candidates.map((row) => decideRow(row, evidence.get(row.id) ?? [], now));
+    const decided = candidates.map((row) => decideRow(row, now));
     const byId = new Map(candidates.map((row) => [row.id, row]));
     // Never tell someone they are late or missed a meeting before asking its conference:
     // such decisions wait for a read of the attendance (the detect_meeting task does it first).
@@ -177,14 +188,18 @@ export async function detectMeetings(deps: DetectionDependencies, now: Date, sco
     const toStore = decided.filter((item) => !deferred.has(item.meeting.id) && worthStoring(item));
     if (evidenceFirst.length > 0 || toStore.length > 0) {
       const bucket = Math.floor(now.getTime() / EVIDENCE_FRESH_MS);
+      const askFirst = evidenceFirst.map((item) => ({ kind: "detect_meeting", payload: { meetingId: item.meeting.id }, idempotencyKey: `detect:${item.meeting.id}:evidence-first:${bucket}`, dueAt: now, priority: 20 }));
+      // An unscoped pass queues the wake-up for all its batches at its end.
+      const options = { wakeUp: !unscoped };
+      const store = async (tx: Prisma.TransactionClient) => {
+        await enqueueTasks(tx, askFirst);
+        return persistDecisions(tx, toStore, now, detectionHooks(deps, byId, now), options);
+      };
       await storing.add(async () => {
-        const stored = await deps.db.$transaction(
-          async (tx) => {
-            await enqueueTasks(tx, evidenceFirst.map((item) => ({ kind: "detect_meeting", payload: { meetingId: item.meeting.id }, idempotencyKey: `detect:${item.meeting.id}:evidence-first:${bucket}`, dueAt: now, priority: 20 })));
-            return toStore.length > 0 ? persistDecisions(tx, toStore, now, detectionHooks(deps, byId, now)) : { transitions: 0, alerts: 0 };
-          },
-          { timeout: 60_000 },
-        );
+        const stored =
+          askFirst.length > 0 || needsTransaction(toStore, options)
+            ? await deps.db.$transaction(store, { timeout: 60_000 })
+            : await store(deps.db);
         totals.transitions += stored.transitions;
         totals.alerts += stored.alerts;
       });
