@@ -3,6 +3,7 @@ import type { CalendarEvent } from "../../src/calendars/provider.js";
 import { detectionHooks, detectMeetings } from "../../src/detection/detect-meetings.js";
 import { decide } from "../../src/detection/domain/index.js";
 import { persistDecisions } from "../../src/detection/persist-decisions.js";
+import { markUserMeetingsDue } from "../../src/detection/wake-up.js";
 import { systemClock } from "../../src/platform/clock.js";
 import { loadConfig } from "../../src/platform/config.js";
 import { parseKeyRing } from "../../src/platform/key-ring.js";
@@ -100,6 +101,25 @@ describe("detection reads only the meetings that are due", () => {
     const stored = await services.db.meeting.findUniqueOrThrow({ where: { id } });
     expect(stored.state).toBe("upcoming");
     expect(stored.nextCheckAt).toEqual(changedAt);
+  });
+
+  it("a settings change can make a user's unsettled meetings due at once", async () => {
+    const now = new Date(Math.floor(Date.now() / 1000) * 1000 + 6 * 24 * 60 * MINUTE);
+    const start = new Date(now.getTime() - 2 * MINUTE);
+    const { userId, meetingIds } = await seedUserWithMeetings(services.db, { meetings: [{ title: "Grace shortened", start, end: new Date(start.getTime() + 30 * MINUTE) }] });
+    const id = meetingIds[0]!;
+    await detectMeetings(services.detection, now, { meetingIds: [id] });
+    expect(await nextCheckOf(id)).toEqual(new Date(start.getTime() + 5 * MINUTE));
+
+    await services.db.$transaction(async (tx) => {
+      await tx.settings.update({ where: { userId }, data: { lateGraceMinutes: 1 } });
+      expect(await markUserMeetingsDue(tx, userId, now)).toBe(1);
+    });
+    expect(await nextCheckOf(id)).toEqual(now);
+    expect(await wakeUpsAfter(now)).toContain(now.getTime());
+    await detectMeetings(services.detection, now);
+    expect((await services.db.meeting.findUniqueOrThrow({ where: { id } })).state).toBe("late");
+    expect(await services.db.alert.count({ where: { meetingId: id, kind: "late" } })).toBe(1);
   });
 
   it("a sync makes a meeting due when what detection decides on changed, and only then", async () => {
