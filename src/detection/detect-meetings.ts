@@ -154,8 +154,8 @@ function worthStoring({ meeting, decision }: DecidedMeeting): boolean {
  * One detection pass. Unscoped, it decides the meetings whose `next_check_at` has come (the
  * instants the pure detector named, and meetings something changed), so a quiet minute reads
  * almost nothing however many meetings are stored; then it makes sure a wake-up is queued
- * for the earliest next check. Each batch is a constant number of statements: read, read
- * evidence, store (persist-decisions.ts).
+ * for the earliest next check. Each batch is a constant number of statements: one read
+ * (evidence nested), one store, a few more when it raises alerts (persist-decisions.ts).
  */
 export async function detectMeetings(deps: DetectionDependencies, now: Date, scope: DetectionScope = {}, batchSize = 2000): Promise<DetectionPass> {
   const totals: DetectionPass = { examined: 0, transitions: 0, alerts: 0, batches: 0 };
