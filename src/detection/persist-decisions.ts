@@ -41,11 +41,14 @@ export async function persistDecisions(tx: Tx, items: readonly DecidedMeeting[],
   // Rows travel as one JSON parameter each (one value for Prisma and the driver to carry
   // rather than five arrays of 2,000); jsonb_to_recordset also makes the planner probe the
   // primary key per row instead of hashing the whole meetings table.
-  const transitions = items.flatMap((item) => item.decision.transitions.map((t) => ({ meeting_id: item.meeting.id, from_state: t.from, to_state: t.to, reason: t.reason })));
+  // Rows go in id order on every path (passes read in next-check order, scoped ones in id
+  // order), so two transactions touching the same meetings lock them in the same order.
+  const byMeetingId = [...items].sort((a, b) => (a.meeting.id < b.meeting.id ? -1 : a.meeting.id > b.meeting.id ? 1 : 0));
+  const transitions = byMeetingId.flatMap((item) => item.decision.transitions.map((t) => ({ meeting_id: item.meeting.id, from_state: t.from, to_state: t.to, reason: t.reason })));
   // The next check is replaced only if it is still the one read before deciding: a change
   // stored meanwhile (a calendar sync, new evidence) set it to its own time, and that
   // meeting must stay due, since this decision did not see the change.
-  const meetings = items.map((item) => ({
+  const meetings = byMeetingId.map((item) => ({
     id: item.meeting.id,
     state: item.decision.next,
     changed: item.decision.next !== item.meeting.state,
@@ -74,7 +77,7 @@ export async function persistDecisions(tx: Tx, items: readonly DecidedMeeting[],
     select (select count(*) from recorded)::int as recorded`;
   const recorded = stored?.recorded ?? 0;
 
-  const alertRows = items.flatMap((item) =>
+  const alertRows = byMeetingId.flatMap((item) =>
     item.decision.alerts.map((command) => ({ item, command, description: hooks.describeAlert(item, command.kind) })),
   );
   let raised: NewDetectionAlert[] = [];
