@@ -9,8 +9,12 @@ import { requestSync } from "../sync/sync-task.js";
 import { SANDBOX_ACCOUNT, sampleEvents } from "./samples.js";
 
 const MINUTE_MS = 60_000;
-/** Where "held" puts the rescheduled meeting: ended this long ago, so the thank-you step (due five minutes after the end) comes a minute later. */
-const HELD_ENDED_AGO_MS = 4 * MINUTE_MS;
+/**
+ * Where "held" puts the rescheduled meeting: ended this long ago. Detection reads its
+ * attendance within a minute (the detect job), before the thank-you step's first look,
+ * due five minutes after the end.
+ */
+const HELD_ENDED_AGO_MS = 2 * MINUTE_MS;
 
 export interface SandboxDependencies {
   db: Database;
@@ -116,7 +120,9 @@ export class SandboxService {
     const timeZone = requestedZone ?? serverZone();
     try {
       return await db.$transaction(async (tx) => {
-        const user = await tx.user.create({ data: { email: SANDBOX_ACCOUNT.email, name: SANDBOX_ACCOUNT.name, settings: { create: { timeZone } } } });
+        // Alerts go to the feed only: the sample address reads no mail, and the outbox preview then
+        // shows just what was "sent" to the sample people (email alerts can be switched on in settings).
+        const user = await tx.user.create({ data: { email: SANDBOX_ACCOUNT.email, name: SANDBOX_ACCOUNT.name, settings: { create: { timeZone, alertChannels: ["feed"] } } } });
         const connection = await tx.connection.create({ data: { userId: user.id, provider: "sandbox", accountId: SANDBOX_ACCOUNT.accountId, accountEmail: SANDBOX_ACCOUNT.email, scopes: [] } });
         return { userId: user.id, connectionId: connection.id };
       });
