@@ -28,7 +28,7 @@ export const sandboxRoutes: FastifyPluginAsyncZod<SandboxRouteOptions> = async (
 
   app.get(
     "/auth/providers",
-    { schema: { tags: ["auth"], summary: "Which sign-in buttons the start page shows", description: "Public: the start page asks before anyone is signed in.", response: { 200: signInProviders } } },
+    { config: authLimit, schema: { tags: ["auth"], summary: "Which sign-in buttons the start page shows", description: "Public: the start page asks before anyone is signed in.", response: { 200: signInProviders } } },
     async () => providers,
   );
 
