@@ -81,7 +81,8 @@ export function sandboxClientReplyTask(deps: { db: Database }) {
               version,
               {
                 sampleKey,
-                title: `${missed.title} (new time)`,
+                // A rescheduled meeting usually keeps its name; the case links the two.
+                title: missed.title,
                 description: `${people[0]!.name ?? people[0]!.email} accepted your proposed time.`,
                 location: null,
                 start: new Date(slot.start),

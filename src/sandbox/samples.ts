@@ -28,8 +28,9 @@ export function sampleEvents(now: Date, timeZone: string): SandboxEventInput[] {
   const attendedStart = quarter(at.minus({ hours: 5, minutes: 30 }));
   const laterToday = quarter(at.plus({ hours: 2, minutes: 15 }));
   const declinedStart = quarter(at.plus({ hours: 4 }));
-  const tomorrow = at.plus({ days: 1 }).set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
-  const tomorrowAfternoon = tomorrow.set({ hour: 14, minute: 30 });
+  // Afternoons, so the morning slot the proposal offers (and the buffer before it) stays clear.
+  const tomorrow = at.plus({ days: 1 }).set({ hour: 13, minute: 0, second: 0, millisecond: 0 });
+  const tomorrowAfternoon = tomorrow.set({ hour: 15, minute: 30 });
 
   const events: SandboxEventInput[] = [
     {
