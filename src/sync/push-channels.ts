@@ -1,5 +1,5 @@
-import { capabilitiesOf } from "../calendars/capabilities.js";
 import { randomUUID, timingSafeEqual } from "node:crypto";
+import { capabilitiesOf } from "../calendars/capabilities.js";
 import { randomToken, sha256Hex } from "../connections/pkce.js";
 import type { CalendarProvider, ProviderKind, WatchChannel } from "../calendars/provider.js";
 import type { Database } from "../db/client.js";
