@@ -30,6 +30,10 @@ import { recoveryTaskHandlers } from "./recovery/task-handlers.js";
 import type { RecoveryDependencies } from "./recovery/recovery-deps.js";
 import { DraftService } from "./drafts/draft-actions.js";
 import { sendDraftTask } from "./drafts/send-draft.js";
+import { OutboxMailer } from "./notify/outbox-mailer.js";
+import { OutboxQueries } from "./notify/outbox-queries.js";
+import { SandboxWorldOutbox, sandboxClientReplyTask } from "./sandbox/client-reply.js";
+import { SandboxService } from "./sandbox/sandbox-service.js";
 
 /**
  * The object graph of the service, built once from configuration, an open database and a
@@ -61,6 +65,8 @@ export interface Services {
   recovery: RecoveryDependencies;
   cases: CaseService;
   drafts: DraftService;
+  outbox: OutboxQueries;
+  sandbox: SandboxService;
   taskHandlers: readonly TaskHandler<unknown>[];
   close(): Promise<void>;
 }
@@ -69,7 +75,7 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
   const db = createPrismaClient(database.url, options);
   const locks = new AdvisoryLocks(database.url);
   const sealer = new TokenSealer(database.tokenKeys);
-  const providers = createProviderFactory(config, { clock, log });
+  const providers = createProviderFactory(config, { clock, log, db });
   const connections = new ConnectionService({ db, providers, sealer, clock, log });
   const connectFlow = new ConnectFlow({
     db,
@@ -141,9 +147,12 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     recovery,
     cases: new CaseService({ db, clock }),
     drafts: new DraftService({ db, clock }),
+    outbox: new OutboxQueries(db),
+    sandbox: new SandboxService({ db, clock, log: log.child({ component: "sandbox" }), sync }),
     taskHandlers: [
+      sandboxClientReplyTask({ db }),
       ...recoveryTaskHandlers(recovery),
-      sendDraftTask({ ...recovery, mailer, log: log.child({ component: "drafts" }) }),
+      sendDraftTask({ ...recovery, mailer, outbox: new SandboxWorldOutbox({ db, clock, outbox: new OutboxMailer({ db, log: log.child({ component: "mailer" }) }) }), log: log.child({ component: "drafts" }) }),
       syncConnectionTask(sync), maintainPushTask(push), detectMeetingTask(detection, sync), detectUserTask(detection, sync), fetchEvidenceTask(detection, sync),
       deliverAlertTask({ db, mailer, clock, log: log.child({ component: "alerts" }), publicUrl: config.publicUrl, mailFrom: config.mailFrom, webhook: config.webhooks }),
     ],

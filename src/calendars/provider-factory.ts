@@ -13,6 +13,7 @@ export interface ConnectionIdentity {
  * connection's kind to its adapter.
  */
 export interface ProviderFactory {
-  oauth(kind: Exclude<ProviderKind, "sandbox">): OAuthProvider | undefined;
+  /** the OAuth side of a kind that signs in with OAuth, when configured on this server */
+  oauth(kind: ProviderKind): OAuthProvider | undefined;
   calendar(connection: ConnectionIdentity, tokens: AccessTokenSource): CalendarProvider;
 }

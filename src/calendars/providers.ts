@@ -8,10 +8,12 @@ import type { MicrosoftEndpoints } from "./microsoft/endpoints.js";
 import { createMicrosoftOAuth } from "./microsoft/oauth.js";
 import type { ProviderFactory } from "./provider-factory.js";
 import { ProviderError } from "./provider-error.js";
-import type { OAuthProvider } from "./provider.js";
+import type { OAuthProvider, ProviderKind } from "./provider.js";
+import { createSandboxCalendar } from "./sandbox/calendar.js";
+import type { Database } from "../db/client.js";
 
-/** The real providers, configured from PRODUCT §1's endpoint variables. */
-export function createProviderFactory(config: Config, deps: { clock: Clock; log: Logger }): ProviderFactory {
+/** The providers: Google and Microsoft configured from PRODUCT §1's endpoint variables, and the sandbox. */
+export function createProviderFactory(config: Config, deps: { clock: Clock; log: Logger; db: Database }): ProviderFactory {
   const google: GoogleEndpoints = {
     authUrl: config.endpoints.googleAuthUrl,
     tokenUrl: config.endpoints.googleTokenUrl,
@@ -24,7 +26,7 @@ export function createProviderFactory(config: Config, deps: { clock: Clock; log:
     tenant: config.endpoints.microsoftTenant,
   };
   const now = () => deps.clock.now();
-  const oauth: { google?: OAuthProvider; microsoft?: OAuthProvider } = {
+  const oauth: Partial<Record<ProviderKind, OAuthProvider>> = {
     ...(config.google ? { google: createGoogleOAuth({ ...config.google, endpoints: google, now }) } : {}),
     ...(config.microsoft ? { microsoft: createMicrosoftOAuth({ ...config.microsoft, endpoints: microsoft }, deps.clock) } : {}),
   };
@@ -37,6 +39,9 @@ export function createProviderFactory(config: Config, deps: { clock: Clock; log:
           return createGoogleCalendar({ endpoints: google, tokens, account: connection, clock: deps.clock, log });
         case "microsoft":
           return createMicrosoftCalendar({ endpoints: microsoft, tokens, account: connection, clock: deps.clock, log });
+        case "sandbox":
+          // Sandbox connections made while it was on keep working when it is switched off.
+          return createSandboxCalendar({ db: deps.db, clock: deps.clock, account: connection });
         default:
           throw new ProviderError(connection.provider, "invalid", `No calendar adapter for ${connection.provider} on this server`);
       }

@@ -1,4 +1,6 @@
+import { capabilitiesOf } from "../calendars/capabilities.js";
 import type { ProviderFactory } from "../calendars/provider-factory.js";
+import type { AccessTokenSource, ProviderKind } from "../calendars/provider.js";
 import type { Database } from "../db/client.js";
 import type { Clock } from "../platform/clock.js";
 import { errorMessage, NotFoundError } from "../platform/errors.js";
@@ -11,8 +13,9 @@ import { ConnectionTokens } from "./connection-tokens.js";
 export class ConnectionService {
   constructor(private readonly deps: { db: Database; providers: ProviderFactory; sealer: TokenSealer; clock: Clock; log: Logger }) {}
 
-  tokensFor(connection: { id: string; provider: "google" | "microsoft" | "sandbox" }): ConnectionTokens | undefined {
-    if (connection.provider === "sandbox") return undefined;
+  /** The connection's token source; undefined when its OAuth provider is not configured here. */
+  tokensFor(connection: { id: string; provider: ProviderKind }): AccessTokenSource | undefined {
+    if (!capabilitiesOf(connection.provider).oauth) return NO_TOKENS;
     const oauth = this.deps.providers.oauth(connection.provider);
     return oauth ? new ConnectionTokens(connection.id, { ...this.deps, oauth }) : undefined;
   }
@@ -51,7 +54,7 @@ export class ConnectionService {
           .catch((error: unknown) => log.warn({ connectionId, channelId: channel.id, reason: errorMessage(error) }, "could not stop a push channel while disconnecting"));
       }
     }
-    const oauth = connection.provider === "sandbox" ? undefined : this.deps.providers.oauth(connection.provider);
+    const oauth = this.deps.providers.oauth(connection.provider);
     const grant = connection.refreshTokenSealed ?? connection.accessTokenSealed;
     if (oauth && grant) {
       await oauth
@@ -72,3 +75,9 @@ export class ConnectionService {
     log.info({ connectionId, keepMeetings: options.keepMeetings }, "connection disconnected");
   }
 }
+
+/** For providers that need no OAuth (the sandbox): calls go through without a token. */
+const NO_TOKENS: AccessTokenSource = {
+  accessToken: async () => "",
+  invalidate: () => undefined,
+};

@@ -18,8 +18,8 @@ export async function fetchEvidence(meetingId: string, deps: SyncDependencies): 
   const connection = meeting.connection;
   if (connection.status !== "active" || (connection.backoffUntil && connection.backoffUntil > now)) return "skipped";
   const tokens = deps.tokensFor(connection);
-  if (!tokens && connection.provider !== "sandbox") return "skipped";
-  const provider = deps.providers.calendar(connection, tokens ?? { accessToken: async () => "", invalidate: () => undefined });
+  if (!tokens) return "skipped";
+  const provider = deps.providers.calendar(connection, tokens);
 
   let attendance;
   try {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { raiseAlert } from "../alerts/raise-alert.js";
+import { capabilitiesOf } from "../calendars/capabilities.js";
 import type { ProviderFactory } from "../calendars/provider-factory.js";
 import { ProviderError } from "../calendars/provider-error.js";
 import type { AccessTokenSource } from "../calendars/provider.js";
@@ -28,6 +29,8 @@ export interface DraftSendDependencies {
   providers: ProviderFactory;
   tokensFor(connection: { id: string; provider: "google" | "microsoft" | "sandbox" }): AccessTokenSource | undefined;
   mailer: Mailer;
+  /** where "outbox" sends land (the sandbox watches it); the plain outbox preview by default */
+  outbox?: Mailer;
   clock: Clock;
   log: Logger;
   publicUrl: string;
@@ -88,7 +91,7 @@ export async function sendDraft(deps: DraftSendDependencies, draftId: string, lo
   }
 
   const connection = (draft.meeting ?? draft.case?.meeting)?.connection ?? null;
-  const via = draft.user.settings?.sendVia === "smtp" ? "smtp" : connection?.provider === "sandbox" || !connection ? "outbox" : "mailbox";
+  const via = draft.user.settings?.sendVia === "smtp" ? "smtp" : !connection || capabilitiesOf(connection.provider).mail === "outbox" ? "outbox" : "mailbox";
   const messageId = messageIdFor(key, deps.publicUrl);
   const thread = draft.caseId
     ? await deps.db.draft.findFirst({ where: { caseId: draft.caseId, id: { not: draft.id }, status: "sent", messageId: { not: null } }, orderBy: { sentAt: "asc" }, select: { messageId: true } })
@@ -112,7 +115,7 @@ export async function sendDraft(deps: DraftSendDependencies, draftId: string, lo
     if (via === "mailbox" && connection) {
       providerMessageId = (await calendarFor(deps, connection).sendMail(mime)).providerMessageId;
     } else {
-      const mailer = via === "outbox" ? new OutboxMailer({ db: deps.db, log }) : deps.mailer;
+      const mailer = via === "outbox" ? (deps.outbox ?? new OutboxMailer({ db: deps.db, log })) : deps.mailer;
       const headers: Record<string, string> = thread?.messageId ? { "In-Reply-To": thread.messageId, References: thread.messageId } : {};
       await mailer.send({
         userId: draft.userId,

@@ -1,4 +1,5 @@
 import { randomUUID, timingSafeEqual } from "node:crypto";
+import { capabilitiesOf } from "../calendars/capabilities.js";
 import { randomToken, sha256Hex } from "../connections/pkce.js";
 import type { CalendarProvider, ProviderKind, WatchChannel } from "../calendars/provider.js";
 import type { Database } from "../db/client.js";
@@ -59,7 +60,7 @@ export async function maintainPushChannels(connectionId: string, deps: PushDepen
   const { db, clock } = deps;
   const now = clock.now();
   const connection = await db.connection.findUnique({ where: { id: connectionId }, include: { calendars: true, pushChannels: { where: { stoppedAt: null } } } });
-  if (!connection || connection.status !== "active" || connection.provider === "sandbox") return result;
+  if (!connection || connection.status !== "active" || !capabilitiesOf(connection.provider).push) return result;
   const tokens = deps.tokensFor(connection);
   if (!tokens) return result;
   const provider = deps.providers.calendar(connection, tokens);

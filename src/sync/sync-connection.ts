@@ -48,10 +48,10 @@ async function syncLocked(connectionId: string, deps: SyncDependencies): Promise
   if (!connection || connection.status !== "active") return { status: "skipped", reason: "inactive" };
   if (connection.backoffUntil && connection.backoffUntil > clock.now()) return { status: "skipped", reason: "backing_off" };
   const tokens = deps.tokensFor(connection);
-  if (!tokens && connection.provider !== "sandbox") {
+  if (!tokens) {
     return failed(deps, connectionId, connection.backoffAttempts, new ProviderError(connection.provider, "invalid", `${connection.provider} is not configured on this server`));
   }
-  const provider = deps.providers.calendar(connection, tokens ?? noTokens);
+  const provider = deps.providers.calendar(connection, tokens);
 
   try {
     const calendars = await ensureCalendars(db, connectionId, provider);
@@ -72,11 +72,6 @@ async function syncLocked(connectionId: string, deps: SyncDependencies): Promise
     return failed(deps, connectionId, connection.backoffAttempts, error);
   }
 }
-
-const noTokens: AccessTokenSource = {
-  accessToken: async () => "",
-  invalidate: () => undefined,
-};
 
 async function ensureCalendars(db: Database, connectionId: string, provider: CalendarProvider) {
   const known = await db.calendar.findMany({ where: { connectionId } });

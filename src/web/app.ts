@@ -28,6 +28,8 @@ import { settingsRoutes } from "./routes/settings.js";
 import { caseRoutes } from "./routes/cases.js";
 import { draftRoutes } from "./routes/drafts.js";
 import { runningLateRoutes } from "./routes/running-late.js";
+import { sandboxRoutes } from "./routes/sandbox.js";
+import { outboxRoutes } from "./routes/outbox.js";
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -43,7 +45,7 @@ export interface AppDependencies {
   connections: ConnectionService;
   meetings: MeetingQueries;
   pushInbox: PushInbox;
-  services: Pick<Services, "meetingActions" | "alerts" | "settings" | "checkIns" | "clock" | "cases" | "drafts">;
+  services: Pick<Services, "meetingActions" | "alerts" | "settings" | "checkIns" | "clock" | "cases" | "drafts" | "outbox" | "sandbox">;
   alertStream: AlertStream;
   /** queue a sync of this connection (first sync after connecting, webhooks) */
   requestSync(connectionId: string): Promise<void>;
@@ -91,6 +93,11 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   await app.register(caseRoutes, { cases: deps.services.cases });
   await app.register(draftRoutes, { drafts: deps.services.drafts });
   await app.register(runningLateRoutes, { drafts: deps.services.drafts });
+  await app.register(outboxRoutes, { outbox: deps.services.outbox });
+  await app.register(sandboxRoutes, {
+    sandbox: deps.services.sandbox,
+    providers: { google: deps.connectFlow.isConfigured("google"), microsoft: deps.connectFlow.isConfigured("microsoft"), sandbox: deps.config.sandbox },
+  });
 
   return app;
 }

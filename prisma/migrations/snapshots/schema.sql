@@ -1,6 +1,6 @@
 -- The whole database schema, generated from empty by tools/sqlgen (npm run migration:new).
 -- Not run by anything: the drift test compares it with what the migrations build.
--- schema.prisma sha256: b8ba773464c1f8ad81e79340c79dd91f9c3c7c90a602a0e43fd1707c1ae9df7d
+-- schema.prisma sha256: d4226e7e00705f86e821b6199d9a66a42369bd1077ed173c324cd324456a719c
 
 -- CreateSchema
 CREATE SCHEMA IF NOT EXISTS "public";
@@ -368,6 +368,31 @@ CREATE TABLE "outbox_messages" (
     CONSTRAINT "outbox_messages_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "sandbox_events" (
+    "id" UUID NOT NULL,
+    "connection_id" UUID NOT NULL,
+    "version" INTEGER NOT NULL,
+    "sample_key" TEXT,
+    "title" TEXT NOT NULL,
+    "description" TEXT,
+    "location" TEXT,
+    "start" TIMESTAMPTZ(3) NOT NULL,
+    "end" TIMESTAMPTZ(3) NOT NULL,
+    "time_zone" TEXT NOT NULL,
+    "attendees" JSONB NOT NULL DEFAULT '[]',
+    "self_response" "ResponseStatus" NOT NULL DEFAULT 'accepted',
+    "is_free" BOOLEAN NOT NULL DEFAULT false,
+    "marker" TEXT,
+    "conference_code" TEXT,
+    "self_joined_at" TIMESTAMPTZ(3),
+    "others_joined_at" TIMESTAMPTZ(3),
+    "deleted_at" TIMESTAMPTZ(3),
+    "updated_at" TIMESTAMPTZ(3) NOT NULL,
+
+    CONSTRAINT "sandbox_events_pkey" PRIMARY KEY ("id")
+);
+
 -- CreateIndex
 CREATE INDEX "sessions_user_id_idx" ON "sessions"("user_id");
 
@@ -446,6 +471,9 @@ CREATE UNIQUE INDEX "outbox_messages_idempotency_key_key" ON "outbox_messages"("
 -- CreateIndex
 CREATE INDEX "outbox_messages_user_id_created_at_idx" ON "outbox_messages"("user_id", "created_at");
 
+-- CreateIndex
+CREATE INDEX "sandbox_events_connection_id_version_idx" ON "sandbox_events"("connection_id", "version");
+
 -- AddForeignKey
 ALTER TABLE "settings" ADD CONSTRAINT "settings_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
@@ -517,3 +545,6 @@ ALTER TABLE "contact_notes" ADD CONSTRAINT "contact_notes_user_id_fkey" FOREIGN 
 
 -- AddForeignKey
 ALTER TABLE "outbox_messages" ADD CONSTRAINT "outbox_messages_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "sandbox_events" ADD CONSTRAINT "sandbox_events_connection_id_fkey" FOREIGN KEY ("connection_id") REFERENCES "connections"("id") ON DELETE CASCADE ON UPDATE CASCADE;

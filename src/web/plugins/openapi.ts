@@ -24,6 +24,8 @@ export const openApiPlugin = fp(
           { name: "cases", description: "Recovery cases after a missed meeting: call, proposal, gift, materials, buffer, thank-you" },
           { name: "drafts", description: "The drafts inbox: approve (with edits), reject, resend; sent exactly once" },
           { name: "settings", description: "Grace, settle window, buffer, working hours, channels" },
+          { name: "outbox", description: "The outbox preview: emails kept on this machine instead of sent" },
+          { name: "sandbox", description: "The labelled sample calendar, and its SIMULATED world outside (sandbox only)" },
           { name: "push", description: "Provider push notifications (Google channels, Graph subscriptions)" },
           { name: "operations", description: "Health, readiness and metrics" },
         ],

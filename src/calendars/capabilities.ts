@@ -1,0 +1,26 @@
+import type { ProviderKind } from "./provider.js";
+
+/**
+ * What a kind of provider can do, so callers ask "does it push?" rather than "is it the
+ * sandbox?". The one table of such differences; adapters stay behind CalendarProvider.
+ */
+export interface ProviderCapabilities {
+  /** signs in with OAuth and calls the provider with the connection's access tokens */
+  oauth: boolean;
+  /** can open push channels (Google events.watch, Graph subscriptions) */
+  push: boolean;
+  /** where drafts "from the user's own mailbox" go: the provider's mailbox, or the local outbox preview */
+  mail: "mailbox" | "outbox";
+}
+
+const CAPABILITIES: Record<ProviderKind, ProviderCapabilities> = {
+  google: { oauth: true, push: true, mail: "mailbox" },
+  microsoft: { oauth: true, push: true, mail: "mailbox" },
+  // The labelled sample calendar lives in our database: no tokens, no push (it is polled and
+  // told to sync when its simulated world changes), and mail never leaves the machine.
+  sandbox: { oauth: false, push: false, mail: "outbox" },
+};
+
+export function capabilitiesOf(kind: ProviderKind): ProviderCapabilities {
+  return CAPABILITIES[kind];
+}

@@ -1,0 +1,109 @@
+import { DateTime } from "luxon";
+import type { SandboxEventInput, SandboxPerson } from "../calendars/sandbox/store.js";
+
+/** The sandbox user: one per server, shared by everyone who presses "Try the sandbox". */
+export const SANDBOX_ACCOUNT = { accountId: "sandbox-user", email: "alex.morgan@sandbox.example", name: "Alex Morgan" } as const;
+
+const person = (name: string, email: string, isOrganizer = false): SandboxPerson => ({ email, name, response: "accepted", isOrganizer });
+
+/** The client of the missed meeting; their number is in its description (the call reminder's tel: link). */
+export const MISSED_CLIENT = { name: "Dana Whitfield", email: "dana.whitfield@acme-logistics.example", phone: "+1 415 555 0142", e164: "+14155550142" } as const;
+
+/**
+ * The sample calendar, relative to `now` in the user's zone: one meeting running late right
+ * now, one missed earlier today, one attended earlier (with conference evidence), upcoming
+ * ones later today and tomorrow, and one declined. Pure: the same inputs give the same rows.
+ */
+export function sampleEvents(now: Date, timeZone: string): SandboxEventInput[] {
+  const at = DateTime.fromJSDate(now, { zone: timeZone });
+  const quarter = (value: DateTime) => value.set({ minute: Math.floor(value.minute / 15) * 15, second: 0, millisecond: 0 });
+  const minutes = (value: DateTime, count: number) => value.plus({ minutes: count });
+  const code = (key: string) => `sbx-${key}`;
+  const base = { description: null, location: null, timeZone, selfResponse: "accepted" as const, isFree: false, marker: null, selfJoinedAt: null, othersJoinedAt: null };
+
+  // Started eight minutes ago: past the default five-minute grace, the others are in the call.
+  const lateStart = at.minus({ minutes: 8 }).set({ second: 0, millisecond: 0 });
+  // Over well before now (and past the ten-minute settle window): they joined, the user did not.
+  const missedStart = quarter(at.minus({ hours: 3 }));
+  const attendedStart = quarter(at.minus({ hours: 5, minutes: 30 }));
+  const laterToday = quarter(at.plus({ hours: 2, minutes: 15 }));
+  const declinedStart = quarter(at.plus({ hours: 4 }));
+  // Afternoons, so the morning slot the proposal offers (and the buffer before it) stays clear.
+  const tomorrow = at.plus({ days: 1 }).set({ hour: 13, minute: 0, second: 0, millisecond: 0 });
+  const tomorrowAfternoon = tomorrow.set({ hour: 15, minute: 30 });
+
+  const events: SandboxEventInput[] = [
+    {
+      ...base,
+      sampleKey: "late",
+      title: "Quarterly review with Northwind Traders",
+      description: "Q4 numbers and the renewal timeline.",
+      start: lateStart.toJSDate(),
+      end: minutes(lateStart, 45).toJSDate(),
+      attendees: [person("Priya Raman", "priya.raman@northwind.example", true), person("Tom Becker", "tom.becker@northwind.example")],
+      conferenceCode: code("nwt-qrev"),
+      othersJoinedAt: minutes(lateStart, 1).toJSDate(),
+    },
+    {
+      ...base,
+      sampleKey: "missed",
+      title: "Onboarding call with Acme Logistics",
+      description: `Walk Dana through the onboarding plan and the first shipment.\n${MISSED_CLIENT.name.split(" ")[0]}'s mobile: ${MISSED_CLIENT.phone}`,
+      start: missedStart.toJSDate(),
+      end: minutes(missedStart, 45).toJSDate(),
+      attendees: [person(MISSED_CLIENT.name, MISSED_CLIENT.email, true)],
+      conferenceCode: code("acme-onb"),
+      othersJoinedAt: minutes(missedStart, 1).toJSDate(),
+    },
+    {
+      ...base,
+      sampleKey: "attended",
+      title: "Contract check-in with Globex",
+      start: attendedStart.toJSDate(),
+      end: minutes(attendedStart, 30).toJSDate(),
+      attendees: [person("Marco Ruiz", "marco.ruiz@globex.example", true)],
+      conferenceCode: code("glbx-chk"),
+      selfJoinedAt: minutes(attendedStart, -1).toJSDate(),
+      othersJoinedAt: attendedStart.toJSDate(),
+    },
+    {
+      ...base,
+      sampleKey: "later-today",
+      title: "Product demo for Initech",
+      start: laterToday.toJSDate(),
+      end: minutes(laterToday, 30).toJSDate(),
+      attendees: [person("Sam Okafor", "sam.okafor@initech.example"), person("Bill Lumbergh", "bill.lumbergh@initech.example")],
+      conferenceCode: code("init-demo"),
+    },
+    {
+      ...base,
+      sampleKey: "declined",
+      title: "Vendor pitch from Hooli",
+      start: declinedStart.toJSDate(),
+      end: minutes(declinedStart, 30).toJSDate(),
+      attendees: [person("Gavin Belson", "gavin.belson@hooli.example", true)],
+      selfResponse: "declined",
+      conferenceCode: code("hooli-pitch"),
+    },
+    {
+      ...base,
+      sampleKey: "tomorrow",
+      title: "Budget planning with Umbrella Corp",
+      location: "Umbrella Corp, 4th floor",
+      start: tomorrow.toJSDate(),
+      end: minutes(tomorrow, 60).toJSDate(),
+      attendees: [person("Lena Fischer", "lena.fischer@umbrella.example", true)],
+      conferenceCode: null,
+    },
+    {
+      ...base,
+      sampleKey: "tomorrow-afternoon",
+      title: "Design review with Stark Industries",
+      start: tomorrowAfternoon.toJSDate(),
+      end: minutes(tomorrowAfternoon, 45).toJSDate(),
+      attendees: [person("Pepper Potts", "pepper.potts@stark.example")],
+      conferenceCode: code("stark-dsgn"),
+    },
+  ];
+  return events;
+}

@@ -1,0 +1,172 @@
+import { IANAZone } from "luxon";
+import { sandboxEventRow, writeSandboxCalendar } from "../calendars/sandbox/store.js";
+import { Prisma, type Database } from "../db/client.js";
+import type { Clock } from "../platform/clock.js";
+import { AppError } from "../platform/errors.js";
+import type { Logger } from "../platform/logger.js";
+import { syncConnection, type SyncDependencies } from "../sync/sync-connection.js";
+import { requestSync } from "../sync/sync-task.js";
+import { SANDBOX_ACCOUNT, sampleEvents } from "./samples.js";
+
+const MINUTE_MS = 60_000;
+/**
+ * Where "held" puts the rescheduled meeting: ended this long ago. Detection reads its
+ * attendance within a minute (the detect job), before the thank-you step's first look,
+ * due five minutes after the end.
+ */
+const HELD_ENDED_AGO_MS = 2 * MINUTE_MS;
+
+export interface SandboxDependencies {
+  db: Database;
+  clock: Clock;
+  log: Logger;
+  sync: SyncDependencies;
+}
+
+export interface SandboxSignIn {
+  userId: string;
+  connectionId: string;
+  /** sample events written now (0 when the samples were there already) */
+  seeded: number;
+}
+
+export interface HeldMeeting {
+  title: string;
+  start: string;
+  end: string;
+}
+
+/**
+ * The sandbox user and its sample calendar: sign-in without OAuth, (re)seeding relative to
+ * now, and the simulated "meeting held" of the world outside. The calendar itself is the
+ * sandbox provider (src/calendars/sandbox); everything else is the ordinary workflow.
+ */
+export class SandboxService {
+  constructor(private readonly deps: SandboxDependencies) {}
+
+  /** Creates or reuses the sandbox user, seeds its samples once and syncs them, so meetings show at once. */
+  async signIn(options: { timeZone?: string | undefined } = {}): Promise<SandboxSignIn> {
+    const { userId, connectionId } = await this.ensureUser(options.timeZone);
+    const seeded = await this.seed(connectionId, { onlyWhenEmpty: true });
+    await this.firstSync(connectionId);
+    return { userId, connectionId, seeded };
+  }
+
+  /** Whether this user is the sandbox user (has a sandbox connection). */
+  async connectionOf(userId: string): Promise<{ id: string } | null> {
+    return this.deps.db.connection.findFirst({ where: { userId, provider: "sandbox", status: "active" }, select: { id: true } });
+  }
+
+  /**
+   * Starts the loop over: the sandbox user's meetings, cases, drafts, alerts and outbox go,
+   * and a fresh sample calendar relative to now takes their place. Settings stay.
+   */
+  async reset(userId: string): Promise<{ seeded: number }> {
+    const { db } = this.deps;
+    const connection = await this.connectionOf(userId);
+    if (!connection) throw new AppError("Only the sandbox user can reset the sandbox", { code: "not_sandbox_user", httpStatus: 403 });
+    const fresh = await db.$transaction(async (tx) => {
+      await tx.recoveryCase.deleteMany({ where: { userId } });
+      await tx.draft.deleteMany({ where: { userId } });
+      await tx.alert.deleteMany({ where: { userId } });
+      await tx.outboxMessage.deleteMany({ where: { userId } });
+      await tx.task.deleteMany({ where: { userId, status: { in: ["queued", "done", "failed", "cancelled"] } } });
+      // The connection goes with its calendar rows, meetings and sandbox events (cascade).
+      await tx.connection.delete({ where: { id: connection.id } });
+      return tx.connection.create({ data: { userId, provider: "sandbox", accountId: SANDBOX_ACCOUNT.accountId, accountEmail: SANDBOX_ACCOUNT.email, scopes: [] }, select: { id: true } });
+    });
+    const seeded = await this.seed(fresh.id, { onlyWhenEmpty: false });
+    await this.firstSync(fresh.id);
+    this.deps.log.info({ userId, connectionId: fresh.id, seeded }, "sandbox reset");
+    return { seeded };
+  }
+
+  /**
+   * SIMULATION: the rescheduled meeting (the one the sample client accepted) takes place.
+   * It moves into the recent past with the user in its conference, and the calendar syncs:
+   * detection reads the attendance and marks it attended, and the thank-you step follows.
+   */
+  async simulateRescheduledMeetingHeld(userId: string): Promise<HeldMeeting> {
+    const { db, clock } = this.deps;
+    const connection = await this.connectionOf(userId);
+    if (!connection) throw new AppError("Only the sandbox user can simulate the sandbox's world", { code: "not_sandbox_user", httpStatus: 403 });
+    const now = clock.now();
+    const held = await writeSandboxCalendar(db, connection.id, async (tx, version) => {
+      const event = await tx.sandboxEvent.findFirst({ where: { connectionId: connection.id, deletedAt: null, sampleKey: { startsWith: "reschedule:" } }, orderBy: { version: "desc" } });
+      if (!event) return null;
+      const end = new Date(now.getTime() - HELD_ENDED_AGO_MS);
+      const start = new Date(end.getTime() - (event.end.getTime() - event.start.getTime()));
+      await tx.sandboxEvent.update({
+        where: { id: event.id },
+        data: { start, end, selfJoinedAt: new Date(start.getTime() - MINUTE_MS), othersJoinedAt: start, version, updatedAt: now },
+      });
+      await requestSync(tx, connection.id, `sandbox-held:${event.id}:${now.toISOString()}`, now);
+      return { title: event.title, start: start.toISOString(), end: end.toISOString() };
+    });
+    if (!held) {
+      throw new AppError("There is no rescheduled meeting yet: confirm the missed meeting, approve the reschedule proposal, and the sample client accepts its first slot shortly after", {
+        code: "no_rescheduled_meeting",
+        httpStatus: 409,
+      });
+    }
+    return held;
+  }
+
+  private async ensureUser(requestedZone: string | undefined): Promise<{ userId: string; connectionId: string }> {
+    const { db } = this.deps;
+    const find = () => db.connection.findUnique({ where: { provider_accountId: { provider: "sandbox", accountId: SANDBOX_ACCOUNT.accountId } }, select: { id: true, userId: true } });
+    const existing = await find();
+    if (existing) return { userId: existing.userId, connectionId: existing.id };
+    const timeZone = requestedZone ?? serverZone();
+    try {
+      return await db.$transaction(async (tx) => {
+        // Alerts go to the feed only: the sample address reads no mail, and the outbox preview then
+        // shows just what was "sent" to the sample people (email alerts can be switched on in settings).
+        const user = await tx.user.create({ data: { email: SANDBOX_ACCOUNT.email, name: SANDBOX_ACCOUNT.name, settings: { create: { timeZone, alertChannels: ["feed"] } } } });
+        const connection = await tx.connection.create({ data: { userId: user.id, provider: "sandbox", accountId: SANDBOX_ACCOUNT.accountId, accountEmail: SANDBOX_ACCOUNT.email, scopes: [] } });
+        return { userId: user.id, connectionId: connection.id };
+      });
+    } catch (error) {
+      // Two first sign-ins at once: the other one created it.
+      if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== "P2002") throw error;
+      const created = await find();
+      if (!created) throw error;
+      return { userId: created.userId, connectionId: created.id };
+    }
+  }
+
+  private async seed(connectionId: string, options: { onlyWhenEmpty: boolean }): Promise<number> {
+    const { db, clock } = this.deps;
+    const connection = await db.connection.findUniqueOrThrow({ where: { id: connectionId }, include: { user: { include: { settings: true } } } });
+    const timeZone = connection.user.settings?.timeZone ?? "UTC";
+    return writeSandboxCalendar(db, connectionId, async (tx, version) => {
+      // Under the calendar's lock: two sign-ins at once seed once.
+      if (options.onlyWhenEmpty && (await tx.sandboxEvent.count({ where: { connectionId, sampleKey: { not: null }, deletedAt: null } })) > 0) return 0;
+      const now = clock.now();
+      const rows = sampleEvents(now, timeZone).map((event) => sandboxEventRow(connectionId, version, event, now));
+      await tx.sandboxEvent.createMany({ data: rows });
+      return rows.length;
+    });
+  }
+
+  private async firstSync(connectionId: string): Promise<void> {
+    const outcome = await syncConnection(connectionId, this.deps.sync);
+    if (outcome.status !== "synced") {
+      // Not fatal for the sign-in: the queued sync catches up.
+      this.deps.log.warn({ connectionId, outcome: outcome.status }, "the sandbox's first sync did not run inline; queued instead");
+      const now = this.deps.clock.now();
+      await this.deps.db.$transaction((tx) => requestSync(tx, connectionId, `sandbox-first:${now.toISOString()}`, now));
+    }
+  }
+}
+
+
+/** The zone of the machine `npm start` runs on: the person trying the sandbox is usually there. */
+function serverZone(): string {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return zone && IANAZone.isValidZone(zone) ? zone : "UTC";
+}
+
+export function isValidTimeZone(zone: string): boolean {
+  return IANAZone.isValidZone(zone);
+}
