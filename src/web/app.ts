@@ -28,6 +28,9 @@ import { settingsRoutes } from "./routes/settings.js";
 import { caseRoutes } from "./routes/cases.js";
 import { draftRoutes } from "./routes/drafts.js";
 import { runningLateRoutes } from "./routes/running-late.js";
+import { DASHBOARD_SCRIPT_HASHES, dashboardRoutes } from "./routes/dashboard.js";
+import { meRoutes } from "./routes/me.js";
+import { punctualityRoutes } from "./routes/punctuality.js";
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -43,7 +46,7 @@ export interface AppDependencies {
   connections: ConnectionService;
   meetings: MeetingQueries;
   pushInbox: PushInbox;
-  services: Pick<Services, "meetingActions" | "alerts" | "settings" | "checkIns" | "clock" | "cases" | "drafts">;
+  services: Pick<Services, "meetingActions" | "alerts" | "settings" | "checkIns" | "clock" | "cases" | "drafts" | "db">;
   alertStream: AlertStream;
   /** queue a sync of this connection (first sync after connecting, webhooks) */
   requestSync(connectionId: string): Promise<void>;
@@ -69,8 +72,8 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   // Tier 1: cross-cutting plugins.
   await app.register(errorHandlerPlugin);
   await app.register(helmet, {
-    // The Swagger UI page needs its inline bootstrap script; everything else is same-origin.
-    contentSecurityPolicy: { directives: { "script-src": ["'self'", "'unsafe-inline'"], "upgrade-insecure-requests": secure ? [] : null } },
+    // Scripts are same-origin files; the one inline script is the dashboard's import map, allowed by its hash.
+    contentSecurityPolicy: { directives: { "script-src": ["'self'", ...DASHBOARD_SCRIPT_HASHES], "upgrade-insecure-requests": secure ? [] : null } },
     hsts: secure,
   });
   await app.register(rateLimit, { global: false });
@@ -91,6 +94,9 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   await app.register(caseRoutes, { cases: deps.services.cases });
   await app.register(draftRoutes, { drafts: deps.services.drafts });
   await app.register(runningLateRoutes, { drafts: deps.services.drafts });
+  await app.register(meRoutes, { db: deps.services.db, clock: deps.services.clock });
+  await app.register(punctualityRoutes, { db: deps.services.db, clock: deps.services.clock });
+  await app.register(dashboardRoutes);
 
   return app;
 }

@@ -1,0 +1,195 @@
+import path from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { detectJob } from "../../jobs/detect.js";
+import { runJob } from "../../jobs/run-job.js";
+import { FixedClock } from "../../src/platform/clock.js";
+import { eventually } from "../recovery/support/recovery-helpers.js";
+import { startHarness, type Harness } from "../support/service-harness.js";
+import { ARTIFACTS, hasChromium, launchBrowser, screenshots, type RunningBrowser } from "./support/browser.js";
+
+const MINUTE = 60_000;
+
+if (!hasChromium) {
+  // Say so loudly rather than pass quietly: `.ci/run` installs the package.
+  console.warn("dashboard browser tests SKIPPED: /usr/bin/chromium is missing (apt-get install -y chromium)");
+}
+
+/**
+ * The dashboard in Debian's Chromium against the real service and the provider emulator, on a
+ * clock the test moves: sign in through Google OAuth, a late meeting appears live (SSE, no
+ * reload), confirm a miss, edit and approve the proposal, change a setting.
+ */
+describe.skipIf(!hasChromium)("the dashboard in a real browser", () => {
+  const clock = new FixedClock(new Date(Math.floor(Date.now() / MINUTE) * MINUTE));
+  const t0 = clock.now().getTime();
+  const at = (minutes: number) => new Date(t0 + minutes * MINUTE).toISOString();
+  let harness: Harness;
+  let browser: RunningBrowser;
+  let page: Page;
+  const db = () => harness.service.services.db;
+  const detect = () => runJob(detectJob, { ...harness.service.services, signal: new AbortController().signal }, { waitForLock: true });
+  const nav = () => page.getByRole("navigation", { name: "Dashboard" });
+  const meeting = (title: string) => db().meeting.findFirst({ where: { title } });
+
+  beforeAll(async () => {
+    harness = await startHarness({ clock, emulatorNow: () => clock.now().getTime() });
+    const { control } = harness.emulator;
+    control.addUser({ provider: "google", email: "ann@example.com", name: "Ann Lee" });
+    control.addUser({ provider: "google", email: "dana@client.example", name: "Dana Smith" });
+    const guests = [
+      { email: "ann@example.com", name: "Ann Lee", response: "accepted" as const },
+      { email: "dana@client.example", name: "Dana Smith", response: "accepted" as const },
+    ];
+    const organizer = { email: "ann@example.com", name: "Ann Lee" };
+    control.createEvent("ann@example.com", { summary: "Pricing review", start: at(-180), end: at(-135), attendees: guests, organizer, description: "Agenda: pricing for 2027\nDana's mobile: +1 (415) 555-0132" });
+    control.createEvent("ann@example.com", { summary: "Weekly sync", start: at(2), end: at(32), attendees: guests, organizer });
+    control.createEvent("ann@example.com", { summary: "Client lunch", start: at(150), end: at(210), attendees: guests, organizer });
+    browser = await launchBrowser();
+    page = browser.page;
+  }, 60_000);
+
+  beforeEach(({ onTestFailed, task }) => {
+    onTestFailed(async () => {
+      await page?.screenshot({ path: path.join(ARTIFACTS, `failed-${task.name.slice(0, 40).replace(/\W+/g, "-")}.png`), fullPage: true });
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
+  });
+
+  it("a signed-out visitor sees the sign-in choices", async () => {
+    await page.goto(harness.baseUrl + "/");
+    await expect.poll(() => page.getByRole("link", { name: "Connect Google" }).isVisible()).toBe(true);
+    expect(await page.getByRole("link", { name: "Connect Outlook" }).getAttribute("href")).toBe("/auth/microsoft");
+    // Without GET /auth/providers (or with sandbox off) there is no sandbox button.
+    const providers = await fetch(harness.baseUrl + "/auth/providers");
+    const sandbox = providers.ok ? ((await providers.json()) as { sandbox: boolean }).sandbox : false;
+    expect(await page.getByRole("button", { name: "Try the sandbox" }).count()).toBe(sandbox ? 1 : 0);
+    await screenshots(page, "01-signed-out");
+  });
+
+  it("signs in through the emulator's Google OAuth and shows today's meetings and the calendar's health", async () => {
+    harness.emulator.control.setNextLogin("google", "ann@example.com");
+    await page.getByRole("link", { name: "Connect Google" }).click();
+    await page.waitForURL((url) => url.pathname === "/" && !url.search.includes("connected"), { timeout: 15_000 });
+    await expect.poll(() => page.getByRole("heading", { level: 1, name: "Today" }).isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await page.getByText("Your Google calendar is connected").isVisible()).toBe(true);
+
+    // The first sync and detection run in the background; the missed meeting is then asked about.
+    await eventually(async () => (await meeting("Pricing review"))?.state === "suspected_missed" || (await detect(), false), "the missed meeting to be suspected", { timeout: 20_000 });
+    await page.reload();
+    const timeline = page.locator("section", { has: page.locator("#timeline") });
+    await expect.poll(() => timeline.getByText("Weekly sync").isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await timeline.locator("li", { hasText: "Pricing review" }).getByText("Missed? Please confirm").isVisible()).toBe(true);
+    expect(await timeline.locator("li", { hasText: "Weekly sync" }).getByText("Upcoming").isVisible()).toBe(true);
+    const calendars = page.locator("section", { has: page.locator("#calendars") });
+    expect(await calendars.getByText("ann@example.com").isVisible()).toBe(true);
+    expect(await calendars.getByText("Healthy").isVisible()).toBe(true);
+    await screenshots(page, "02-today");
+  });
+
+  it("a late meeting appears in the alerts feed live, without a reload", async () => {
+    await nav().getByRole("link", { name: "Alerts" }).click();
+    await expect.poll(() => page.getByRole("heading", { level: 1, name: "Alerts" }).isVisible()).toBe(true);
+    await expect.poll(() => page.getByText("● Live").isVisible(), { timeout: 10_000 }).toBe(true);
+    await page.evaluate(() => Object.assign(globalThis, { sameDocument: true }));
+    const feed = page.getByRole("list", { name: "Alerts feed" });
+    expect(await feed.getByText(/Weekly sync/).count()).toBe(0);
+
+    // Grace (5 minutes) passes after the start with no sign of Ann.
+    clock.set(new Date(t0 + 8 * MINUTE));
+    await detect();
+    await expect.poll(() => feed.locator("li", { hasText: "Weekly sync" }).first().isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(await page.evaluate(() => (globalThis as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    const late = feed.locator("li", { hasText: "Weekly sync" }).first();
+    expect(await late.getByRole("button", { name: "I'm here" }).isVisible()).toBe(true);
+    expect(await late.getByRole("spinbutton", { name: /Tell them I'm/ }).isVisible()).toBe(true);
+    await screenshots(page, "03-alerts");
+  });
+
+  it("confirms the miss from the feed with the keyboard, and the recovery case shows what to do next", async () => {
+    const feed = page.getByRole("list", { name: "Alerts feed" });
+    const missed = feed.locator("li", { hasText: "Pricing review" }).first();
+    await missed.getByRole("button", { name: "Yes, I missed it" }).focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => page.getByText("Recorded as missed").isVisible(), { timeout: 10_000 }).toBe(true);
+    const pricing = await meeting("Pricing review");
+    expect(pricing?.state).toBe("missed");
+
+    await eventually(async () => (await db().draft.findFirst({ where: { kind: "reschedule" } })) !== null, "the reschedule proposal", { timeout: 20_000 });
+    await nav().getByRole("link", { name: "Recovery" }).click();
+    const theCase = page.locator("article", { hasText: "Pricing review" });
+    await expect.poll(() => theCase.isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await theCase.getByRole("link", { name: /Call \+1 415/ }).getAttribute("href")).toBe("tel:+14155550132");
+    expect(await theCase.locator("ol.script li").count()).toBe(3);
+    expect(await theCase.getByText(/^Next:/).isVisible()).toBe(true);
+    expect(await theCase.getByLabel("Gift note").isVisible()).toBe(true);
+    await screenshots(page, "04-recovery");
+  });
+
+  it("edits and approves the reschedule proposal; exactly one message leaves, with the edit", async () => {
+    await page.locator("article", { hasText: "Pricing review" }).getByRole("link", { name: "Read, edit and approve the proposal" }).click();
+    await expect.poll(() => page.getByRole("heading", { level: 1, name: "Drafts" }).isVisible()).toBe(true);
+    const proposal = await db().draft.findFirstOrThrow({ where: { kind: "reschedule" } });
+    const form = page.locator(`#draft-${proposal.id}`);
+    await expect.poll(() => form.getByLabel("Message").isVisible()).toBe(true);
+    await screenshots(page, "05-drafts-pending");
+    const body = form.getByLabel("Message");
+    await body.fill(`${await body.inputValue()}\n\nP.S. I can also come to your office if that is easier.`);
+    await form.getByRole("button", { name: "Approve with my edits" }).click();
+    await expect.poll(() => page.getByText("Approved: it is being sent.").isVisible(), { timeout: 10_000 }).toBe(true);
+
+    await eventually(async () => (await db().draft.findUniqueOrThrow({ where: { id: proposal.id } })).status === "sent", "the proposal to be sent", { timeout: 20_000 });
+    const mail = harness.emulator.control.sentMail();
+    expect(mail).toHaveLength(1);
+    expect(mail[0]!.body.replace(/\r\n/g, "\n")).toContain("P.S. I can also come to your office if that is easier.");
+    // Shown as sent, with when and how.
+    await nav().getByRole("link", { name: "Today" }).click();
+    await nav().getByRole("link", { name: "Drafts" }).click();
+    await expect.poll(() => page.locator(`#draft-${proposal.id}`).getByText(/^Sent .* from your own mailbox/).isVisible(), { timeout: 10_000 }).toBe(true);
+    await screenshots(page, "06-drafts-sent");
+  });
+
+  it("changes a setting, and shows the server's validation message next to the field", async () => {
+    await nav().getByRole("link", { name: "Settings" }).click();
+    const grace = page.getByLabel("Grace minutes");
+    await expect.poll(() => grace.isVisible()).toBe(true);
+    await grace.fill("99");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    const field = page.locator(".field", { has: grace });
+    await expect.poll(() => field.locator(".field-error").isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await field.locator(".field-error").textContent()).toMatch(/60/);
+    expect(await grace.getAttribute("aria-invalid")).toBe("true");
+    await screenshots(page, "07-settings-invalid");
+
+    await grace.fill("7");
+    await page.getByLabel("Buffer before a rescheduled meeting (minutes)").fill("35");
+    await page.getByRole("button", { name: "Save settings" }).click();
+    await expect.poll(() => page.getByText("Settings saved.").isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await field.locator(".field-error").count()).toBe(0);
+    const user = await db().user.findFirstOrThrow({ where: { email: "ann@example.com" }, include: { settings: true } });
+    expect(user.settings).toMatchObject({ lateGraceMinutes: 7, bufferMinutes: 35 });
+  });
+
+  it("shows the punctuality chart, the remaining pages, and signs out", async () => {
+    await nav().getByRole("link", { name: "Punctuality" }).click();
+    await expect.poll(() => page.getByRole("img", { name: /Meetings per week over the last 12 weeks/ }).isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await page.getByText("minutes late on average").isVisible()).toBe(true);
+    await screenshots(page, "08-punctuality");
+    await page.goto(harness.baseUrl + "/#/outbox");
+    await expect.poll(() => page.getByRole("heading", { level: 1, name: "Outbox" }).isVisible()).toBe(true);
+    await screenshots(page, "09-outbox");
+    await nav().getByRole("link", { name: "Today" }).click();
+    await screenshots(page, "10-today-after");
+
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect.poll(() => page.getByRole("link", { name: "Connect Google" }).isVisible()).toBe(true);
+    expect((await fetch(harness.baseUrl + "/api/me")).status).toBe(401);
+    // Nothing the page did was refused by the Content Security Policy.
+    expect(browser.problems.filter((p) => /Content Security Policy|Refused to/i.test(p))).toEqual([]);
+    expect(browser.problems.filter((p) => p.startsWith("page error"))).toEqual([]);
+  });
+});
