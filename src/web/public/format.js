@@ -19,8 +19,10 @@ export function localDate(iso, zone) {
 }
 const dateParts = (zone) => formatter(zone, { year: "numeric", month: "2-digit", day: "2-digit", numberingSystem: "latn" });
 
-export function relative(iso, nowMs) {
-  const minutes = Math.round((new Date(iso).getTime() - nowMs) / 60000);
+/** "5 minutes ago"; `past` clamps to now what cannot be in the future (a clock a little ahead). */
+export function relative(iso, nowMs, { past = true } = {}) {
+  const raw = Math.round((new Date(iso).getTime() - nowMs) / 60000);
+  const minutes = past ? Math.min(0, raw) : raw;
   const rtf = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
   if (Math.abs(minutes) < 60) return rtf.format(minutes, "minute");
   if (Math.abs(minutes) < 48 * 60) return rtf.format(Math.round(minutes / 60), "hour");

@@ -70,6 +70,12 @@ function Shell({ profile, onSignedOut, onProfileChanged }) {
   const clockOffset = useMemo(() => new Date(profile.now).getTime() - Date.now(), [profile.now]);
   const now = useCallback(() => Date.now() + clockOffset, [clockOffset]);
 
+  // States move on with time (upcoming → in progress) without an alert: look again every minute.
+  useEffect(() => {
+    const timer = setInterval(refresh, 60_000);
+    return () => clearInterval(timer);
+  }, [refresh]);
+
   const live = useLiveAlerts(
     true,
     (alert) => {

@@ -69,7 +69,7 @@ export function Announcer() {
     const show = (next) => {
       setText(next);
       clearTimeout(timer);
-      timer = setTimeout(() => setText(""), 8000);
+      timer = setTimeout(() => setText(""), 6000);
     };
     listeners.add(show);
     return () => {

@@ -63,9 +63,11 @@ export async function launchBrowser(): Promise<RunningBrowser> {
 
 /** A full-page screenshot at desktop and phone width, under tests/artifacts/dashboard/. */
 export async function screenshots(page: Page, name: string): Promise<void> {
+  // The action toast is fixed to the viewport and would float over a full-page picture.
+  const style = ".toast { display: none !important; }";
   await page.setViewportSize(DESKTOP);
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}-desktop.png`), fullPage: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}-desktop.png`), fullPage: true, style });
   await page.setViewportSize(PHONE);
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}-phone.png`), fullPage: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}-phone.png`), fullPage: true, style });
   await page.setViewportSize(DESKTOP);
 }

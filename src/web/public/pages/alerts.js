@@ -75,7 +75,7 @@ export function AlertActions({ alert, onDone }) {
   if (alert.kind === "suspected_missed" && meeting) {
     return html`<div class="actions">
       <button type="button" class="danger" disabled=${state.busy} onClick=${() => run(() => api.post(`${meeting}/confirm`, { missed: true }), "Recorded as missed: your recovery plan is being prepared under Recovery.")}>Yes, I missed it</button>
-      <button type="button" disabled=${state.busy} onClick=${() => run(() => api.post(`${meeting}/confirm`, { missed: false }), "Marked as attended.")}>I was there</button>
+      <button type="button" class="secondary" disabled=${state.busy} onClick=${() => run(() => api.post(`${meeting}/confirm`, { missed: false }), "Marked as attended.")}>I was there</button>
       <${ActionStatus} state=${state} />
     </div>`;
   }

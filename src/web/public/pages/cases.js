@@ -36,7 +36,7 @@ function Case({ recovery, zone, onChanged }) {
   return html`<article class="card case" aria-labelledby=${titleId}>
     <h2 id=${titleId}>${recovery.meeting.title}</h2>
     <p class="muted">Missed ${dateTime(recovery.meeting.start, zone)} · with ${recovery.attendees.map((a) => a.name ?? a.email).join(", ") || "no one else"}${recovery.status === "closed" ? " · closed" : ""}</p>
-    ${next && html`<p class="next-step"><strong>Next:</strong> ${STEP_LABELS[next.kind]}. ${next.reason}</p>`}
+    ${next && html`<p class="next-step"><strong>Next: ${STEP_LABELS[next.kind]}</strong> (${next.reason})</p>`}
     <ol class="steps">
       ${recovery.tasks.map((task) => html`<li key=${task.kind} class=${"step step-" + task.status}>
         <div class="step-head">

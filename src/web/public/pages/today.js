@@ -117,5 +117,5 @@ function Calendars({ refreshKey, now, zone }) {
       </li>`)}
     </ul>`;
   };
-  return html`<${Section} title="Connected calendars" id="calendars" actions=${html`<a href="/auth/google" class="small-link">+ Google</a> <a href="/auth/microsoft" class="small-link">+ Outlook</a>`}>${body()}</${Section}>`;
+  return html`<${Section} title="Connected calendars" id="calendars" actions=${html`<span class="head-links"><a href="/auth/google" class="small-link">Connect Google</a><a href="/auth/microsoft" class="small-link">Connect Outlook</a></span>`}>${body()}</${Section}>`;
 }
