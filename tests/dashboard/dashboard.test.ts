@@ -108,6 +108,15 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser", () => {
     expect(await late.getByRole("button", { name: "I'm here" }).isVisible()).toBe(true);
     expect(await late.getByRole("spinbutton", { name: /Tell them I'm/ }).isVisible()).toBe(true);
     await screenshots(page, "03-alerts");
+
+    // "Tell them I'm 12 minutes late" drafts the notice (auto-send is off: it waits for approval).
+    await late.getByRole("spinbutton", { name: /Tell them I'm/ }).fill("12");
+    await late.getByRole("button", { name: "Tell them" }).click();
+    await expect.poll(() => page.getByText("Late notice drafted: approve it in Drafts.").first().isVisible(), { timeout: 10_000 }).toBe(true);
+    const notice = await db().draft.findFirstOrThrow({ where: { kind: "late_notice" } });
+    expect(notice).toMatchObject({ status: "pending", to: ["dana@client.example"] });
+    // The wording rounds up to a realistic ETA, never below what the user said.
+    expect(Number(/about (\d+) minutes/.exec(notice.body)?.[1])).toBeGreaterThanOrEqual(12);
   });
 
   it("confirms the miss from the feed with the keyboard, and the recovery case shows what to do next", async () => {
@@ -172,6 +181,14 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser", () => {
     expect(await field.locator(".field-error").count()).toBe(0);
     const user = await db().user.findFirstOrThrow({ where: { email: "ann@example.com" }, include: { settings: true } });
     expect(user.settings).toMatchObject({ lateGraceMinutes: 7, bufferMinutes: 35 });
+  });
+
+  it("the API document (Swagger UI) still renders under the strict CSP", async () => {
+    await page.goto(harness.baseUrl + "/docs");
+    await expect.poll(() => page.getByText("Makegood API").first().isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(browser.problems.filter((p) => /Content Security Policy|Refused to/i.test(p))).toEqual([]);
+    await page.goto(harness.baseUrl + "/#/punctuality");
+    await expect.poll(() => page.getByRole("heading", { level: 1, name: "Punctuality" }).isVisible()).toBe(true);
   });
 
   it("shows the punctuality chart, the remaining pages, and signs out", async () => {

@@ -57,14 +57,14 @@ function deliveries(alert) {
 export function AlertActions({ alert, onDone }) {
   const [state, run] = useAction(onDone);
   const [minutes, setMinutes] = useState(10);
-  const meeting = alert.meetingId && `/api/meetings/${alert.meetingId}`;
+  const meeting = alert.meetingId;
 
   if (alert.kind === "late" && meeting) {
     return html`<div class="actions">
-      <button type="button" disabled=${state.busy} onClick=${() => run(() => api.post(`${meeting}/attended`), "Checked in: marked as attended.")}>I'm here</button>
+      <button type="button" disabled=${state.busy} onClick=${() => run(() => api.post(`/api/meetings/${meeting}/attended`), "Checked in: marked as attended.")}>I'm here</button>
       <form class="late-form" onSubmit=${(event) => {
         event.preventDefault();
-        run(() => api.post(`${meeting}/running-late`, { minutes: Number(minutes) }), (draft) => (draft.status === "pending" ? "Late notice drafted: approve it in Drafts." : "Late notice approved and on its way."));
+        run(() => api.post(`/api/meetings/${meeting}/running-late`, { minutes: Number(minutes) }), (draft) => (draft.status === "pending" ? "Late notice drafted: approve it in Drafts." : "Late notice approved and on its way."));
       }}>
         <label>Tell them I'm <input type="number" inputmode="numeric" min="1" max="240" value=${minutes} onInput=${(e) => setMinutes(e.currentTarget.value)} /> minutes late</label>
         <button type="submit" disabled=${state.busy}>Tell them</button>
@@ -74,8 +74,8 @@ export function AlertActions({ alert, onDone }) {
   }
   if (alert.kind === "suspected_missed" && meeting) {
     return html`<div class="actions">
-      <button type="button" class="danger" disabled=${state.busy} onClick=${() => run(() => api.post(`${meeting}/confirm`, { missed: true }), "Recorded as missed: your recovery plan is being prepared under Recovery.")}>Yes, I missed it</button>
-      <button type="button" class="secondary" disabled=${state.busy} onClick=${() => run(() => api.post(`${meeting}/confirm`, { missed: false }), "Marked as attended.")}>I was there</button>
+      <button type="button" class="danger" disabled=${state.busy} onClick=${() => run(() => api.post(`/api/meetings/${meeting}/confirm`, { missed: true }), "Recorded as missed: your recovery plan is being prepared under Recovery.")}>Yes, I missed it</button>
+      <button type="button" class="secondary" disabled=${state.busy} onClick=${() => run(() => api.post(`/api/meetings/${meeting}/confirm`, { missed: false }), "Marked as attended.")}>I was there</button>
       <${ActionStatus} state=${state} />
     </div>`;
   }
