@@ -199,12 +199,33 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser", () => {
     await page.goto(harness.baseUrl + "/#/outbox");
     await expect.poll(() => page.getByRole("heading", { level: 1, name: "Outbox" }).isVisible()).toBe(true);
     await screenshots(page, "09-outbox");
+
+    // A failing API shows the page's error state, and "Try again" recovers without a reload.
+    await page.route("**/api/cases?status=open", (route) => route.fulfill({ status: 503, json: { error: { code: "database_unavailable", message: "The database is not reachable; try again shortly." } } }));
+    await nav().getByRole("link", { name: "Recovery" }).click();
+    await expect.poll(() => page.getByRole("alert").filter({ hasText: "The database is not reachable" }).isVisible(), { timeout: 10_000 }).toBe(true);
+    await screenshots(page, "11-error-state");
+    await page.unroute("**/api/cases?status=open");
+    await page.getByRole("button", { name: "Try again" }).click();
+    await expect.poll(() => page.locator("article", { hasText: "Pricing review" }).isVisible(), { timeout: 10_000 }).toBe(true);
     await nav().getByRole("link", { name: "Today" }).click();
+    const timeline = page.locator("section", { has: page.locator("#timeline") });
+    await expect.poll(() => timeline.locator("li", { hasText: "Pricing review" }).locator(".badge.state-missed").isVisible(), { timeout: 10_000 }).toBe(true);
     await screenshots(page, "10-today-after");
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect.poll(() => page.getByRole("link", { name: "Connect Google" }).isVisible()).toBe(true);
     expect((await fetch(harness.baseUrl + "/api/me")).status).toBe(401);
+
+    // With the sandbox on (GET /auth/providers, built alongside), the start page offers it as a form POST.
+    await page.route("**/auth/providers", (route) => route.fulfill({ json: { google: true, microsoft: false, sandbox: true } }));
+    await page.reload();
+    await expect.poll(() => page.getByRole("button", { name: "Try the sandbox" }).isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await page.getByRole("link", { name: "Connect Outlook" }).count()).toBe(0);
+    expect(await page.locator("form", { has: page.getByRole("button", { name: "Try the sandbox" }) }).getAttribute("action")).toBe("/auth/sandbox");
+    expect(await page.locator("form", { has: page.getByRole("button", { name: "Try the sandbox" }) }).getAttribute("method")).toBe("post");
+    await screenshots(page, "12-signed-out-sandbox");
+    await page.unroute("**/auth/providers");
     // Nothing the page did was refused by the Content Security Policy.
     expect(browser.problems.filter((p) => /Content Security Policy|Refused to/i.test(p))).toEqual([]);
     expect(browser.problems.filter((p) => p.startsWith("page error"))).toEqual([]);

@@ -1,6 +1,23 @@
 // Punctuality charts as SVG drawn here: stacked weekly bars and an hour-of-day histogram.
 // Each series has a colour AND a pattern, and every chart has a table twin for screen readers.
+import { useEffect, useRef, useState } from "preact/hooks";
 import { html } from "./ui.js";
+
+/**
+ * Charts are drawn at the width they get (not scaled from a fixed one), so their text stays
+ * readable on a phone.
+ */
+function useWidth(fallback) {
+  const ref = useRef(null);
+  const [width, setWidth] = useState(fallback);
+  useEffect(() => {
+    if (!ref.current) return undefined;
+    const observer = new ResizeObserver(([entry]) => setWidth(Math.max(240, Math.round(entry.contentRect.width))));
+    observer.observe(ref.current);
+    return () => observer.disconnect();
+  }, []);
+  return [ref, width];
+}
 
 const SERIES = [
   { key: "onTime", label: "On time", className: "s-on-time", fill: "#15803d" },
@@ -33,9 +50,9 @@ const niceMax = (value) => (value <= 4 ? 4 : Math.ceil(value / 4) * 4);
 export { shortDate };
 
 export function WeeklyChart({ weeks, label }) {
-  const width = 640;
+  const [ref, width] = useWidth(640);
   const height = 220;
-  const pad = { left: 28, right: 8, top: 10, bottom: 34 };
+  const pad = { left: 28, right: 22, top: 10, bottom: 34 };
   const max = niceMax(Math.max(0, ...weeks.map((w) => w.onTime + w.late + w.missed)));
   const plotW = width - pad.left - pad.right;
   const plotH = height - pad.top - pad.bottom;
@@ -43,8 +60,10 @@ export function WeeklyChart({ weeks, label }) {
   const barW = Math.min(36, slot * 0.7);
   const y = (value) => pad.top + plotH - (value / max) * plotH;
   const ticks = [0, max / 4, max / 2, (3 * max) / 4, max];
+  // One date label per ~56 px.
+  const labelEvery = Math.max(1, Math.ceil(56 / slot));
 
-  return html`<svg class="chart" viewBox=${`0 0 ${width} ${height}`} role="img" aria-label=${label} preserveAspectRatio="xMidYMid meet">
+  return html`<div ref=${ref} class="chart-box"><svg class="chart" width=${width} height=${height} viewBox=${`0 0 ${width} ${height}`} role="img" aria-label=${label} preserveAspectRatio="xMidYMid meet">
     ${ticks.map((t) => html`<g key=${t}><line x1=${pad.left} x2=${width - pad.right} y1=${y(t)} y2=${y(t)} class="grid" /><text x=${pad.left - 6} y=${y(t) + 4} class="tick" text-anchor="end">${t}</text></g>`)}
     ${weeks.map((week, index) => {
       const x = pad.left + index * slot + (slot - barW) / 2;
@@ -58,19 +77,19 @@ export function WeeklyChart({ weeks, label }) {
           base += value;
           return html`<rect x=${x} y=${top} width=${barW} height=${bottom - top} fill=${s.fill} class=${s.className}><title>${`Week of ${week.weekStart}: ${value} ${s.label.toLowerCase()}`}</title></rect>`;
         })}
-        ${index % 2 === weeks.length % 2 ? null : html`<text x=${x + barW / 2} y=${height - pad.bottom + 16} class="tick" text-anchor="middle">${shortDate(week.weekStart)}</text>`}
+        ${(weeks.length - 1 - index) % labelEvery !== 0 ? null : html`<text x=${x + barW / 2} y=${height - pad.bottom + 16} class="tick" text-anchor="middle">${shortDate(week.weekStart)}</text>`}
       </g>`;
     })}
-  </svg>`;
+  </svg></div>`;
 }
 
 /** Late and missed meetings by the hour they started, within the hours that have any meetings. */
 export function HourChart({ hours, label }) {
+  const [ref, width] = useWidth(640);
   const used = hours.filter((h) => h.meetings > 0);
   const first = used.length ? Math.min(...used.map((h) => h.hour)) : 8;
   const last = used.length ? Math.max(...used.map((h) => h.hour)) : 18;
   const shown = hours.filter((h) => h.hour >= Math.min(first, 8) && h.hour <= Math.max(last, 18));
-  const width = 640;
   const height = 180;
   const pad = { left: 28, right: 8, top: 10, bottom: 30 };
   const max = niceMax(Math.max(0, ...shown.map((h) => h.late + h.missed)));
@@ -79,8 +98,9 @@ export function HourChart({ hours, label }) {
   const slot = plotW / shown.length;
   const barW = Math.min(28, slot * 0.7);
   const y = (value) => pad.top + plotH - (value / max) * plotH;
+  const labelEvery = Math.max(1, Math.ceil(24 / slot));
 
-  return html`<svg class="chart" viewBox=${`0 0 ${width} ${height}`} role="img" aria-label=${label} preserveAspectRatio="xMidYMid meet">
+  return html`<div ref=${ref} class="chart-box"><svg class="chart" width=${width} height=${height} viewBox=${`0 0 ${width} ${height}`} role="img" aria-label=${label} preserveAspectRatio="xMidYMid meet">
     ${[0, max / 2, max].map((t) => html`<g key=${t}><line x1=${pad.left} x2=${width - pad.right} y1=${y(t)} y2=${y(t)} class="grid" /><text x=${pad.left - 6} y=${y(t) + 4} class="tick" text-anchor="end">${t}</text></g>`)}
     ${shown.map((h, index) => {
       const x = pad.left + index * slot + (slot - barW) / 2;
@@ -89,10 +109,10 @@ export function HourChart({ hours, label }) {
       return html`<g key=${h.hour}>
         ${h.late > 0 && html`<rect x=${x} y=${lateTop} width=${barW} height=${y(0) - lateTop} fill="url(#pattern-late)"><title>${`${h.hour}:00: ${h.late} late`}</title></rect>`}
         ${h.missed > 0 && html`<rect x=${x} y=${missedTop} width=${barW} height=${lateTop - missedTop} fill="url(#pattern-missed)"><title>${`${h.hour}:00: ${h.missed} missed`}</title></rect>`}
-        <text x=${x + barW / 2} y=${height - pad.bottom + 16} class="tick" text-anchor="middle">${h.hour}</text>
+        ${index % labelEvery === 0 && html`<text x=${x + barW / 2} y=${height - pad.bottom + 16} class="tick" text-anchor="middle">${h.hour}</text>`}
       </g>`;
     })}
-  </svg>`;
+  </svg></div>`;
 }
 
 const weekLabel = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", timeZone: "UTC" });

@@ -49,6 +49,8 @@ export async function launchBrowser(): Promise<RunningBrowser> {
     if (message.type() === "error") problems.push(`console: ${message.text()}`);
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  // Pictures of this run only: a stale failure picture would mislead.
+  await rm(ARTIFACTS, { recursive: true, force: true });
   await mkdir(ARTIFACTS, { recursive: true });
   return {
     context,
