@@ -4,7 +4,7 @@ import type { Page } from "playwright-core";
 import { detectJob } from "../../jobs/detect.js";
 import { runJob } from "../../jobs/run-job.js";
 import { FixedClock } from "../../src/platform/clock.js";
-import { eventually } from "../recovery/support/recovery-helpers.js";
+import { eventually, syncNow } from "../recovery/support/recovery-helpers.js";
 import { startHarness, type Harness } from "../support/service-harness.js";
 import { ARTIFACTS, hasChromium, launchBrowser, screenshots, type RunningBrowser } from "./support/browser.js";
 
@@ -212,6 +212,19 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser", () => {
     const timeline = page.locator("section", { has: page.locator("#timeline") });
     await expect.poll(() => timeline.locator("li", { hasText: "Pricing review" }).locator(".badge.state-missed").isVisible(), { timeout: 10_000 }).toBe(true);
     await screenshots(page, "10-today-after");
+
+    // Access withdrawn at Google: the calendar says so and offers to reconnect.
+    harness.emulator.control.revokeRefreshTokens("ann@example.com", "google");
+    harness.emulator.control.expireAccessTokens("ann@example.com", "google");
+    clock.advance(2 * 60 * MINUTE);
+    await syncNow(harness, "ann@example.com", clock, "after-revocation");
+    await eventually(async () => (await db().connection.findFirstOrThrow({ where: { accountEmail: "ann@example.com" } })).status === "needs_reauth", "the connection to need re-authorisation");
+    await nav().getByRole("link", { name: "Alerts" }).click();
+    await nav().getByRole("link", { name: "Today" }).click();
+    const calendars = page.locator("section", { has: page.locator("#calendars") });
+    await expect.poll(() => calendars.getByText("Needs re-authorisation").isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await calendars.getByRole("link", { name: "Reconnect Google" }).getAttribute("href")).toBe("/auth/google");
+    await screenshots(page, "13-needs-reauth");
 
     await page.getByRole("button", { name: "Sign out" }).click();
     await expect.poll(() => page.getByRole("link", { name: "Connect Google" }).isVisible()).toBe(true);

@@ -67,7 +67,7 @@ function StepDetail({ kind, recovery, zone, onChanged }) {
   }
   if (kind === "buffer_block") {
     const buffer = recovery.buffer;
-    if (!buffer) return null;
+    if (!buffer) return recovery.rescheduled || recovery.status === "closed" ? null : html`<${LinkMeeting} recovery=${recovery} zone=${zone} onChanged=${onChanged} />`;
     return html`<div class="step-body">
       <p>Buffer on your calendar: ${day(buffer.start, zone)} ${timeRange(buffer.start, buffer.end, zone)}.</p>
       ${buffer.conflicts.length > 0 && html`<p class="action-error">Booked inside the buffer: ${buffer.conflicts.map((c) => `${c.title} (${timeRange(c.start, c.end, zone)})`).join(", ")}. Move it to keep the time free.</p>`}
@@ -125,4 +125,23 @@ function MarkDone({ recovery, kind, onChanged }) {
     <button type="button" class="secondary" disabled=${state.busy} onClick=${() => run(() => api.post(`/api/cases/${recovery.id}/steps/${kind}/done`), "Marked done.")}>Mark "${STEP_LABELS[kind]}" done</button>
     <${ActionStatus} state=${state} />
   </div>`;
+}
+
+/** When the new meeting was booked in a way Makegood did not recognise, the user points at it. */
+function LinkMeeting({ recovery, zone, onChanged }) {
+  const [choice, setChoice] = useState("");
+  const [state, run] = useAction(onChanged);
+  const [meetings] = useResource(() => api.get(`/api/meetings?from=${encodeURIComponent(recovery.openedAt)}&watched=true`), [recovery.id]);
+  const candidates = (meetings.data?.meetings ?? []).filter((m) => m.id !== recovery.meetingId && !m.cancelled);
+  if (candidates.length === 0) return null;
+  const selectId = "link-" + recovery.id;
+  return html`<form class="inline-form" onSubmit=${(e) => { e.preventDefault(); if (choice) run(() => api.post(`/api/cases/${recovery.id}/link`, { meetingId: choice }), "Linked: the buffer will be placed before it."); }}>
+    <label for=${selectId}>Already booked the new meeting? Pick it:</label>
+    <select id=${selectId} value=${choice} onChange=${(e) => setChoice(e.currentTarget.value)}>
+      <option value="">Choose a meeting…</option>
+      ${candidates.map((m) => html`<option key=${m.id} value=${m.id}>${day(m.start, zone)} ${timeRange(m.start, m.end, zone)} · ${m.title}</option>`)}
+    </select>
+    <button type="submit" class="secondary" disabled=${state.busy || !choice}>Link it</button>
+    <${ActionStatus} state=${state} />
+  </form>`;
 }

@@ -1,20 +1,14 @@
 // The start page for a visitor who is not signed in: connect a calendar, or try the sandbox.
-import { useEffect, useState } from "preact/hooks";
-import { api } from "../api.js";
+import { useEffect } from "preact/hooks";
+import { useProviders } from "../providers.js";
 import { html } from "../ui.js";
 
-/** Until the server says otherwise (or has no /auth/providers), offer both providers and no sandbox. */
-const FALLBACK = { google: true, microsoft: true, sandbox: false };
-
 export function SignedOut() {
-  const [providers, setProviders] = useState(null);
-  const [problem, setProblem] = useState(null);
+  const answer = useProviders();
+  const providers = answer?.providers;
+  const problem = answer?.problem;
   useEffect(() => {
     document.title = "Makegood: make good on missed meetings";
-    api.get("/auth/providers").then(setProviders, (error) => {
-      setProviders(FALLBACK);
-      if (error.status !== 404) setProblem(error.message);
-    });
   }, []);
 
   const none = providers && !providers.google && !providers.microsoft && !providers.sandbox;

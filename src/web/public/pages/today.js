@@ -2,6 +2,7 @@
 import { api } from "../api.js";
 import { dateTime, day, localDate, relative, time, timeRange } from "../format.js";
 import { AlertActions } from "./alerts.js";
+import { useProviders } from "../providers.js";
 import { Empty, html, Loading, Problem, Section, StateBadge, useResource } from "../ui.js";
 
 const PROVIDERS = { google: "Google", microsoft: "Outlook", sandbox: "Sandbox" };
@@ -86,6 +87,11 @@ function MeetingRow({ meeting, zone, showDay }) {
 
 function Calendars({ refreshKey, now, zone }) {
   const [state, reload] = useResource(() => api.get("/api/connections"), [refreshKey]);
+  const offered = useProviders()?.providers;
+  const connectLinks = offered && html`<span class="head-links">
+    ${offered.google && html`<a href="/auth/google" class="small-link">Connect Google</a>`}
+    ${offered.microsoft && html`<a href="/auth/microsoft" class="small-link">Connect Outlook</a>`}
+  </span>`;
   const body = () => {
     if (state.status === "loading") return html`<${Loading} what="calendars" />`;
     if (!state.data) return html`<${Problem} error=${state.error} retry=${reload} />`;
@@ -93,7 +99,7 @@ function Calendars({ refreshKey, now, zone }) {
     if (connections.length === 0) {
       return html`<${Empty} title="No calendar connected.">
         <p>Connect one so Makegood can watch your meetings.</p>
-        <p class="buttons"><a class="button" href="/auth/google">Connect Google</a> <a class="button" href="/auth/microsoft">Connect Outlook</a></p>
+        ${connectLinks}
       </${Empty}>`;
     }
     return html`<ul class="calendars">
@@ -117,5 +123,5 @@ function Calendars({ refreshKey, now, zone }) {
       </li>`)}
     </ul>`;
   };
-  return html`<${Section} title="Connected calendars" id="calendars" actions=${html`<span class="head-links"><a href="/auth/google" class="small-link">Connect Google</a><a href="/auth/microsoft" class="small-link">Connect Outlook</a></span>`}>${body()}</${Section}>`;
+  return html`<${Section} title="Connected calendars" id="calendars" actions=${connectLinks}>${body()}</${Section}>`;
 }
