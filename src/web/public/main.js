@@ -52,11 +52,18 @@ function Root() {
     );
   }, []);
   useEffect(load, [load]);
+  // Later looks keep the page as it is when they fail, but a lapsed session signs out.
+  const recheck = useCallback(() => {
+    api.get("/api/me").then(
+      (profile) => setMe({ status: "signed-in", profile }),
+      (error) => error.status === 401 && setMe({ status: "signed-out" }),
+    );
+  }, []);
 
   if (me.status === "loading") return html`<main id="main" class="narrow"><${Loading} what="Makegood" /></main>`;
   if (me.status === "error") return html`<main id="main" class="narrow"><h1>Makegood</h1><${Problem} error=${me.error} retry=${load} /></main>`;
   if (me.status === "signed-out") return html`<${SignedOut} />`;
-  return html`<${Shell} profile=${me.profile} onSignedOut=${() => setMe({ status: "signed-out" })} onProfileChanged=${load} />`;
+  return html`<${Shell} profile=${me.profile} onSignedOut=${() => setMe({ status: "signed-out" })} onProfileChanged=${recheck} />`;
 }
 
 function Shell({ profile, onSignedOut, onProfileChanged }) {
@@ -70,17 +77,22 @@ function Shell({ profile, onSignedOut, onProfileChanged }) {
   const clockOffset = useMemo(() => new Date(profile.now).getTime() - Date.now(), [profile.now]);
   const now = useCallback(() => Date.now() + clockOffset, [clockOffset]);
 
-  // States move on with time (upcoming → in progress) without an alert: look again every minute.
+  // States move on with time (upcoming → in progress) without an alert: look again every minute,
+  // and ask the service's clock again (and whether the session still holds).
   useEffect(() => {
-    const timer = setInterval(refresh, 60_000);
+    const timer = setInterval(() => {
+      onProfileChanged();
+      refresh();
+    }, 60_000);
     return () => clearInterval(timer);
-  }, [refresh]);
+  }, [refresh, onProfileChanged]);
 
   const live = useLiveAlerts(
     true,
     (alert) => {
       setLiveAlerts((list) => [alert, ...list.filter((a) => a.id !== alert.id)]);
       setAnnouncement(`New alert: ${alert.title}`);
+      onProfileChanged();
       refresh();
     },
     refresh,
