@@ -89,21 +89,28 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser", () => {
     expect(await calendars.getByText("ann@example.com").isVisible()).toBe(true);
     expect(await calendars.getByText("Healthy").isVisible()).toBe(true);
     await screenshots(page, "02-today");
+
+    // Keyboard: the first Tab reaches "Skip to content", which takes focus to the page's heading.
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate("document.activeElement.textContent")).toBe("Skip to content");
+    await page.keyboard.press("Enter");
+    expect(await page.evaluate("document.activeElement.tagName")).toBe("H1");
   });
 
   it("a late meeting appears in the alerts feed live, without a reload", async () => {
     await nav().getByRole("link", { name: "Alerts" }).click();
     await expect.poll(() => page.getByRole("heading", { level: 1, name: "Alerts" }).isVisible()).toBe(true);
     await expect.poll(() => page.getByText("● Live").isVisible(), { timeout: 10_000 }).toBe(true);
-    await page.evaluate(() => Object.assign(globalThis, { sameDocument: true }));
+    await page.evaluate("window.sameDocument = true");
     const feed = page.getByRole("list", { name: "Alerts feed" });
+    expect(await feed.getAttribute("aria-live")).toBe("polite");
     expect(await feed.getByText(/Weekly sync/).count()).toBe(0);
 
     // Grace (5 minutes) passes after the start with no sign of Ann.
     clock.set(new Date(t0 + 8 * MINUTE));
     await detect();
     await expect.poll(() => feed.locator("li", { hasText: "Weekly sync" }).first().isVisible(), { timeout: 15_000 }).toBe(true);
-    expect(await page.evaluate(() => (globalThis as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    expect(await page.evaluate("window.sameDocument")).toBe(true);
     const late = feed.locator("li", { hasText: "Weekly sync" }).first();
     expect(await late.getByRole("button", { name: "I'm here" }).isVisible()).toBe(true);
     expect(await late.getByRole("spinbutton", { name: /Tell them I'm/ }).isVisible()).toBe(true);

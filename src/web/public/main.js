@@ -91,7 +91,8 @@ function Shell({ profile, onSignedOut, onProfileChanged }) {
     true,
     (alert) => {
       setLiveAlerts((list) => [alert, ...list.filter((a) => a.id !== alert.id)]);
-      setAnnouncement(`New alert: ${alert.title}`);
+      // The feed itself is a live region; elsewhere the shell says it.
+      if (currentPath() !== "alerts") setAnnouncement(`New alert: ${alert.title}`);
       onProfileChanged();
       refresh();
     },
