@@ -11,7 +11,7 @@ import { PunctualityPage } from "./pages/punctuality.js";
 import { SettingsPage } from "./pages/settings.js";
 import { SignedOut } from "./pages/signed-out.js";
 import { TodayPage } from "./pages/today.js";
-import { Announcer, html, Loading, Problem } from "./ui.js";
+import { announce, Announcer, html, Loading, Problem } from "./ui.js";
 
 const PAGES = [
   { path: "", label: "Today", Page: TodayPage },
@@ -99,7 +99,8 @@ function Shell({ profile, onSignedOut, onProfileChanged }) {
     refresh,
   );
 
-  const page = PAGES.find((p) => p.path === path && (!p.sandboxOnly || profile.sandbox || path === "outbox"));
+  // The outbox stays reachable by address even when the nav does not list it.
+  const page = PAGES.find((p) => p.path === path);
   const heading = useRef(null);
   useEffect(() => {
     document.title = `${page ? page.label : "Not found"} · Makegood`;
@@ -110,8 +111,9 @@ function Shell({ profile, onSignedOut, onProfileChanged }) {
   const signOut = async () => {
     try {
       await api.postEmpty("/auth/sign-out");
-    } finally {
       onSignedOut();
+    } catch (error) {
+      announce(`Could not sign out: ${error.message}`);
     }
   };
 
