@@ -63,7 +63,7 @@ export async function launchBrowser(): Promise<RunningBrowser> {
   };
 }
 
-/** A full-page screenshot at desktop and phone width, under tests/artifacts/dashboard/. */
+/** A full-page screenshot at desktop and phone width, under tests/artifacts/dashboard/; fails when the phone view scrolls sideways. */
 export async function screenshots(page: Page, name: string): Promise<void> {
   // The action toast is fixed to the viewport and would float over a full-page picture.
   const style = ".toast { display: none !important; }";
@@ -71,5 +71,8 @@ export async function screenshots(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}-desktop.png`), fullPage: true, style });
   await page.setViewportSize(PHONE);
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}-phone.png`), fullPage: true, style });
+  // Readable at phone width means nothing wider than the screen (no sideways scrolling).
+  const width = Number(await page.evaluate("document.documentElement.scrollWidth"));
+  if (width > PHONE.width) throw new Error(`${name}: the page is ${width} px wide at phone width (${PHONE.width} px)`);
   await page.setViewportSize(DESKTOP);
 }
