@@ -63,6 +63,8 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
     // A request that takes longer than this is stuck; the client should retry.
     requestTimeout: 30_000,
     trustProxy: true,
+    // Check-in tokens are path parameters of ~200 characters; Fastify's default (100) answered 414.
+    routerOptions: { maxParamLength: 1000 },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

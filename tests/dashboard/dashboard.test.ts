@@ -124,6 +124,16 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser", () => {
     expect(notice).toMatchObject({ status: "pending", to: ["dana@client.example"] });
     // The wording rounds up to a realistic ETA, never below what the user said.
     expect(Number(/about (\d+) minutes/.exec(notice.body)?.[1])).toBeGreaterThanOrEqual(12);
+
+    // The alert's one-click "I'm here" link (from the email) checks in under the strict CSP.
+    const weekly = (await meeting("Weekly sync"))!;
+    const alert = await db().alert.findFirstOrThrow({ where: { meetingId: weekly.id, kind: "late" } });
+    const links = (alert.data as { links: Array<{ label: string; url: string }> }).links;
+    await page.goto(links.find((link) => link.label === "I'm here")!.url);
+    await expect.poll(() => page.getByRole("heading", { name: "You're checked in" }).isVisible(), { timeout: 10_000 }).toBe(true);
+    expect((await meeting("Weekly sync"))?.state).toBe("attended");
+    await page.goto(harness.baseUrl + "/#/alerts");
+    await expect.poll(() => page.getByRole("heading", { level: 1, name: "Alerts" }).isVisible()).toBe(true);
   });
 
   it("confirms the miss from the feed with the keyboard, and the recovery case shows what to do next", async () => {
