@@ -136,10 +136,16 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser", () => {
     await expect.poll(() => page.getByRole("heading", { level: 1, name: "Alerts" }).isVisible()).toBe(true);
   });
 
-  it("confirms the miss from the feed with the keyboard, and the recovery case shows what to do next", async () => {
-    const feed = page.getByRole("list", { name: "Alerts feed" });
-    const missed = feed.locator("li", { hasText: "Pricing review" }).first();
-    await missed.getByRole("button", { name: "Yes, I missed it" }).focus();
+  it("confirms the miss from the email link with the keyboard, and the recovery case shows what to do next", async () => {
+    // The alert email's "Yes, I missed it" link opens the feed with that answer focused; it does
+    // not answer by itself (mail scanners fetch links), Enter does.
+    const suspected = (await meeting("Pricing review"))!;
+    await page.goto(`${harness.baseUrl}/?meeting=${suspected.id}&action=confirm`);
+    await expect.poll(() => page.getByText("From your email: answer below.").isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => page.evaluate("document.activeElement.textContent")).toBe("Yes, I missed it");
+    expect(page.url()).toBe(`${harness.baseUrl}/#/alerts`);
+    expect((await meeting("Pricing review"))?.state).toBe("suspected_missed");
+    await screenshots(page, "03b-alert-from-email");
     await page.keyboard.press("Enter");
     await expect.poll(() => page.getByText("Recorded as missed").isVisible(), { timeout: 10_000 }).toBe(true);
     const pricing = await meeting("Pricing review");

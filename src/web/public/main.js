@@ -35,6 +35,19 @@ function useHashRoute() {
   return path;
 }
 
+/**
+ * An alert email's link (/?meeting=<id>&action=late|confirm|deny) opens the feed at that alert
+ * with the answer ready; it never answers by itself, since mail scanners fetch links too.
+ */
+function takeEmailAction() {
+  const params = new URLSearchParams(location.search);
+  const meetingId = params.get("meeting");
+  const action = params.get("action");
+  if (!meetingId) return null;
+  history.replaceState(null, "", location.pathname + "#/alerts");
+  return { meetingId, action: ["late", "confirm", "deny"].includes(action) ? action : null };
+}
+
 /** The provider the visitor just connected (?connected=google), shown once, then dropped from the address. */
 function takeConnectedNotice() {
   const params = new URLSearchParams(location.search);
@@ -67,6 +80,7 @@ function Root() {
 }
 
 function Shell({ profile, onSignedOut, onProfileChanged }) {
+  const [fromEmail] = useState(takeEmailAction);
   const path = useHashRoute();
   const [connected] = useState(takeConnectedNotice);
   const [refreshKey, setRefreshKey] = useState(0);
@@ -117,7 +131,7 @@ function Shell({ profile, onSignedOut, onProfileChanged }) {
     }
   };
 
-  const context = { profile, refreshKey, refresh, now, liveAlerts, headingRef: heading, onProfileChanged };
+  const context = { profile, refreshKey, refresh, now, liveAlerts, headingRef: heading, onProfileChanged, fromEmail };
   return html`
     <a class="skip" href="#main" onClick=${(event) => { event.preventDefault(); heading.current?.focus(); }}>Skip to content</a>
     <header class="top">
