@@ -20,7 +20,8 @@ if (!hasChromium) {
  * clock the test moves: sign in through Google OAuth, a late meeting appears live (SSE, no
  * reload), confirm a miss, edit and approve the proposal, change a setting.
  */
-describe.skipIf(!hasChromium)("the dashboard in a real browser", () => {
+// Each step waits on background work (sync, detection, sending); the machine is shared and busy.
+describe.skipIf(!hasChromium)("the dashboard in a real browser", { timeout: 60_000 }, () => {
   const clock = new FixedClock(new Date(Math.floor(Date.now() / MINUTE) * MINUTE));
   const t0 = clock.now().getTime();
   const at = (minutes: number) => new Date(t0 + minutes * MINUTE).toISOString();
