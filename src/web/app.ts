@@ -30,6 +30,9 @@ import { draftRoutes } from "./routes/drafts.js";
 import { runningLateRoutes } from "./routes/running-late.js";
 import { sandboxRoutes } from "./routes/sandbox.js";
 import { outboxRoutes } from "./routes/outbox.js";
+import { DASHBOARD_SCRIPT_HASHES, dashboardRoutes } from "./routes/dashboard.js";
+import { meRoutes } from "./routes/me.js";
+import { punctualityRoutes } from "./routes/punctuality.js";
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -45,7 +48,7 @@ export interface AppDependencies {
   connections: ConnectionService;
   meetings: MeetingQueries;
   pushInbox: PushInbox;
-  services: Pick<Services, "meetingActions" | "alerts" | "settings" | "checkIns" | "clock" | "cases" | "drafts" | "outbox" | "sandbox">;
+  services: Pick<Services, "meetingActions" | "alerts" | "settings" | "checkIns" | "clock" | "cases" | "drafts" | "outbox" | "sandbox" | "db">;
   alertStream: AlertStream;
   /** queue a sync of this connection (first sync after connecting, webhooks) */
   requestSync(connectionId: string): Promise<void>;
@@ -62,6 +65,8 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
     // A request that takes longer than this is stuck; the client should retry.
     requestTimeout: 30_000,
     trustProxy: true,
+    // Check-in tokens are path parameters of ~200 characters; Fastify's default (100) answered 414.
+    routerOptions: { maxParamLength: 1000 },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -71,8 +76,8 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   // Tier 1: cross-cutting plugins.
   await app.register(errorHandlerPlugin);
   await app.register(helmet, {
-    // The Swagger UI page needs its inline bootstrap script; everything else is same-origin.
-    contentSecurityPolicy: { directives: { "script-src": ["'self'", "'unsafe-inline'"], "upgrade-insecure-requests": secure ? [] : null } },
+    // Scripts are same-origin files; the one inline script is the dashboard's import map, allowed by its hash.
+    contentSecurityPolicy: { directives: { "script-src": ["'self'", ...DASHBOARD_SCRIPT_HASHES], "upgrade-insecure-requests": secure ? [] : null } },
     hsts: secure,
   });
   await app.register(rateLimit, { global: false });
@@ -98,6 +103,9 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
     sandbox: deps.services.sandbox,
     providers: { google: deps.connectFlow.isConfigured("google"), microsoft: deps.connectFlow.isConfigured("microsoft"), sandbox: deps.config.sandbox },
   });
+  await app.register(meRoutes, { db: deps.services.db, clock: deps.services.clock });
+  await app.register(punctualityRoutes, { db: deps.services.db, clock: deps.services.clock });
+  await app.register(dashboardRoutes);
 
   return app;
 }

@@ -16,6 +16,11 @@ const html = z.string().describe("an HTML page");
 export const checkInRoutes: FastifyPluginAsyncZod<{ links: CheckInLinks; actions: MeetingActions; clock: Clock }> = async (app, { links, actions, clock }) => {
   const params = z.object({ token: z.string().min(10).max(1000) });
   const limit = { rateLimit: { max: 60, timeWindow: "1 minute" } };
+  // The page's form posts no fields, but browsers still label the empty body as a form: accept
+  // it here (unless a form parser is registered for the whole app already).
+  if (!app.hasContentTypeParser("application/x-www-form-urlencoded")) {
+    app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string" }, (_request, _body, done) => done(null, undefined));
+  }
 
   app.get(
     "/check-in/:token",
@@ -24,12 +29,16 @@ export const checkInRoutes: FastifyPluginAsyncZod<{ links: CheckInLinks; actions
       const verdict = links.verify(request.params.token, clock.now());
       if (!verdict.ok) return reply.status(400).type("text/html").send(problem(verdict.reason));
       const action = `/check-in/${encodeURIComponent(request.params.token)}`;
+      // Under helmet's no-referrer a form POST carries "Origin: null", which the same-origin
+      // check refuses for a signed-in browser; same-origin keeps the real origin (and still
+      // sends no referrer anywhere else).
+      reply.header("referrer-policy", "same-origin");
       return reply.type("text/html").send(
         page(
           "Checking you in",
           `<main><h1>Checking you in…</h1>
 <form method="post" action="${escapeHtml(action)}" id="check-in"><button type="submit">I'm here</button></form>
-<script>document.getElementById("check-in").submit();</script></main>`,
+<script src="/app/check-in.js"></script></main>`,
         ),
       );
     },

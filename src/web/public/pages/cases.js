@@ -1,0 +1,147 @@
+// Recovery cases: each step of making it right after a missed meeting, and what to do next.
+import { useState } from "preact/hooks";
+import { api } from "../api.js";
+import { dateTime, timeRange, day } from "../format.js";
+import { ActionStatus, Empty, html, Loading, Problem, useAction, useResource } from "../ui.js";
+
+const STEP_LABELS = {
+  call_reminder: "Call and apologise",
+  reschedule_proposal: "Propose a new time",
+  gift_prompt: "Send a small gift",
+  materials: "Send the materials",
+  buffer_block: "Buffer before the new meeting",
+  thank_you: "Say thank you",
+};
+const USER_DONE = new Set(["call_reminder", "reschedule_proposal", "gift_prompt", "materials", "thank_you"]);
+const STATUS = { due: { symbol: "●", label: "To do now" }, waiting: { symbol: "◷", label: "Waiting" }, done: { symbol: "✓", label: "Done" } };
+
+export function CasesPage({ profile, refreshKey, refresh, headingRef }) {
+  const [showClosed, setShowClosed] = useState(false);
+  const [state, reload] = useResource(() => api.get(`/api/cases${showClosed ? "" : "?status=open"}`), [refreshKey, showClosed]);
+  return html`
+    <h1 tabindex="-1" ref=${headingRef}>Recovery</h1>
+    <p class="muted">After a missed meeting: call, propose a new time, send what you promised, protect a buffer, and say thank you.</p>
+    <label class="inline-check"><input type="checkbox" checked=${showClosed} onChange=${(e) => setShowClosed(e.currentTarget.checked)} /> Show closed cases</label>
+    ${state.status === "loading" && html`<${Loading} what="recovery cases" />`}
+    ${state.error && html`<${Problem} error=${state.error} retry=${reload} />`}
+    ${state.data && (state.data.cases.length === 0
+      ? html`<${Empty} title="No open recovery cases.">When you confirm that you missed a meeting, its recovery plan appears here.</${Empty}>`
+      : state.data.cases.map((c) => html`<${Case} key=${c.id} recovery=${c} zone=${profile.timeZone} onChanged=${refresh} />`))}
+  `;
+}
+
+function Case({ recovery, zone, onChanged }) {
+  const next = recovery.tasks.find((t) => t.status === "due");
+  const titleId = "case-" + recovery.id;
+  return html`<article class="card case" aria-labelledby=${titleId}>
+    <h2 id=${titleId}>${recovery.meeting.title}</h2>
+    <p class="muted">Missed ${dateTime(recovery.meeting.start, zone)} · with ${recovery.attendees.map((a) => a.name ?? a.email).join(", ") || "no one else"}${recovery.status === "closed" ? " · closed" : ""}</p>
+    ${next && html`<p class="next-step"><strong>Next: ${STEP_LABELS[next.kind]}</strong> (${next.reason})</p>`}
+    <ol class="steps">
+      ${recovery.tasks.map((task) => html`<li key=${task.kind} class=${"step step-" + task.status}>
+        <div class="step-head">
+          <span class="badge step-badge-${task.status}"><span aria-hidden="true">${STATUS[task.status].symbol}</span> ${STATUS[task.status].label}</span>
+          <h3>${STEP_LABELS[task.kind]}</h3>
+        </div>
+        <p class="muted">${task.reason}${task.dueAt && task.status === "waiting" ? ` · due ${dateTime(task.dueAt, zone)}` : ""}</p>
+        ${task.problem && html`<p class="action-error">Makegood could not do its part: ${task.problem}</p>`}
+        <${StepDetail} kind=${task.kind} recovery=${recovery} zone=${zone} onChanged=${onChanged} />
+        ${USER_DONE.has(task.kind) && task.status !== "done" && html`<${MarkDone} recovery=${recovery} kind=${task.kind} onChanged=${onChanged} />`}
+      </li>`)}
+    </ol>
+  </article>`;
+}
+
+function StepDetail({ kind, recovery, zone, onChanged }) {
+  if (kind === "call_reminder") return html`<${Call} recovery=${recovery} onChanged=${onChanged} />`;
+  if (kind === "reschedule_proposal") {
+    return html`<div class="step-body">
+      ${recovery.proposal.slots.length > 0 && html`<p>Times offered:</p><ul>${recovery.proposal.slots.map((slot) => html`<li key=${slot.start}>${slot.text}</li>`)}</ul>`}
+      ${recovery.proposal.draftId ? html`<p><a href=${"#/drafts?id=" + recovery.proposal.draftId}>Read, edit and approve the proposal</a></p>` : html`<p class="muted">The proposal is being drafted from your free time.</p>`}
+      ${recovery.rescheduled && html`<p>New meeting: <strong>${recovery.rescheduled.title}</strong>, ${day(recovery.rescheduled.start, zone)} ${timeRange(recovery.rescheduled.start, recovery.rescheduled.end, zone)}${recovery.rescheduled.cancelled ? " (cancelled)" : ""}</p>`}
+    </div>`;
+  }
+  if (kind === "gift_prompt") return html`<${Gift} recovery=${recovery} onChanged=${onChanged} />`;
+  if (kind === "materials") {
+    return recovery.materials.draftId ? html`<div class="step-body"><p><a href=${"#/drafts?id=" + recovery.materials.draftId}>Read the cover note for the materials</a></p></div>` : null;
+  }
+  if (kind === "buffer_block") {
+    const buffer = recovery.buffer;
+    if (!buffer) return recovery.rescheduled || recovery.status === "closed" ? null : html`<${LinkMeeting} recovery=${recovery} zone=${zone} onChanged=${onChanged} />`;
+    return html`<div class="step-body">
+      <p>Buffer on your calendar: ${day(buffer.start, zone)} ${timeRange(buffer.start, buffer.end, zone)}.</p>
+      ${buffer.conflicts.length > 0 && html`<p class="action-error">Booked inside the buffer: ${buffer.conflicts.map((c) => `${c.title} (${timeRange(c.start, c.end, zone)})`).join(", ")}. Move it to keep the time free.</p>`}
+    </div>`;
+  }
+  if (kind === "thank_you") {
+    return html`<div class="step-body">
+      ${recovery.thankYou.draftId && html`<p><a href=${"#/drafts?id=" + recovery.thankYou.draftId}>Read and approve the thank-you email</a></p>`}
+      <p>${recovery.thankYou.handwrittenNote}</p>
+    </div>`;
+  }
+  return null;
+}
+
+function Call({ recovery, onChanged }) {
+  const [phone, setPhone] = useState("");
+  const [state, run] = useAction(onChanged);
+  const call = recovery.call;
+  const inputId = "phone-" + recovery.id;
+  return html`<div class="step-body">
+    ${call.phone
+      ? html`<p><a class="button" href=${call.phone.telUri}>Call ${call.phone.display}</a></p>`
+      : html`<form class="inline-form" onSubmit=${(e) => { e.preventDefault(); run(() => api.post(`/api/cases/${recovery.id}/phone`, { phone }), "Number saved."); }}>
+          <label for=${inputId}>No number found. Their phone number:</label>
+          <input id=${inputId} type="tel" autocomplete="off" placeholder="+1 415 555 0100" value=${phone} onInput=${(e) => setPhone(e.currentTarget.value)} />
+          <button type="submit" disabled=${state.busy}>Save number</button>
+          <${ActionStatus} state=${state} />
+        </form>`}
+    <p class="script-label">What to say:</p>
+    <ol class="script">${call.script.map((line, index) => html`<li key=${index}>${line}</li>`)}</ol>
+  </div>`;
+}
+
+function Gift({ recovery, onChanged }) {
+  const [likes, setLikes] = useState(recovery.gift.likes ?? "");
+  const [note, setNote] = useState(recovery.gift.note ?? "");
+  const [state, run] = useAction(onChanged);
+  return html`<div class="step-body">
+    <p><strong>${recovery.gift.title}</strong> ${recovery.gift.body}</p>
+    ${recovery.gift.ideas.length > 0 && html`<p class="muted">Ideas: ${recovery.gift.ideas.join(", ")}</p>`}
+    <form class="stacked-form" onSubmit=${(e) => { e.preventDefault(); run(() => api.put(`/api/cases/${recovery.id}/notes`, { likes: likes || null, giftNote: note || null }), "Notes saved."); }}>
+      <label for=${"likes-" + recovery.id}>What they like (hobbies, travel…)</label>
+      <input id=${"likes-" + recovery.id} type="text" maxlength="500" value=${likes} onInput=${(e) => setLikes(e.currentTarget.value)} />
+      <label for=${"gift-" + recovery.id}>Gift note</label>
+      <textarea id=${"gift-" + recovery.id} rows="2" maxlength="2000" value=${note} onInput=${(e) => setNote(e.currentTarget.value)}></textarea>
+      <div><button type="submit" disabled=${state.busy}>Save notes</button></div>
+      <${ActionStatus} state=${state} />
+    </form>
+  </div>`;
+}
+
+function MarkDone({ recovery, kind, onChanged }) {
+  const [state, run] = useAction(onChanged);
+  return html`<div class="actions">
+    <button type="button" class="secondary" disabled=${state.busy} onClick=${() => run(() => api.post(`/api/cases/${recovery.id}/steps/${kind}/done`), "Marked done.")}>Mark "${STEP_LABELS[kind]}" done</button>
+    <${ActionStatus} state=${state} />
+  </div>`;
+}
+
+/** When the new meeting was booked in a way Makegood did not recognise, the user points at it. */
+function LinkMeeting({ recovery, zone, onChanged }) {
+  const [choice, setChoice] = useState("");
+  const [state, run] = useAction(onChanged);
+  const [meetings] = useResource(() => api.get(`/api/meetings?from=${encodeURIComponent(recovery.openedAt)}&watched=true`), [recovery.id]);
+  const candidates = (meetings.data?.meetings ?? []).filter((m) => m.id !== recovery.meetingId && !m.cancelled);
+  if (candidates.length === 0) return null;
+  const selectId = "link-" + recovery.id;
+  return html`<form class="inline-form" onSubmit=${(e) => { e.preventDefault(); if (choice) run(() => api.post(`/api/cases/${recovery.id}/link`, { meetingId: choice }), "Linked: the buffer will be placed before it."); }}>
+    <label for=${selectId}>Already booked the new meeting? Pick it:</label>
+    <select id=${selectId} value=${choice} onChange=${(e) => setChoice(e.currentTarget.value)}>
+      <option value="">Choose a meeting…</option>
+      ${candidates.map((m) => html`<option key=${m.id} value=${m.id}>${day(m.start, zone)} ${timeRange(m.start, m.end, zone)} · ${m.title}</option>`)}
+    </select>
+    <button type="submit" class="secondary" disabled=${state.busy || !choice}>Link it</button>
+    <${ActionStatus} state=${state} />
+  </form>`;
+}

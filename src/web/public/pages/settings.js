@@ -1,0 +1,173 @@
+// Settings: detection, recovery, working hours, alert channels. The server validates; its
+// message is shown next to the field it names.
+import { useEffect, useState } from "preact/hooks";
+import { api, ApiError } from "../api.js";
+import { html, Loading, Problem, useResource } from "../ui.js";
+
+const DAYS = [[1, "Mon"], [2, "Tue"], [3, "Wed"], [4, "Thu"], [5, "Fri"], [6, "Sat"], [7, "Sun"]];
+const CHANNELS = [["email", "Email"], ["feed", "In-app feed"], ["webhook", "Webhook (Slack-compatible)"]];
+const ZONES = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+
+export function SettingsPage({ headingRef, onProfileChanged }) {
+  const [state, reload] = useResource(() => api.get("/api/settings"), []);
+  return html`
+    <h1 tabindex="-1" ref=${headingRef}>Settings</h1>
+    ${state.status === "loading" && html`<${Loading} what="settings" />`}
+    ${!state.data && state.error && html`<${Problem} error=${state.error} retry=${reload} />`}
+    ${state.data && html`<${SettingsForm} saved=${state.data} onSaved=${onProfileChanged} />`}
+  `;
+}
+
+const toForm = (s) => ({
+  ...s,
+  lateGraceMinutes: String(s.lateGraceMinutes),
+  settleMinutes: String(s.settleMinutes),
+  autoConfirmMinutes: s.autoConfirmMinutes === null ? "" : String(s.autoConfirmMinutes),
+  bufferMinutes: String(s.bufferMinutes),
+  giftDelayHours: String(Math.round((s.giftDelayMinutes / 60) * 10) / 10),
+  webhookUrl: s.webhookUrl ?? "",
+});
+
+/** Numbers as the user typed them: what is not a number goes to the server as is, which says so. */
+const number = (text) => (text.trim() === "" ? null : Number.isFinite(Number(text)) ? Number(text) : text);
+
+function fromForm(f) {
+  const giftHours = number(f.giftDelayHours);
+  return {
+    timeZone: f.timeZone.trim(),
+    lateGraceMinutes: number(f.lateGraceMinutes),
+    settleMinutes: number(f.settleMinutes),
+    autoConfirmMinutes: number(f.autoConfirmMinutes),
+    bufferMinutes: number(f.bufferMinutes),
+    giftDelayMinutes: typeof giftHours === "number" ? Math.round(giftHours * 60) : giftHours,
+    workingHours: f.workingHours,
+    autoSendLateNotice: f.autoSendLateNotice,
+    alertChannels: f.alertChannels,
+    webhookUrl: f.webhookUrl.trim() === "" ? null : f.webhookUrl.trim(),
+    sendVia: f.sendVia,
+  };
+}
+
+function SettingsForm({ saved, onSaved }) {
+  const [form, setForm] = useState(() => toForm(saved));
+  const [errors, setErrors] = useState({});
+  const [status, setStatus] = useState({ busy: false, message: "" });
+  useEffect(() => setForm(toForm(saved)), [saved]);
+
+  const set = (key, value) => setForm((f) => ({ ...f, [key]: value }));
+  const setHours = (key, value) => setForm((f) => ({ ...f, workingHours: { ...f.workingHours, [key]: value } }));
+  const toggle = (list, value, on) => (on ? [...list.filter((v) => v !== value), value].sort() : list.filter((v) => v !== value));
+
+  const submit = async (event) => {
+    event.preventDefault();
+    setStatus({ busy: true, message: "" });
+    try {
+      const next = await api.put("/api/settings", fromForm(form));
+      setForm(toForm(next));
+      setErrors({});
+      setStatus({ busy: false, message: "Settings saved." });
+      onSaved?.();
+    } catch (error) {
+      const fieldErrors = error instanceof ApiError && error.status === 400 ? error.fieldErrors() : { "": error.message };
+      // The form asks for hours; the API names minutes.
+      if (fieldErrors.giftDelayMinutes) fieldErrors.giftDelayHours = fieldErrors.giftDelayMinutes.replace(/(-?\d+)/g, (m) => `${m} minutes`);
+      delete fieldErrors.giftDelayMinutes;
+      setErrors(fieldErrors);
+      setStatus({ busy: false, message: "" });
+      // Take the keyboard to the first field that needs attention.
+      const first = Object.keys(fieldErrors).find((key) => key !== "");
+      if (first) document.getElementById("setting-" + first.replace(".", "-"))?.focus();
+    }
+  };
+
+  /** A field's error, tied to its input by aria-describedby. */
+  const error = (key) => errors[key] && html`<p class="field-error" id=${"error-" + key.replace(".", "-")}>${errors[key]}</p>`;
+  const described = (key, hint) => [errors[key] ? "error-" + key.replace(".", "-") : null, hint].filter(Boolean).join(" ") || undefined;
+  const invalid = (key) => (errors[key] ? "true" : undefined);
+
+  const numberField = (key, label, hint, extra = {}) => html`<div class="field">
+    <label for=${"setting-" + key}>${label}</label>
+    <input id=${"setting-" + key} name=${key} type="number" inputmode="numeric" value=${form[key]} onInput=${(e) => set(key, e.currentTarget.value)}
+      aria-invalid=${invalid(key)} aria-describedby=${described(key, "hint-" + key)} ...${extra} />
+    <p class="hint" id=${"hint-" + key}>${hint}</p>
+    ${error(key)}
+  </div>`;
+
+  return html`<form class="settings" novalidate onSubmit=${submit}>
+    ${errors[""] && html`<p class="problem" role="alert">${errors[""]}</p>`}
+    ${Object.keys(errors).length > 0 && !errors[""] && html`<p class="problem" role="alert">Some settings need a change; see the messages below.</p>`}
+
+    <fieldset class="card">
+      <legend>Detection</legend>
+      <div class="field">
+        <label for="setting-timeZone">Time zone</label>
+        <input id="setting-timeZone" name="timeZone" type="text" list="zones" autocomplete="off" value=${form.timeZone} onInput=${(e) => set("timeZone", e.currentTarget.value)}
+          aria-invalid=${invalid("timeZone")} aria-describedby=${described("timeZone", "hint-timeZone")} />
+        <datalist id="zones">${ZONES.map((zone) => html`<option value=${zone} />`)}</datalist>
+        <p class="hint" id="hint-timeZone">An IANA zone such as Europe/Berlin. Times on the dashboard and in drafts use it.</p>
+        ${error("timeZone")}
+      </div>
+      ${numberField("lateGraceMinutes", "Grace minutes", "How long after the start, with no sign of you, before the \u201crunning late?\u201d alert.")}
+      ${numberField("settleMinutes", "Settle window (minutes)", "How long after the end to wait for conference data before asking whether you missed it.")}
+      ${numberField("autoConfirmMinutes", "Confirm a miss on its own after (minutes)", "Only when the conference shows the others joined and you did not. Leave empty to always ask.")}
+    </fieldset>
+
+    <fieldset class="card">
+      <legend>Recovery</legend>
+      ${numberField("bufferMinutes", "Buffer before a rescheduled meeting (minutes)", "Between 30 and 45.")}
+      ${numberField("giftDelayHours", "Gift reminder after (hours)", "How long after you confirm a miss to suggest a small gift.", { step: "0.5" })}
+      <div class="field">
+        <span class="label" id="wh-label">Working hours</span>
+        <fieldset class="days" aria-labelledby="wh-label" aria-describedby=${described("workingHours.days")}>
+          ${DAYS.map(([value, label]) => html`<label class="day"><input type="checkbox" id=${value === 1 ? "setting-workingHours-days" : undefined} checked=${form.workingHours.days.includes(value)}
+            onChange=${(e) => setHours("days", toggle(form.workingHours.days, value, e.currentTarget.checked))} /> ${label}</label>`)}
+        </fieldset>
+        ${error("workingHours.days")}
+        <div class="time-pair">
+          <label for="setting-workingHours-start">From</label>
+          <input id="setting-workingHours-start" type="time" value=${form.workingHours.start} onInput=${(e) => setHours("start", e.currentTarget.value)} aria-invalid=${invalid("workingHours.start")} aria-describedby=${described("workingHours.start")} />
+          <label for="setting-workingHours-end">to</label>
+          <input id="setting-workingHours-end" type="time" value=${form.workingHours.end} onInput=${(e) => setHours("end", e.currentTarget.value)} aria-invalid=${invalid("workingHours.end")} aria-describedby=${described("workingHours.end")} />
+        </div>
+        ${error("workingHours.start")}${error("workingHours.end")}${error("workingHours")}
+        <p class="hint">Proposed new times are taken from your free time within these hours.</p>
+      </div>
+      <div class="field">
+        <label class="inline-check"><input type="checkbox" id="setting-autoSendLateNotice" checked=${form.autoSendLateNotice} onChange=${(e) => set("autoSendLateNotice", e.currentTarget.checked)} /> Send late notices at once, without asking me</label>
+        ${error("autoSendLateNotice")}
+      </div>
+      <div class="field">
+        <label for="setting-sendVia">Send approved emails</label>
+        <select id="setting-sendVia" value=${form.sendVia} onChange=${(e) => set("sendVia", e.currentTarget.value)}>
+          <option value="mailbox">from my own mailbox (Gmail / Outlook)</option>
+          <option value="smtp">over the server's SMTP</option>
+        </select>
+        ${error("sendVia")}
+      </div>
+    </fieldset>
+
+    <fieldset class="card">
+      <legend>Alerts</legend>
+      <div class="field">
+        <span class="label" id="channels-label">Alert me by</span>
+        <div class="checks" role="group" aria-labelledby="channels-label" aria-describedby=${described("alertChannels")}>
+          ${CHANNELS.map(([value, label]) => html`<label class="inline-check"><input type="checkbox" id=${value === "email" ? "setting-alertChannels" : undefined} checked=${form.alertChannels.includes(value)}
+            onChange=${(e) => set("alertChannels", toggle(form.alertChannels, value, e.currentTarget.checked))} /> ${label}</label>`)}
+        </div>
+        ${error("alertChannels")}
+      </div>
+      <div class="field">
+        <label for="setting-webhookUrl">Webhook URL</label>
+        <input id="setting-webhookUrl" type="url" inputmode="url" placeholder="https://hooks.slack.com/services/…" value=${form.webhookUrl} onInput=${(e) => set("webhookUrl", e.currentTarget.value)}
+          aria-invalid=${invalid("webhookUrl")} aria-describedby=${described("webhookUrl", "hint-webhookUrl")} />
+        <p class="hint" id="hint-webhookUrl">Receives Slack-compatible JSON for each alert when the webhook channel is on.</p>
+        ${error("webhookUrl")}
+      </div>
+    </fieldset>
+
+    <div class="form-foot">
+      <button type="submit" disabled=${status.busy}>${status.busy ? "Saving…" : "Save settings"}</button>
+      <p class="action-status" role="status" aria-live="polite">${status.message}</p>
+    </div>
+  </form>`;
+}
