@@ -1,5 +1,5 @@
 import { DateTime } from "luxon";
-import { expandSeries, startOf } from "./recurrence.js";
+import { expandSeries } from "./recurrence.js";
 import type { EmulatorState, EventTime, Provider, StoredEvent } from "./state.js";
 
 /** One item of a calendar view: a single event, an occurrence of a series or a modified (exception) occurrence. */
@@ -18,8 +18,9 @@ export interface Occurrence {
 
 const DAY_MS = 86_400_000;
 
+/** The instant an EventTime stands for; plain Date.parse (a zone never moves an instant), because this runs in every sort. */
 export function millisOf(time: EventTime): number {
-  return startOf(time).toMillis();
+  return time.kind === "timed" ? Date.parse(time.utc) : Date.parse(`${time.date}T00:00:00Z`);
 }
 
 function shift(time: EventTime, instant: DateTime): EventTime {
