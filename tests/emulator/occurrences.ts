@@ -76,3 +76,20 @@ export function overlaps(occurrence: Occurrence, from: number | undefined, to: n
   const end = millisOf(occurrence.end);
   return (from === undefined || end > from) && (to === undefined || start < to);
 }
+
+/**
+ * Google: the instances an EXDATE removed from a series, as cancelled occurrences. Google keeps
+ * a deleted instance of a recurring event as an exception with status "cancelled", and
+ * incremental sync returns it (Calendar "Synchronize resources efficiently": deleted entries are
+ * always included with a syncToken), so a client that stored the instance learns it is gone.
+ */
+export function exdateCancellations(provider: Provider, master: StoredEvent, horizonEnd: number): Occurrence[] {
+  if (!master.recurrence) return [];
+  const excluded: DateTime[] = [];
+  expandSeries(master.start, master.recurrence, horizonEnd, 2000, excluded);
+  return excluded.map((original) => {
+    const originalStart = shift(master.start, original);
+    const end = shift(master.end, original.plus({ milliseconds: millisOf(master.end) - millisOf(master.start) }));
+    return { id: occurrenceId(provider, master, original), event: master, master, start: originalStart, end, originalStart, type: "occurrence", removed: true, changeSeq: master.changeSeq };
+  });
+}
