@@ -171,7 +171,8 @@ async function storeRound(deps: SyncDependencies, calendar: CalendarRow, provide
       });
       return { upserted, removed, full: last.full };
     },
-    { timeout: 60_000, maxWait: 30_000 },
+    // The provider's page reads after the first happen inside: room for a long round.
+    { timeout: 120_000, maxWait: 30_000 },
   );
 }
 
