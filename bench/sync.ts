@@ -113,7 +113,8 @@ const line = (label: string, value: string, target?: string) => console.log(`  $
 
 export default async function main(): Promise<void> {
   const cpus = os.cpus();
-  console.log(`Makegood sync benchmark — ${cpus.length} × ${cpus[0]?.model ?? "unknown CPU"}, ${mb(os.totalmem())} MB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`);
+  const load = () => os.loadavg().map((value) => value.toFixed(2)).join(", ");
+  console.log(`Makegood sync benchmark — ${cpus.length} × ${cpus[0]?.model ?? "unknown CPU"}, ${mb(os.totalmem())} MB RAM, Node ${process.version}, ${os.platform()} ${os.release()}; load average ${load()}`);
   const rssTimer = setInterval(sampleRss, 25);
   const server = await startPostgresServer();
   const admin = new pg.Client({ connectionString: server.adminUrl });
@@ -184,7 +185,10 @@ export default async function main(): Promise<void> {
       await services.db.user.deleteMany({ where: { connections: { some: { id: connectionId } } } });
     }
 
-    if (process.env["BENCH_SYNC_ONLY_A"]) return;
+    if (process.env["BENCH_SYNC_ONLY_A"]) {
+      console.log(`\nload average at the end: ${load()}`);
+      return;
+    }
     // ---- 1,000 connections, 500 per provider ---------------------------------------------------
     const accounts = Array.from({ length: 1_000 }, (_, i) => ({ provider: (i % 2 === 0 ? "google" : "microsoft") as Kind, email: `user${i}@${i % 2 === 0 ? "example.com" : "contoso.example"}` }));
     const setup = await measure(() =>
@@ -231,6 +235,7 @@ export default async function main(): Promise<void> {
     line("DB statements per connection", fixed(changed.queries / 1000, 1));
     line("DB transactions per connection", fixed(changed.transactions / 1000, 1));
     line("peak RSS (MB)", String(changed.peakRssMb), `≤ ${TARGETS.rssMb}`);
+    console.log(`\nload average at the end: ${load()} (figures swing with the machine's load)`);
   } finally {
     clearInterval(rssTimer);
     await services.close();
