@@ -1,6 +1,6 @@
 import type { Services } from "../src/services.js";
 
-export const JOB_NAMES = ["sync", "renew", "detect", "tasks"] as const;
+export const JOB_NAMES = ["sync", "renew", "detect", "tasks", "rekey"] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export type JobContext = Services & {

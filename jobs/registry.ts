@@ -1,5 +1,6 @@
 import { detectJob } from "./detect.js";
 import { JOB_NAMES, type Job, type JobName } from "./job.js";
+import { rekeyJob } from "./rekey.js";
 import { renewJob } from "./renew.js";
 import { syncJob } from "./sync.js";
 import { tasksJob } from "./tasks.js";
@@ -10,6 +11,7 @@ export const jobs: Record<JobName, Job> = {
   renew: renewJob,
   detect: detectJob,
   tasks: tasksJob,
+  rekey: rekeyJob,
 };
 
 export function findJob(name: string): Job | undefined {

@@ -87,6 +87,18 @@ export interface SyncRound {
   full: boolean;
 }
 
+/**
+ * One page of a sync round, handed over as it arrives so that it can be stored while the next
+ * page is read: memory stays flat however large the round. `nextCursor` is set on the round's
+ * last page only, and is to be stored only once every page of the round is stored.
+ */
+export interface SyncPage {
+  changes: EventChange[];
+  nextCursor: string | null;
+  /** true when the round lists the whole window (rows not listed are gone) */
+  full: boolean;
+}
+
 export interface WatchRequest {
   providerCalendarId: string;
   /** https address the provider posts notifications to */
@@ -148,6 +160,11 @@ export interface CalendarProvider {
   listCalendars(): Promise<ProviderCalendar[]>;
   /** one sync round: throws ProviderError "cursor_expired" when a full resync is needed */
   syncEvents(request: SyncRequest): Promise<SyncRound>;
+  /**
+   * The same round page by page (see SyncPage); cursor_expired and every other ProviderError are
+   * thrown from the iteration. Optional: the sync falls back to syncEvents (one page) without it.
+   */
+  syncPages?(request: SyncRequest): AsyncIterable<SyncPage>;
   watch(request: WatchRequest): Promise<WatchChannel>;
   /** may return a new channel (Google channels cannot be extended, Graph subscriptions can) */
   renewWatch(channel: WatchChannel, request: WatchRequest): Promise<WatchChannel>;

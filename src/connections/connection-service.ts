@@ -39,7 +39,11 @@ export class ConnectionService {
   /**
    * Stops push channels and revokes the grant at the provider (best effort: a provider that
    * is down must not keep the user connected against their will), then removes the
-   * connection, or keeps its meetings and forgets its tokens.
+   * connection with its meetings, or keeps the meetings and forgets the tokens. Google's grant
+   * is revoked at its revoke endpoint; Microsoft's identity platform has no per-grant
+   * revocation (see microsoft/oauth.ts), so there our stored tokens are simply deleted. Kept
+   * meetings stay readable but are no longer synced (the connection is not active) nor watched
+   * (detection excuses any still in flight), until the same account is connected again.
    */
   async disconnect(userId: string, connectionId: string, options: { keepMeetings: boolean }): Promise<void> {
     const { db, sealer, log } = this.deps;
@@ -57,13 +61,16 @@ export class ConnectionService {
     const oauth = this.deps.providers.oauth(connection.provider);
     const grant = connection.refreshTokenSealed ?? connection.accessTokenSealed;
     if (oauth && grant) {
-      await oauth
-        .revoke(sealer.open(grant, connection.id))
+      // Opening the token is inside the guard too: a row sealed with a key no longer listed
+      // must not stop the user from disconnecting.
+      await Promise.resolve()
+        .then(() => oauth.revoke(sealer.open(grant, connection.id)))
         .catch((error: unknown) => log.warn({ connectionId, reason: errorMessage(error) }, "could not revoke the grant at the provider while disconnecting"));
     }
     if (options.keepMeetings) {
       await db.$transaction([
         db.pushChannel.updateMany({ where: { connectionId, stoppedAt: null }, data: { stoppedAt: this.deps.clock.now() } }),
+        db.meeting.updateMany({ where: { connectionId, watched: true }, data: { watched: false } }),
         db.connection.update({
           where: { id: connectionId },
           data: { status: "disconnected", accessTokenSealed: null, refreshTokenSealed: null, accessTokenExpiresAt: null, pushStatus: "none" },

@@ -83,12 +83,14 @@ export class ConnectionTokens implements AccessTokenSource {
         }
         if (!row.refreshTokenSealed) return this.markRevoked(tx, row, "no refresh token was issued");
         try {
-          const tokens = await oauth.refresh(sealer.open(row.refreshTokenSealed, row.id));
+          const refreshToken = sealer.open(row.refreshTokenSealed, row.id);
+          const tokens = await oauth.refresh(refreshToken);
           await tx.connection.update({
             where: { id: row.id },
             data: {
               accessTokenSealed: sealer.seal(tokens.accessToken, row.id),
-              ...(tokens.refreshToken ? { refreshTokenSealed: sealer.seal(tokens.refreshToken, row.id) } : {}),
+              // Re-sealed even when not rotated (Google), so both tokens and tokenKeyId name the newest key.
+              refreshTokenSealed: sealer.seal(tokens.refreshToken ?? refreshToken, row.id),
               tokenKeyId: sealer.currentKeyId,
               accessTokenExpiresAt: tokens.expiresAt,
             },

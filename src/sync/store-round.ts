@@ -62,7 +62,7 @@ async function markRemoved(tx: Tx, calendarId: string, providerEventIds: string[
 async function upsertMeetings(tx: Tx, target: RoundTarget, events: CalendarEvent[], now: Date): Promise<void> {
   const column = <T>(pick: (event: CalendarEvent) => T) => events.map(pick);
   const iso = (date: Date | null) => (date ? date.toISOString() : null);
-  const rows = await tx.$queryRaw<Array<{ id: string; provider_event_id: string }>>`
+  const rows = await tx.$queryRaw<Array<{ id: string; provider_event_id: string; inserted: boolean }>>`
     insert into meetings (
       id, user_id, connection_id, calendar_id, provider_event_id, ical_uid, series_id, original_start,
       title, description, location, start, "end", time_zone, is_all_day, organizer_email, organizer_name,
@@ -113,7 +113,7 @@ async function upsertMeetings(tx: Tx, target: RoundTarget, events: CalendarEvent
         when (meetings.start, meetings."end", meetings.watched, meetings.is_cancelled, meetings.self_response, meetings.deleted_at is null)
              is distinct from (excluded.start, excluded."end", excluded.watched, excluded.is_cancelled, excluded.self_response, true)
         then excluded.next_check_at else meetings.next_check_at end
-    returning id, provider_event_id`;
+    returning id, provider_event_id, (xmax = 0) as inserted`;
 
   const meetingIds = new Map(rows.map((row) => [row.provider_event_id, row.id]));
   const attendees = events.flatMap((event) => {
@@ -126,7 +126,9 @@ async function upsertMeetings(tx: Tx, target: RoundTarget, events: CalendarEvent
       return [{ ...attendee, meetingId, email }];
     });
   });
-  await tx.$executeRaw`delete from attendees where meeting_id = any(${[...meetingIds.values()]}::uuid[])`;
+  // A meeting inserted just now (xmax = 0) has no attendee rows to replace.
+  const updated = rows.flatMap((row) => (row.inserted ? [] : [row.id]));
+  if (updated.length > 0) await tx.$executeRaw`delete from attendees where meeting_id = any(${updated}::uuid[])`;
   if (attendees.length === 0) return;
   const a = <T>(pick: (row: (typeof attendees)[number]) => T) => attendees.map(pick);
   await tx.$executeRaw`

@@ -1,6 +1,7 @@
 import type { ProviderFactory } from "../calendars/provider-factory.js";
 import { ProviderError } from "../calendars/provider-error.js";
-import type { CalendarProvider, SyncRound, TimeRange } from "../calendars/provider.js";
+import type { CalendarProvider, SyncPage, SyncRequest, TimeRange } from "../calendars/provider.js";
+import { roundPages } from "../calendars/sync-pages.js";
 import type { AdvisoryLocks } from "../db/advisory-lock.js";
 import type { Database } from "../db/client.js";
 import type { AccessTokenSource } from "../calendars/provider.js";
@@ -106,43 +107,68 @@ async function syncCalendar(deps: SyncDependencies, calendar: CalendarRow, provi
   // A cursor only follows the window it was made for: once a day we list the window again
   // so that it rolls forward.
   const windowStale = !calendar.windowStart || now.getTime() - calendar.windowStart.getTime() > (deps.window.pastDays + 1) * DAY_MS;
-  let cursor = windowStale ? null : calendar.syncCursor;
-  let round: SyncRound;
+  const cursor = windowStale ? null : calendar.syncCursor;
   try {
-    round = await provider.syncEvents({ providerCalendarId: calendar.providerCalendarId, cursor, window });
+    return await storeRound(deps, calendar, provider, { providerCalendarId: calendar.providerCalendarId, cursor, window }, now);
   } catch (error) {
     if (!(error instanceof ProviderError) || error.kind !== "cursor_expired" || cursor === null) throw error;
     log.info({ calendarId: calendar.id }, "sync cursor expired; listing the whole window again");
-    cursor = null;
-    round = await provider.syncEvents({ providerCalendarId: calendar.providerCalendarId, cursor: null, window });
+    return storeRound(deps, calendar, provider, { providerCalendarId: calendar.providerCalendarId, cursor: null, window }, now);
   }
+}
 
-  const stored = await deps.db.$transaction(
+/**
+ * Reads one round page by page and stores each page as it arrives, in one transaction that ends
+ * by saving the round's cursor: memory stays flat however large the round, reading the next page
+ * overlaps storing this one, and a crash (or a provider error) mid-round rolls everything back, so
+ * the round is repeated rather than half-applied. The first page is read before the transaction
+ * opens, so a poll that finds nothing new never holds a transaction while waiting on the provider.
+ */
+async function storeRound(deps: SyncDependencies, calendar: CalendarRow, provider: CalendarProvider, request: SyncRequest, now: Date) {
+  const pages = roundPages(provider, request)[Symbol.asyncIterator]();
+  const first = await pages.next();
+  const target = { userId: calendar.userId, connectionId: calendar.connectionId, calendarId: calendar.id };
+  return deps.db.$transaction(
     async (tx) => {
-      const result = await storeChanges(tx, { userId: calendar.userId, connectionId: calendar.connectionId, calendarId: calendar.id }, round.changes, now);
-      let removed = result.removed;
-      if (round.full) {
-        // Every listed event still exists, cancelled ones too (Graph lists them with isCancelled):
-        // only events the provider no longer lists are gone.
-        const listed = round.changes.flatMap((change) => (change.kind === "upsert" ? [change.event.providerEventId] : []));
-        removed += await markUnlisted(tx, calendar.id, window, listed, now);
+      let upserted = 0;
+      let removed = 0;
+      // Every listed event still exists, cancelled ones too (Graph lists them with isCancelled):
+      // after a full round only events the provider no longer lists are gone.
+      const listed: string[] = [];
+      let last: SyncPage | undefined;
+      for (let current = first; !current.done; ) {
+        const page = current.value;
+        const following = page.nextCursor === null ? pages.next() : undefined;
+        // Awaited below; this only keeps a failure from being reported as unhandled when storing fails first.
+        following?.catch(() => undefined);
+        const stored = await storeChanges(tx, target, page.changes, now);
+        upserted += stored.upserted;
+        removed += stored.removed;
+        if (page.full) for (const change of page.changes) if (change.kind === "upsert") listed.push(change.event.providerEventId);
+        if (!following) {
+          last = page;
+          break;
+        }
+        current = await following;
       }
-      if (result.upserted + removed > 0) {
+      if (!last?.nextCursor) throw new ProviderError(provider.kind, "invalid", "the sync round ended without a cursor for the next round");
+      if (last.full) removed += await markUnlisted(tx, calendar.id, request.window, listed, now);
+      if (upserted + removed > 0) {
         // The changed meetings are decided again right after this commit (new, moved, cancelled).
         await enqueueTasks(tx, [{ kind: "detect_user", payload: { userId: calendar.userId }, idempotencyKey: `detect-user:${calendar.userId}:${now.toISOString()}`, dueAt: now, priority: 15 }]);
       }
       await tx.calendar.update({
         where: { id: calendar.id },
         data: {
-          syncCursor: round.nextCursor,
-          ...(round.full ? { windowStart: window.start, windowEnd: window.end, lastFullSyncAt: now } : {}),
+          syncCursor: last.nextCursor,
+          ...(last.full ? { windowStart: request.window.start, windowEnd: request.window.end, lastFullSyncAt: now } : {}),
         },
       });
-      return { upserted: result.upserted, removed, full: round.full };
+      return { upserted, removed, full: last.full };
     },
-    { timeout: 60_000, maxWait: 30_000 },
+    // The provider's page reads after the first happen inside: room for a long round.
+    { timeout: 120_000, maxWait: 30_000 },
   );
-  return stored;
 }
 
 async function failed(deps: SyncDependencies, connectionId: string, attempts: number, error: unknown): Promise<SyncOutcome> {

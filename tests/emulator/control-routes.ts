@@ -49,6 +49,11 @@ export function registerControlRoutes(app: FastifyInstance, control: EmulatorCon
     const { account, provider } = ownerSchema.parse(body(request));
     return control.createEvent(account, body(request) as Parameters<EmulatorControl["createEvent"]>[1], provider);
   });
+  // Many events in one request (benchmarks seed thousands): answers their ids, in order.
+  app.post("/_emulator/events/batch", { bodyLimit: 64 * 1024 * 1024 }, async (request) => {
+    const { account, provider, events } = ownerSchema.extend({ events: z.array(z.record(z.string(), z.unknown())) }).parse(body(request));
+    return events.map((input) => ({ id: control.createEvent(account, input as Parameters<EmulatorControl["createEvent"]>[1], provider).id }));
+  });
   app.patch<{ Params: { id: string } }>("/_emulator/events/:id", async (request) => {
     const { account, provider } = ownerSchema.parse(body(request));
     return control.updateEvent(account, request.params.id, body(request), provider);

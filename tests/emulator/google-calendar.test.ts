@@ -75,6 +75,26 @@ describe("Google Calendar v3 emulation", () => {
     expect((conflicting as GaxiosError).status).toBe(400);
   });
 
+  it("returns an instance removed by an EXDATE after the sync token as a cancelled instance", async () => {
+    const { control } = emulator;
+    const series = control.createEvent("ada@example.com", {
+      summary: "Standup", start: at(20 * DAY), end: at(20 * DAY + 900_000), timeZone: "Europe/Berlin", recurrence: ["RRULE:FREQ=DAILY;COUNT=4"],
+    });
+    const window = { calendarId: "primary", singleEvents: true, timeMin: at(19 * DAY), timeMax: at(25 * DAY) };
+    const first = await listAll(window);
+    expect(first.items.filter((item) => item.recurringEventId === series.id)).toHaveLength(4);
+
+    control.addExdate("ada@example.com", series.id, at(22 * DAY));
+    const next = await listAll({ calendarId: "primary", singleEvents: true, syncToken: first.syncToken });
+    const removed = next.items.find((item) => item.id === `${series.id}_${at(22 * DAY).replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}`);
+    expect(removed).toMatchObject({ status: "cancelled", recurringEventId: series.id });
+    expect(Date.parse(removed!.originalStartTime!.dateTime!)).toBe(base + 22 * DAY);
+    // The series' other instances come back too (the series changed), none of them cancelled.
+    expect(next.items.filter((item) => item.recurringEventId === series.id && item.status !== "cancelled")).toHaveLength(3);
+    // A full listing (no showDeleted) no longer has it.
+    expect((await listAll(window)).items.filter((item) => item.recurringEventId === series.id)).toHaveLength(3);
+  });
+
   it("inserts, patches, updates and deletes events", async () => {
     const created = await api.events.insert({
       calendarId: "primary", conferenceDataVersion: 1,

@@ -1,5 +1,5 @@
 import { DateTime } from "luxon";
-import { expandSeries, startOf } from "./recurrence.js";
+import { expandSeries } from "./recurrence.js";
 import type { EmulatorState, EventTime, Provider, StoredEvent } from "./state.js";
 
 /** One item of a calendar view: a single event, an occurrence of a series or a modified (exception) occurrence. */
@@ -18,8 +18,9 @@ export interface Occurrence {
 
 const DAY_MS = 86_400_000;
 
+/** The instant an EventTime stands for; plain Date.parse (a zone never moves an instant), because this runs in every sort. */
 export function millisOf(time: EventTime): number {
-  return startOf(time).toMillis();
+  return time.kind === "timed" ? Date.parse(time.utc) : Date.parse(`${time.date}T00:00:00Z`);
 }
 
 function shift(time: EventTime, instant: DateTime): EventTime {
@@ -74,4 +75,21 @@ export function overlaps(occurrence: Occurrence, from: number | undefined, to: n
   const start = millisOf(occurrence.start);
   const end = millisOf(occurrence.end);
   return (from === undefined || end > from) && (to === undefined || start < to);
+}
+
+/**
+ * Google: the instances an EXDATE removed from a series, as cancelled occurrences. Google keeps
+ * a deleted instance of a recurring event as an exception with status "cancelled", and
+ * incremental sync returns it (Calendar "Synchronize resources efficiently": deleted entries are
+ * always included with a syncToken), so a client that stored the instance learns it is gone.
+ */
+export function exdateCancellations(provider: Provider, master: StoredEvent, horizonEnd: number): Occurrence[] {
+  if (!master.recurrence) return [];
+  const excluded: DateTime[] = [];
+  expandSeries(master.start, master.recurrence, horizonEnd, 2000, excluded);
+  return excluded.map((original) => {
+    const originalStart = shift(master.start, original);
+    const end = shift(master.end, original.plus({ milliseconds: millisOf(master.end) - millisOf(master.start) }));
+    return { id: occurrenceId(provider, master, original), event: master, master, start: originalStart, end, originalStart, type: "occurrence", removed: true, changeSeq: master.changeSeq };
+  });
 }

@@ -101,9 +101,10 @@ function candidatesInPeriod(rule: RecurrenceRule, periodStart: DateTime, first: 
 
 /**
  * Original start instants of a series, in the series' own zone so local wall time survives DST,
- * up to `horizonEnd` or `limit` occurrences; EXDATEs are removed (overrides are the caller's job).
+ * up to `horizonEnd` or `limit` occurrences; EXDATEs are removed (overrides are the caller's job)
+ * and, when `excludedOut` is given, collected there.
  */
-export function expandSeries(start: EventTime, recurrence: string[], horizonEnd: number, limit = 2000): DateTime[] {
+export function expandSeries(start: EventTime, recurrence: string[], horizonEnd: number, limit = 2000, excludedOut?: DateTime[]): DateTime[] {
   const zone = start.kind === "timed" ? toIanaZone(start.timeZone) : "UTC";
   const first = startOf(start).setZone(zone);
   const rruleLine = recurrence.find((line) => /^RRULE:/i.test(line));
@@ -124,6 +125,7 @@ export function expandSeries(start: EventTime, recurrence: string[], horizonEnd:
       if (candidate.toMillis() > horizonEnd || result.length >= limit) return result;
       produced += 1;
       if (!excluded.has(candidate.toMillis())) result.push(candidate);
+      else excludedOut?.push(candidate);
     }
   }
   return result;

@@ -155,6 +155,33 @@ describe("sync rounds against Google and Microsoft", () => {
       await settleTasks(harness);
     });
 
+    it("an instance excluded (EXDATE) or cancelled after a sync arrives in the next incremental round, and its meeting is marked cancelled", async () => {
+      const { control } = harness.emulator;
+      const owner = accounts[provider];
+      const connection = await connectionOf(harness, provider, owner);
+      const instance = async (startIso: string) => (await meetingsOf(provider)).find((m) => m.seriesId === seriesIds[provider] && m.originalStart?.toISOString() === startIso)!;
+      const [exdated, cancelled] = [await instance("2026-04-02T07:00:00.000Z"), await instance("2026-04-03T07:00:00.000Z")];
+      expect([exdated.isCancelled, cancelled.isCancelled]).toEqual([false, false]);
+      clock.advance(60_000);
+
+      control.addExdate(owner, seriesIds[provider], "2026-04-02T07:00:00Z", provider);
+      control.cancelOccurrence(owner, seriesIds[provider], "2026-04-03T07:00:00Z", provider);
+      const outcome = await syncConnection(connection.id, harness.service.services.sync);
+      expect(outcome).toMatchObject({ status: "synced", fullRounds: 0 });
+      expect(outcome.status === "synced" && outcome.removed).toBe(2);
+
+      const after = await meetingsOf(provider);
+      for (const before of [exdated, cancelled]) {
+        const row = after.find((m) => m.id === before.id)!;
+        expect(row).toMatchObject({ isCancelled: true, watched: false, providerEventId: before.providerEventId });
+        expect(row.deletedAt).not.toBeNull();
+      }
+      const live = after.filter((m) => m.seriesId === seriesIds[provider] && !m.isCancelled);
+      expect(live.map((m) => m.start.toISOString())).not.toContain("2026-04-02T07:00:00.000Z");
+      expect(live).toHaveLength(7);
+      await settleTasks(harness);
+    });
+
     it("after a 410 the next sync lists the window again; meetings keep their ids and detection states", async () => {
       const { control } = harness.emulator;
       const { db } = harness.service.services;

@@ -5,7 +5,8 @@ import type { Clock } from "../../platform/clock.js";
 import type { Logger } from "../../platform/logger.js";
 import type { ConnectionIdentity } from "../provider-factory.js";
 import { ProviderError } from "../provider-error.js";
-import type { AccessTokenSource, CalendarProvider, EventChange, SyncRound, TimeRange } from "../provider.js";
+import type { AccessTokenSource, CalendarProvider, EventChange, SyncPage, SyncRequest, TimeRange } from "../provider.js";
+import { collectRound } from "../sync-pages.js";
 import { fetchMeetAttendance } from "./attendance.js";
 import { classifyGoogleError } from "./errors.js";
 import { BUFFER_MARKER_PROPERTY, mapGoogleEvent } from "./event-mapping.js";
@@ -19,8 +20,11 @@ export function libraryExpiry(): number {
   return Date.now() + 50 * 60_000;
 }
 
-/** Google's documented maximum page size for events.list. */
-const PAGE_SIZE = 2500;
+/**
+ * events.list page size (Google allows up to 2,500). Each page is stored while the next is read,
+ * so a page is the most a round holds in memory: 1,000 keeps that small and the pipeline full.
+ */
+const PAGE_SIZE = 1000;
 
 export interface GoogleCalendarDependencies {
   endpoints: GoogleEndpoints;
@@ -56,23 +60,32 @@ export function createGoogleCalendar(deps: GoogleCalendarDependencies): Calendar
     }
   }
 
-  async function listAll(params: calendar_v3.Params$Resource$Events$List, context: string) {
-    const changes: EventChange[] = [];
+  /** events.list pages to the end: the last one carries nextSyncToken, the next round's cursor. */
+  async function* listPages(params: calendar_v3.Params$Resource$Events$List, context: string, full: boolean): AsyncGenerator<SyncPage> {
     let pageToken: string | undefined;
     for (;;) {
       const page = await call(context, async () => (await calendar.events.list({ ...params, ...(pageToken ? { pageToken } : {}) }, { retry: false })).data);
       const zone = page.timeZone ?? "UTC";
+      const changes: EventChange[] = [];
       for (const item of page.items ?? []) {
         const change = mapGoogleEvent(item, zone);
         if (change) changes.push(change);
       }
       if (page.nextPageToken) {
         pageToken = page.nextPageToken;
+        yield { changes, nextCursor: null, full };
         continue;
       }
       if (!page.nextSyncToken) throw new ProviderError("google", "invalid", `${context}: the last page carried no nextSyncToken`);
-      return { changes, nextSyncToken: page.nextSyncToken };
+      yield { changes, nextCursor: page.nextSyncToken, full };
+      return;
     }
+  }
+
+  function syncPages({ providerCalendarId, cursor, window }: SyncRequest): AsyncGenerator<SyncPage> {
+    return cursor
+      ? listPages({ calendarId: providerCalendarId, syncToken: cursor, singleEvents: true, maxResults: PAGE_SIZE, showDeleted: true }, "Google incremental sync", false)
+      : listPages({ calendarId: providerCalendarId, singleEvents: true, maxResults: PAGE_SIZE, timeMin: window.start.toISOString(), timeMax: window.end.toISOString() }, "Google full sync", true);
   }
 
   return {
@@ -85,17 +98,8 @@ export function createGoogleCalendar(deps: GoogleCalendarDependencies): Calendar
       );
     },
 
-    async syncEvents({ providerCalendarId, cursor, window }): Promise<SyncRound> {
-      if (cursor) {
-        const round = await listAll({ calendarId: providerCalendarId, syncToken: cursor, singleEvents: true, maxResults: PAGE_SIZE, showDeleted: true }, "Google incremental sync");
-        return { changes: round.changes, nextCursor: round.nextSyncToken, full: false };
-      }
-      const round = await listAll(
-        { calendarId: providerCalendarId, singleEvents: true, maxResults: PAGE_SIZE, timeMin: window.start.toISOString(), timeMax: window.end.toISOString() },
-        "Google full sync",
-      );
-      return { changes: round.changes, nextCursor: round.nextSyncToken, full: true };
-    },
+    syncEvents: (request) => collectRound("google", syncPages(request)),
+    syncPages,
 
     async watch(request) {
       const channel = await call("Google events.watch", async () =>

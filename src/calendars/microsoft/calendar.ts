@@ -11,7 +11,8 @@ import { createEvent, deleteEvent, moveEvent } from "./event-writes.js";
 import { createGraphApi } from "./graph-client.js";
 import { sendMail } from "./mail.js";
 import { createSubscription, deleteSubscription, renewSubscription } from "./subscriptions.js";
-import { syncEvents } from "./sync.js";
+import { collectRound } from "../sync-pages.js";
+import { syncPages } from "./sync.js";
 
 export type { MicrosoftEndpoints } from "./endpoints.js";
 
@@ -27,7 +28,8 @@ export function createMicrosoftCalendar(deps: { endpoints: MicrosoftEndpoints; t
   return {
     kind: "microsoft",
     listCalendars: () => listCalendars(ctx),
-    syncEvents: (request) => syncEvents(ctx, calendars, request),
+    syncEvents: (request) => collectRound("microsoft", syncPages(ctx, calendars, request)),
+    syncPages: (request) => syncPages(ctx, calendars, request),
     watch: (request) => createSubscription(ctx, calendars, request),
     renewWatch: (channel, request) => renewSubscription(ctx, calendars, channel, request),
     stopWatch: (channel) => deleteSubscription(ctx, channel),

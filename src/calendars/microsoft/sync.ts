@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { mapWithConcurrency } from "../../platform/concurrency.js";
-import type { EventChange, SyncRequest, SyncRound } from "../provider.js";
+import type { EventChange, SyncPage, SyncRequest } from "../provider.js";
 import { ProviderError } from "../provider-error.js";
 import { BUFFER_MARKER_EXPAND, isBufferMarker } from "./buffer-marker.js";
 import type { CalendarDirectory } from "./calendars.js";
-import { READ_EVENT_HEADERS, segment, type MicrosoftContext } from "./context.js";
+import { DELTA_HEADERS, segment, type MicrosoftContext } from "./context.js";
 import { PROVIDER } from "./endpoints.js";
 import { deltaPageSchema, type DeltaPage, type GraphEvent } from "./event-schema.js";
 import { toCalendarEvent } from "./event-mapping.js";
@@ -19,9 +19,9 @@ const markerLookupSchema = z.object({
 });
 
 /**
- * One delta round ("event: delta" on a calendarView). A full round starts from the window; an
- * incremental round starts from the stored @odata.deltaLink. Every @odata.nextLink is followed to
- * the round's @odata.deltaLink, which becomes the next cursor. A 410 / SyncStateNotFound /
+ * One delta round ("event: delta" on a calendarView), page by page. A full round starts from the
+ * window; an incremental round starts from the stored @odata.deltaLink. Every @odata.nextLink is
+ * followed to the round's @odata.deltaLink, which becomes the next cursor. A 410 / SyncStateNotFound /
  * resyncRequired raises cursor_expired (graph-errors.ts): the caller starts a full round.
  *
  * Delta returns the same properties as GET /calendarView (so attendees, responseStatus and
@@ -30,23 +30,23 @@ const markerLookupSchema = z.object({
  * our buffer: organised by the user with no attendees other than rooms, which is how createEvent
  * writes them. Ordinary meetings (the bulk of a calendar) cost nothing extra.
  */
-export async function syncEvents(ctx: MicrosoftContext, calendars: CalendarDirectory, request: SyncRequest): Promise<SyncRound> {
+export async function* syncPages(ctx: MicrosoftContext, calendars: CalendarDirectory, request: SyncRequest): AsyncGenerator<SyncPage> {
+  const full = request.cursor === null;
   let link: string | undefined = request.cursor ?? (await fullRoundPath(calendars, request));
-  const removed: EventChange[] = [];
-  const events: GraphEvent[] = [];
   for (let pages = 0; link; pages += 1) {
     if (pages >= MAX_PAGES_PER_ROUND) throw new ProviderError(PROVIDER, "transient", `Microsoft Graph delta round did not finish within ${MAX_PAGES_PER_ROUND} pages`);
-    const page: DeltaPage = await ctx.graph.json({ operation: "calendar delta", method: "GET", path: link, headers: READ_EVENT_HEADERS, isDelta: true }, deltaPageSchema);
+    const page: DeltaPage = await ctx.graph.json({ operation: "calendar delta", method: "GET", path: link, headers: DELTA_HEADERS, isDelta: true }, deltaPageSchema);
+    const removed: EventChange[] = [];
+    const events: GraphEvent[] = [];
     for (const item of page.value) {
       if ("@removed" in item) removed.push({ kind: "removed", providerEventId: item.id });
       else events.push(item);
     }
+    const withMarkers = await addBufferMarkers(ctx, events);
+    const upserts: EventChange[] = withMarkers.map((event) => ({ kind: "upsert", event: toCalendarEvent(event, ctx.account.accountEmail) }));
     const deltaLink = page["@odata.deltaLink"];
-    if (deltaLink) {
-      const withMarkers = await addBufferMarkers(ctx, events);
-      const upserts: EventChange[] = withMarkers.map((event) => ({ kind: "upsert", event: toCalendarEvent(event, ctx.account.accountEmail) }));
-      return { changes: [...upserts, ...removed], nextCursor: deltaLink, full: request.cursor === null };
-    }
+    yield { changes: [...upserts, ...removed], nextCursor: deltaLink ?? null, full };
+    if (deltaLink) return;
     link = page["@odata.nextLink"];
   }
   throw new ProviderError(PROVIDER, "invalid", "Microsoft Graph delta page had neither @odata.nextLink nor @odata.deltaLink");

@@ -11,7 +11,13 @@ import { IANAZone } from "luxon";
  */
 export function toIanaZone(name: string | null | undefined): string | null {
   if (!name) return null;
+  // A calendar names a handful of zones thousands of times, and the table lookup is costly.
+  const known = resolved.get(name);
+  if (known !== undefined) return known;
   const fromWindows = findIana(name)[0];
-  if (fromWindows) return fromWindows === "Etc/UTC" ? "UTC" : fromWindows;
-  return IANAZone.isValidZone(name) ? name : null;
+  const zone = fromWindows ? (fromWindows === "Etc/UTC" ? "UTC" : fromWindows) : IANAZone.isValidZone(name) ? name : null;
+  if (resolved.size < 2_000) resolved.set(name, zone);
+  return zone;
 }
+
+const resolved = new Map<string, string | null>();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CalendarEvent, CalendarProvider, EventChange, SyncRequest } from "../../../src/calendars/provider.js";
+import { DELTA_PAGE_SIZE } from "../../../src/calendars/microsoft/context.js";
 import { startEmulator, type Emulator } from "../../emulator/server.js";
 import { connectCalendar } from "./support/connect.js";
 
@@ -72,8 +73,8 @@ describe("Microsoft calendar sync (calendarView delta) against the emulator", ()
     expect(changed.map((e) => e.providerEventId)).not.toContain(ids[4]);
   });
 
-  it("follows @odata.nextLink pages (odata.maxpagesize=100) within one round", async () => {
-    const many = Array.from({ length: 120 }, (_, index) => emulator.control.createEvent(owner, {
+  it(`follows @odata.nextLink pages (odata.maxpagesize=${DELTA_PAGE_SIZE}) within one round`, async () => {
+    const many = Array.from({ length: DELTA_PAGE_SIZE + 20 }, (_, index) => emulator.control.createEvent(owner, {
       summary: `Slot ${index}`, start: new Date(Date.parse("2025-04-10T06:00:00Z") + index * 300_000).toISOString(), end: new Date(Date.parse("2025-04-10T06:05:00Z") + index * 300_000).toISOString(),
       attendees: [{ email: "client@fabrikam.example" }],
     }, "microsoft").id);
@@ -85,6 +86,7 @@ describe("Microsoft calendar sync (calendarView delta) against the emulator", ()
     expect(deltaCalls.length).toBe(2);
     expect(deltaCalls[1]?.query["$skiptoken"]).toBeTruthy();
     expect(deltaCalls[0]?.headers["prefer"]).toContain('outlook.timezone="UTC"');
+    expect(deltaCalls[0]?.headers["prefer"]).toContain(`odata.maxpagesize=${DELTA_PAGE_SIZE}`);
   });
 
   it("maps a Windows-zoned weekly series with a moved exception across the DST change", async () => {

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { stringParams, type EmulatorContext } from "../context.js";
 import { createEvent, deleteEvent, materialiseOccurrence, resolveEvent, updateEvent, type EventFields } from "../events.js";
 import { meetCode, opaqueId } from "../ids.js";
-import { calendarOccurrences, overlaps, type Occurrence } from "../occurrences.js";
+import { calendarOccurrences, exdateCancellations, overlaps, type Occurrence } from "../occurrences.js";
 import type { Account, StoredEvent } from "../state.js";
 import { googleCaller } from "./auth.js";
 import { googleNotFound, sendGoogleError } from "./errors.js";
@@ -108,8 +108,14 @@ export function registerGoogleCalendar(app: FastifyInstance, ctx: EmulatorContex
         return sendGoogleError(reply, 410, "Sync token is no longer valid, a full sync is required.", { domain: "calendar", reason: "fullSyncRequired", location: "syncToken" });
       }
       // Incremental results always include deleted entries, whatever showDeleted says.
+      // With singleEvents, an instance an EXDATE removed since the token comes back cancelled,
+      // as Google returns a deleted instance of a recurring event.
+      const horizon = state.now() + 366 * 86_400_000;
       items = singleEvents
-        ? calendarOccurrences(state, "google", account.id).filter((o) => o.changeSeq > token.s).map((o) => toGoogleEvent(account, o))
+        ? [
+            ...calendarOccurrences(state, "google", account.id, horizon).filter((o) => o.changeSeq > token.s),
+            ...state.eventsOf(account.id).filter((e) => e.recurrence && !e.deleted && e.changeSeq > token.s).flatMap((e) => exdateCancellations("google", e, horizon)),
+          ].map((o) => toGoogleEvent(account, o))
         : state.eventsOf(account.id).filter((e) => e.changeSeq > token.s).map((e) => toGoogleEvent(account, e));
     } else {
       const from = q["timeMin"] ? Date.parse(q["timeMin"]) : undefined;

@@ -2,6 +2,7 @@ import { DateTime } from "luxon";
 import { z } from "zod";
 import type { Occurrence } from "../occurrences.js";
 import type { Account, Attendee, EventTime, ResponseStatus, StoredEvent } from "../state.js";
+import { memoize } from "../memo.js";
 import { toIanaZone } from "../windows-zones.js";
 
 const timeSchema = z.object({ dateTime: z.string().optional(), date: z.string().optional(), timeZone: z.string().optional() });
@@ -45,10 +46,14 @@ export function parseGoogleTime(input: z.infer<typeof timeSchema>, fallbackZone:
   return { kind: "timed", utc: instant.toUTC().toISO()!, timeZone: zone };
 }
 
+const localDateTime = memoize((key) => {
+  const [utc = "", zone = ""] = key.split("|");
+  return DateTime.fromISO(utc).setZone(toIanaZone(zone)).toISO({ suppressMilliseconds: true });
+});
+
 export function googleTime(time: EventTime): object {
   if (time.kind === "date") return { date: time.date };
-  const local = DateTime.fromISO(time.utc).setZone(toIanaZone(time.timeZone));
-  return { dateTime: local.toISO({ suppressMilliseconds: true }), timeZone: time.timeZone };
+  return { dateTime: localDateTime(`${time.utc}|${time.timeZone}`), timeZone: time.timeZone };
 }
 
 const rfc3339 = (ms: number): string => new Date(ms).toISOString();

@@ -2,6 +2,7 @@ import { DateTime } from "luxon";
 import { z } from "zod";
 import type { Occurrence } from "../occurrences.js";
 import type { Account, Attendee, EventTime, ResponseStatus, StoredEvent } from "../state.js";
+import { memoize } from "../memo.js";
 import { toIanaZone, toWindowsZone } from "../windows-zones.js";
 import { patternedRecurrenceSchema, rruleToPattern } from "./recurrence-pattern.js";
 
@@ -46,10 +47,14 @@ export function parseGraphTime(input: z.infer<typeof dateTimeTimeZoneSchema>, al
 }
 
 /** Graph's seven-digit fraction, e.g. 2024-01-10T15:00:00.0000000. */
+const localWallTime = memoize((key) => {
+  const [utc = "", zone = ""] = key.split("|");
+  return `${DateTime.fromISO(utc).setZone(toIanaZone(zone)).toFormat("yyyy-MM-dd'T'HH:mm:ss")}.0000000`;
+});
+
 function graphDateTime(time: EventTime, zone: string): { dateTime: string; timeZone: string } {
   if (time.kind === "date") return { dateTime: `${time.date}T00:00:00.0000000`, timeZone: zone };
-  const local = DateTime.fromISO(time.utc).setZone(toIanaZone(zone));
-  return { dateTime: `${local.toFormat("yyyy-MM-dd'T'HH:mm:ss")}.0000000`, timeZone: zone };
+  return { dateTime: localWallTime(`${time.utc}|${zone}`), timeZone: zone };
 }
 
 function graphAttendee(attendee: Attendee): object {
