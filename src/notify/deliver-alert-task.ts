@@ -37,12 +37,16 @@ export async function queueAlertDeliveries(tx: Tx, input: { alertId: string; use
 async function queueDeliveryBatch(tx: Tx, inputs: ReadonlyArray<{ alertId: string; userId: string; channels: readonly AlertChannel[] }>, now: Date): Promise<number> {
   const pairs = inputs.flatMap((input) => [...new Set(input.channels)].map((channel) => ({ ...input, channel })));
   if (pairs.length === 0) return 0;
-  await tx.alertDelivery.createMany({
-    data: pairs.map(({ alertId, channel }) =>
-      channel === "feed" ? { alertId, channel, status: "delivered" as const, attempts: 1, deliveredAt: now } : { alertId, channel },
-    ),
-    skipDuplicates: true,
-  });
+  // One set-based statement: Prisma's createMany of a few thousand rows (a tick where many
+  // meetings turn late at once) cost seconds.
+  await tx.$executeRaw`
+    insert into alert_deliveries (id, alert_id, channel, status, attempts, delivered_at)
+    select gen_random_uuid(), pair.alert_id, pair.channel::"AlertChannel",
+           (case when pair.channel = 'feed' then 'delivered' else 'pending' end)::"DeliveryStatus",
+           case when pair.channel = 'feed' then 1 else 0 end,
+           case when pair.channel = 'feed' then ${now}::timestamptz end
+      from unnest(${pairs.map((pair) => pair.alertId)}::uuid[], ${pairs.map((pair) => pair.channel)}::text[]) as pair(alert_id, channel)
+    on conflict (alert_id, channel) do nothing`;
   return enqueueTasks(
     tx,
     pairs.flatMap(({ alertId, userId, channel }) => {
