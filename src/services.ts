@@ -30,6 +30,9 @@ import { recoveryTaskHandlers } from "./recovery/task-handlers.js";
 import type { RecoveryDependencies } from "./recovery/recovery-deps.js";
 import { DraftService } from "./drafts/draft-actions.js";
 import { sendDraftTask } from "./drafts/send-draft.js";
+import { createMetrics, type ServiceMetrics } from "./platform/metrics.js";
+import { instrumentProviders } from "./calendars/instrumented-providers.js";
+import { readTaskQueue } from "./db/task-queue-snapshot.js";
 
 /**
  * The object graph of the service, built once from configuration, an open database and a
@@ -62,6 +65,7 @@ export interface Services {
   cases: CaseService;
   drafts: DraftService;
   taskHandlers: readonly TaskHandler<unknown>[];
+  metrics: ServiceMetrics;
   close(): Promise<void>;
 }
 
@@ -69,7 +73,8 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
   const db = createPrismaClient(database.url, options);
   const locks = new AdvisoryLocks(database.url);
   const sealer = new TokenSealer(database.tokenKeys);
-  const providers = createProviderFactory(config, { clock, log });
+  const metrics = createMetrics({ taskQueue: () => readTaskQueue(db, clock.now()) });
+  const providers = instrumentProviders(createProviderFactory(config, { clock, log }), metrics);
   const connections = new ConnectionService({ db, providers, sealer, clock, log });
   const connectFlow = new ConnectFlow({
     db,
@@ -87,6 +92,7 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     log: log.child({ component: "sync" }),
     window: config.syncWindow,
     tokensFor: (connection) => connections.tokensFor(connection),
+    metrics,
   };
   const push: PushDependencies = { ...sync, publicUrl: config.publicUrl };
   const mailer = createMailer(config, db, log.child({ component: "mail" }));
@@ -96,6 +102,7 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     log: log.child({ component: "detection" }),
     publicUrl: config.publicUrl,
     checkIns,
+    metrics,
     async onAlertsRaised(tx, alerts, now) {
       await queueAlertDeliveriesPerSettings(tx, alerts, now);
       await announceAlerts(tx, alerts);
@@ -141,11 +148,12 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     recovery,
     cases: new CaseService({ db, clock }),
     drafts: new DraftService({ db, clock }),
+    metrics,
     taskHandlers: [
       ...recoveryTaskHandlers(recovery),
       sendDraftTask({ ...recovery, mailer, log: log.child({ component: "drafts" }) }),
       syncConnectionTask(sync), maintainPushTask(push), detectMeetingTask(detection, sync), detectUserTask(detection, sync), fetchEvidenceTask(detection, sync),
-      deliverAlertTask({ db, mailer, clock, log: log.child({ component: "alerts" }), publicUrl: config.publicUrl, mailFrom: config.mailFrom, webhook: config.webhooks }),
+      deliverAlertTask({ db, mailer, clock, log: log.child({ component: "alerts" }), publicUrl: config.publicUrl, mailFrom: config.mailFrom, webhook: config.webhooks, metrics }),
     ],
     async close() {
       await Promise.allSettled([db.$disconnect(), locks.close(), mailer.close()]);

@@ -23,6 +23,8 @@ export interface PersistHooks {
   onAlertsRaised(tx: Tx, alerts: readonly NewDetectionAlert[]): Promise<void>;
   /** tasks a decision implies beyond rechecks (e.g. opening a recovery case) */
   taskFor(item: DecidedMeeting, command: Decision["tasks"][number]): NewTask;
+  /** the transitions this batch stores (for metrics) */
+  onTransitions?(transitions: ReadonlyArray<{ fromState: string; toState: string }>): void;
 }
 
 /**
@@ -36,6 +38,7 @@ export async function persistDecisions(tx: Tx, items: readonly DecidedMeeting[],
   const transitions = items.flatMap((item) => item.decision.transitions.map((t) => ({ meetingId: item.meeting.id, fromState: t.from, toState: t.to, reason: t.reason, at: now })));
   let recorded = 0;
   if (transitions.length > 0) recorded = (await tx.stateTransition.createMany({ data: transitions, skipDuplicates: true })).count;
+  if (recorded > 0) hooks.onTransitions?.(transitions);
 
   if (changed.length > 0) {
     await tx.$executeRaw`

@@ -28,6 +28,7 @@ import { settingsRoutes } from "./routes/settings.js";
 import { caseRoutes } from "./routes/cases.js";
 import { draftRoutes } from "./routes/drafts.js";
 import { runningLateRoutes } from "./routes/running-late.js";
+import { metricsRoutes } from "./routes/metrics.js";
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -43,7 +44,7 @@ export interface AppDependencies {
   connections: ConnectionService;
   meetings: MeetingQueries;
   pushInbox: PushInbox;
-  services: Pick<Services, "meetingActions" | "alerts" | "settings" | "checkIns" | "clock" | "cases" | "drafts">;
+  services: Pick<Services, "meetingActions" | "alerts" | "settings" | "checkIns" | "clock" | "cases" | "drafts" | "metrics">;
   alertStream: AlertStream;
   /** queue a sync of this connection (first sync after connecting, webhooks) */
   requestSync(connectionId: string): Promise<void>;
@@ -83,7 +84,7 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   await app.register(authRoutes, { connectFlow: deps.connectFlow, secureCookies: secure, onConnected: deps.requestSync });
   await app.register(connectionRoutes, { connections: deps.connections });
   await app.register(meetingRoutes, { meetings: deps.meetings });
-  await app.register(webhookRoutes, { inbox: deps.pushInbox });
+  await app.register(webhookRoutes, { inbox: deps.pushInbox, metrics: deps.services.metrics });
   await app.register(meetingActionRoutes, { actions: deps.services.meetingActions });
   await app.register(alertRoutes, { alerts: deps.services.alerts, stream: deps.alertStream });
   await app.register(checkInRoutes, { links: deps.services.checkIns, actions: deps.services.meetingActions, clock: deps.services.clock });
@@ -91,6 +92,7 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   await app.register(caseRoutes, { cases: deps.services.cases });
   await app.register(draftRoutes, { drafts: deps.services.drafts });
   await app.register(runningLateRoutes, { drafts: deps.services.drafts });
+  await app.register(metricsRoutes, { metrics: deps.services.metrics, token: deps.config.metricsToken });
 
   return app;
 }
