@@ -10,6 +10,7 @@ import type { MeetingQueries } from "../meetings/meeting-queries.js";
 import type { Config } from "../platform/config.js";
 import type { Logger } from "../platform/logger.js";
 import { errorHandlerPlugin } from "./plugins/error-handler.js";
+import { routeTablePlugin } from "./plugins/route-table.js";
 import { openApiPlugin } from "./plugins/openapi.js";
 import { sameOriginPlugin } from "./plugins/same-origin.js";
 import { sessionPlugin } from "./plugins/session.js";
@@ -60,7 +61,9 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
     bodyLimit: 256 * 1024,
     // A request that takes longer than this is stuck; the client should retry.
     requestTimeout: 30_000,
-    trustProxy: true,
+    // Only a proxy on this host or a private network may set X-Forwarded-For: a client on the
+    // internet could otherwise pick its own address and walk around the rate limits.
+    trustProxy: ["loopback", "linklocal", "uniquelocal"],
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -68,6 +71,7 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   const secure = deps.config.publicUrl.startsWith("https://");
 
   // Tier 1: cross-cutting plugins.
+  await app.register(routeTablePlugin);
   await app.register(errorHandlerPlugin);
   await app.register(helmet, {
     // The Swagger UI page needs its inline bootstrap script; everything else is same-origin.

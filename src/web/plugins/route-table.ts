@@ -1,0 +1,32 @@
+import type { FastifyInstance, RouteOptions } from "fastify";
+import fp from "fastify-plugin";
+
+export interface RouteEntry {
+  method: string;
+  url: string;
+  /** whether the route declares a request body schema */
+  hasBody: boolean;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    /** every route as registered (HEAD twins excluded), for security tests that must cover each one */
+    readonly routeTable: readonly RouteEntry[];
+  }
+}
+
+/** Records each route as it is added; register before any route. */
+export const routeTablePlugin = fp(
+  async (app: FastifyInstance) => {
+    const routes: RouteEntry[] = [];
+    app.decorate("routeTable", routes);
+    app.addHook("onRoute", (route: RouteOptions) => {
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      for (const method of methods) {
+        if (method === "HEAD" && methods.length === 1 && route.url !== "/") continue;
+        routes.push({ method, url: route.url, hasBody: Boolean(route.schema?.body) });
+      }
+    });
+  },
+  { name: "route-table" },
+);
