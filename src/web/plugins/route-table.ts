@@ -6,6 +6,8 @@ export interface RouteEntry {
   url: string;
   /** whether the route declares a request body schema */
   hasBody: boolean;
+  /** the route's own rate limit, when it has one */
+  rateLimit: { max: number; timeWindow: string | number } | undefined;
 }
 
 declare module "fastify" {
@@ -24,7 +26,9 @@ export const routeTablePlugin = fp(
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       for (const method of methods) {
         if (method === "HEAD" && methods.length === 1 && route.url !== "/") continue;
-        routes.push({ method, url: route.url, hasBody: Boolean(route.schema?.body) });
+        const limit = (route.config as { rateLimit?: { max?: unknown; timeWindow?: unknown } } | undefined)?.rateLimit;
+        const rateLimit = typeof limit?.max === "number" && (typeof limit.timeWindow === "string" || typeof limit.timeWindow === "number") ? { max: limit.max, timeWindow: limit.timeWindow } : undefined;
+        routes.push({ method, url: route.url, hasBody: Boolean(route.schema?.body), rateLimit });
       }
     });
   },
