@@ -3,7 +3,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom
 /**
  * What the service counts, as one small interface the object graph passes to each edge
  * (sync, provider adapters, push webhooks, detection, alert delivery, the task runner), so
- * every instrumentation point is a one-line call and tests can pass `noMetrics`.
+ * every instrumentation point is a one-line call (each edge takes it as an optional dependency).
  */
 export interface Metrics {
   /** one sync of one connection, however it ended (synced, backing_off, busy, needs_reauth, failed …) */
@@ -19,16 +19,6 @@ export interface Metrics {
   /** a task attempt that threw: `retry` (queued again), `failed` (parked for good) or `lost` */
   taskFailed(kind: string, outcome: string): void;
 }
-
-/** For tests and tools that build parts of the graph without a registry. */
-export const noMetrics: Metrics = {
-  syncRun: () => undefined,
-  providerCall: () => undefined,
-  pushReceived: () => undefined,
-  transitions: () => undefined,
-  alertDelivery: () => undefined,
-  taskFailed: () => undefined,
-};
 
 /** One row per task kind, read at scrape time. */
 export interface TaskQueueSnapshot {
@@ -86,12 +76,29 @@ export function createMetrics(options: MetricsOptions = {}): ServiceMetrics {
   const alerts = new Counter({ name: "makegood_alert_deliveries_total", help: "Alert delivery attempts, by channel and outcome", labelNames: ["channel", "outcome"], registers });
   const tasksFailed = new Counter({ name: "makegood_tasks_failed_total", help: "Task attempts that failed, by kind and outcome (retry, failed for good, lost)", labelNames: ["kind", "outcome"], registers });
 
+  const queueReadFailures = new Counter({
+    name: "makegood_task_queue_read_failures_total",
+    help: "Scrapes that could not read the task table (the database was unreachable); the queue gauges are absent from those",
+    registers,
+    // Counted by this scrape's own read, before the value is written out.
+    async collect() {
+      await snapshot();
+    },
+  });
+
   // Both queue gauges come from one query per scrape: the first collect() starts it, the
-  // second reuses it.
+  // second reuses it. A database outage leaves them out rather than failing the scrape, so
+  // the rest of the metrics are there when they matter most.
   let pending: Promise<readonly TaskQueueSnapshot[]> | undefined;
   const snapshot = () => {
     if (!options.taskQueue) return Promise.resolve([]);
-    pending ??= options.taskQueue().finally(() => setTimeout(() => (pending = undefined), 0));
+    pending ??= options
+      .taskQueue()
+      .catch(() => {
+        queueReadFailures.inc();
+        return [];
+      })
+      .finally(() => setTimeout(() => (pending = undefined), 0));
     return pending;
   };
   new Gauge({

@@ -72,6 +72,12 @@ describe("the database restarted while the service runs", () => {
       expect(await during.json()).toMatchObject({ error: { code: "database_unavailable", message: expect.stringMatching(/database/i) } });
       expect((await fetch(`${env.service.url}/readyz`)).status).toBe(503);
       expect((await fetch(`${env.service.url}/healthz`)).status).toBe(200);
+      // Metrics still answer (without the task-table gauges), so the outage can be watched.
+      const scrape = await fetch(`${env.service.url}/metrics`);
+      expect(scrape.status).toBe(200);
+      const metrics = await scrape.text();
+      expect(metrics).toMatch(/^makegood_task_queue_read_failures_total [1-9]/m);
+      expect(metrics).toContain("makegood_process_resident_memory_bytes");
 
       // The other half is queued while this service cannot reach the database (by another instance, say).
       await direct.$transaction((tx) => enqueueTasks(tx, Array.from({ length: TASKS / 2 }, (_, i) => ({ kind: "probe", payload: { n: TASKS / 2 + i }, idempotencyKey: `probe:${TASKS / 2 + i}`, dueAt: new Date() }))));

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { syncConnection } from "../../src/sync/sync-connection.js";
 import { enqueueTasks } from "../../src/tasks/sql/enqueue-task.js";
 import { CookieClient } from "../support/cookie-client.js";
 import { connectAs, waitForMeeting } from "../support/connect.js";
@@ -72,7 +73,6 @@ describe("GET /metrics", () => {
     const { sync, db } = harness.service.services;
     const connection = await db.connection.findFirstOrThrow({ where: { accountEmail: "ann@example.com" } });
     control.addFault({ method: "GET", path: "/calendar/v3/calendars/*/events", kind: "serverError", status: 500, times: 1 });
-    const { syncConnection } = await import("../../src/sync/sync-connection.js");
     expect((await syncConnection(connection.id, sync)).status).toBe("backing_off");
 
     const text = await scrape();
