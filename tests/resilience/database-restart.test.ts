@@ -22,13 +22,17 @@ describe("the database restarted while the service runs", () => {
   let runner: TaskRunner;
   const attempts = new Map<string, number>();
   let doneAtCut = 0;
+  let userId: string;
+  /** what the user's live alerts stream has received, opened before the outage */
+  let streamed = "";
+  const streamAbort = new AbortController();
 
   beforeAll(async () => {
     env = await startProxiedService();
     const { db } = env.service.services;
     direct = createPrismaClient(env.directUrl, { maxConnections: 2 });
     await direct.$executeRawUnsafe("create table probe_effects (task_id uuid not null, at timestamptz not null default now())");
-    const { userId } = await seedUserWithMeetings(db, { meetings: [{ title: "Standup", start: new Date(Date.now() + 3_600_000), end: new Date(Date.now() + 5_400_000) }] });
+    ({ userId } = await seedUserWithMeetings(db, { meetings: [{ title: "Standup", start: new Date(Date.now() + 3_600_000), end: new Date(Date.now() + 5_400_000) }] }));
     cookie = await env.sessionCookie(userId);
     // A task kind whose every committed effect is a row: run twice would mean two rows.
     const probe = defineTask({
@@ -44,9 +48,16 @@ describe("the database restarted while the service runs", () => {
     });
     runner = new TaskRunner({ db, databaseUrl: env.service.services.databaseUrl, handlers: [probe], clock: env.service.services.clock, log: env.logs.log, concurrency: 4, pollMs: 250, leaseMs: 3_000 });
     await runner.start();
+    const stream = await fetch(`${env.service.url}/api/alerts/stream`, { headers: { cookie }, signal: streamAbort.signal });
+    expect(stream.status).toBe(200);
+    void (async () => {
+      const decoder = new TextDecoder();
+      for await (const chunk of stream.body!) streamed += decoder.decode(chunk as Uint8Array, { stream: true });
+    })().catch(() => undefined);
   }, 60_000);
 
   afterAll(async () => {
+    streamAbort.abort();
     await runner?.stop(2000);
     await direct?.$disconnect();
     await env?.close();
@@ -103,4 +114,11 @@ describe("the database restarted while the service runs", () => {
     expect(doneAtCut).toBeLessThan(TASKS / 2);
     expect([...attempts.values()].filter((n) => n > 1).length, "attempts interrupted by the outage").toBeGreaterThan(0);
   }, 40_000);
+
+  it("the live alerts stream, open through the outage, carries an alert raised after it", async () => {
+    const alert = await direct.alert.create({ data: { userId, kind: "late", idempotencyKey: "after-the-outage", title: "Raised after the outage", body: "The database came back." } });
+    await direct.$executeRaw`select pg_notify('makegood_alerts', ${`${userId}:${alert.id}`})`;
+    await expect.poll(() => streamed, { timeout: 20_000, interval: 100 }).toContain(`id: ${alert.id}`);
+    expect(streamed).toContain("Raised after the outage");
+  }, 30_000);
 });
