@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { USER_DONE_STEPS } from "../../src/recovery/case-service.js";
+import { seedUserWithMeetings } from "../support/seed.js";
 import { connectAs } from "../support/connect.js";
 import { CookieClient } from "../support/cookie-client.js";
 import { startHarness, type Harness } from "../support/service-harness.js";
@@ -148,5 +149,36 @@ describe("HTTP hardening", () => {
         expect(response.body.error.message, `${route.method} ${route.url}`).toContain("sneakyExtraField");
       }
     });
+  });
+});
+
+describe("behind https (PUBLIC_URL is https)", () => {
+  let harness: Harness;
+
+  beforeAll(async () => {
+    harness = await startHarness({ env: { PUBLIC_URL: "https://makegood.example" } });
+  }, 60_000);
+
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it("sends HSTS and upgrade-insecure-requests, and marks cookies Secure", async () => {
+    const health = await fetch(`${harness.baseUrl}/healthz`);
+    expect(health.headers.get("strict-transport-security")).toMatch(/max-age=\d{7,}/);
+    expect(health.headers.get("content-security-policy")).toContain("upgrade-insecure-requests");
+    const begin = await fetch(`${harness.baseUrl}/auth/google`, { redirect: "manual" });
+    expect(begin.status).toBe(302);
+    const nonce = begin.headers.getSetCookie().find((line) => line.startsWith("mg_oauth="));
+    expect(nonce).toMatch(/; Secure/i);
+  });
+
+  it("expects state-changing requests from the https origin", async () => {
+    const { userId } = await seedUserWithMeetings(harness.service.services.db, { meetings: [] });
+    const { token } = await harness.service.services.sessions.create(userId);
+    const cookie = `mg_session=${harness.service.app.signCookie(token)}`;
+    const put = (origin: string) => fetch(`${harness.baseUrl}/api/settings`, { method: "PUT", headers: { cookie, origin, "content-type": "application/json" }, body: JSON.stringify({ lateGraceMinutes: 6 }) });
+    expect((await put("http://makegood.example")).status).toBe(403);
+    expect((await put("https://makegood.example")).status).toBe(200);
   });
 });

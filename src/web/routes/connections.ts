@@ -27,7 +27,7 @@ export const connectionRoutes: FastifyPluginAsyncZod<{ connections: ConnectionSe
         summary: "Disconnect a calendar: revoke its tokens at the provider, stop push channels",
         description: "With keepMeetings=true the synced meetings (and any recovery cases) stay; otherwise they are removed with the connection.",
         params: z.object({ id: z.uuid() }),
-        querystring: z.object({ keepMeetings: z.enum(["true", "false"]).default("false").transform((v) => v === "true") }),
+        querystring: z.object({ keepMeetings: z.enum(["true", "false"]).default("false").transform((v) => v === "true") }).strict(),
         response: { 204: z.null(), 401: errorReply, 403: errorReply, 404: errorReply },
       },
     },
