@@ -25,7 +25,7 @@ export const routeTablePlugin = fp(
     app.addHook("onRoute", (route: RouteOptions) => {
       const methods = Array.isArray(route.method) ? route.method : [route.method];
       for (const method of methods) {
-        if (method === "HEAD" && methods.length === 1 && route.url !== "/") continue;
+        if (method === "HEAD") continue; // Fastify's automatic twin of each GET
         const limit = (route.config as { rateLimit?: { max?: unknown; timeWindow?: unknown } } | undefined)?.rateLimit;
         const rateLimit = typeof limit?.max === "number" && (typeof limit.timeWindow === "string" || typeof limit.timeWindow === "number") ? { max: limit.max, timeWindow: limit.timeWindow } : undefined;
         routes.push({ method, url: route.url, hasBody: Boolean(route.schema?.body), rateLimit });
