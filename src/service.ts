@@ -69,6 +69,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
       pushInbox: services.pushInbox,
       services,
       alertStream,
+      metrics: services.metrics,
       requestSync: async (connectionId) => {
         const now = clock.now();
         await services.db.$transaction(async (tx) => {

@@ -30,6 +30,7 @@ import { caseRoutes } from "./routes/cases.js";
 import { draftRoutes } from "./routes/drafts.js";
 import { runningLateRoutes } from "./routes/running-late.js";
 import { metricsRoutes } from "./routes/metrics.js";
+import type { ServiceMetrics } from "../platform/metrics.js";
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -45,8 +46,9 @@ export interface AppDependencies {
   connections: ConnectionService;
   meetings: MeetingQueries;
   pushInbox: PushInbox;
-  services: Pick<Services, "meetingActions" | "alerts" | "settings" | "checkIns" | "clock" | "cases" | "drafts" | "metrics">;
+  services: Pick<Services, "meetingActions" | "alerts" | "settings" | "checkIns" | "clock" | "cases" | "drafts">;
   alertStream: AlertStream;
+  metrics: ServiceMetrics;
   /** queue a sync of this connection (first sync after connecting, webhooks) */
   requestSync(connectionId: string): Promise<void>;
 }
@@ -88,7 +90,7 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   await app.register(authRoutes, { connectFlow: deps.connectFlow, secureCookies: secure, onConnected: deps.requestSync });
   await app.register(connectionRoutes, { connections: deps.connections });
   await app.register(meetingRoutes, { meetings: deps.meetings });
-  await app.register(webhookRoutes, { inbox: deps.pushInbox, metrics: deps.services.metrics });
+  await app.register(webhookRoutes, { inbox: deps.pushInbox, metrics: deps.metrics });
   await app.register(meetingActionRoutes, { actions: deps.services.meetingActions });
   await app.register(alertRoutes, { alerts: deps.services.alerts, stream: deps.alertStream });
   await app.register(checkInRoutes, { links: deps.services.checkIns, actions: deps.services.meetingActions, clock: deps.services.clock });
@@ -96,7 +98,7 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   await app.register(caseRoutes, { cases: deps.services.cases });
   await app.register(draftRoutes, { drafts: deps.services.drafts });
   await app.register(runningLateRoutes, { drafts: deps.services.drafts });
-  await app.register(metricsRoutes, { metrics: deps.services.metrics, token: deps.config.metricsToken });
+  await app.register(metricsRoutes, { metrics: deps.metrics, token: deps.config.metricsToken });
 
   return app;
 }
