@@ -61,6 +61,9 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   const app: App = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
+    // Check-in links carry a signed token of ~200 characters in the path; Fastify's default
+    // (100) answered every real "I'm here" link 414. Routes bound their own params.
+    maxParamLength: 1024,
     // A request that takes longer than this is stuck; the client should retry.
     requestTimeout: 30_000,
     // Only a proxy on this host or a private network may set X-Forwarded-For: a client on the
@@ -79,6 +82,10 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
     // The Swagger UI page needs its inline bootstrap script; everything else is same-origin.
     contentSecurityPolicy: { directives: { "script-src": ["'self'", "'unsafe-inline'"], "upgrade-insecure-requests": secure ? [] : null } },
     hsts: secure,
+    // Not helmet's no-referrer: under it browsers send "Origin: null" on our own form posts (the
+    // check-in page), which the same-origin check must refuse. same-origin still sends nothing
+    // to other sites, so check-in tokens in our URLs never leak in a Referer.
+    referrerPolicy: { policy: "same-origin" },
   });
   await app.register(rateLimit, { global: false });
   await app.register(openApiPlugin, { publicUrl: deps.config.publicUrl, version: deps.version });

@@ -76,7 +76,7 @@ describe("HTTP hardening", () => {
       expect(headers.get("content-security-policy")).toMatch(/frame-ancestors 'self'/);
       expect(headers.get("x-content-type-options")).toBe("nosniff");
       expect(headers.get("x-frame-options")).toBe("SAMEORIGIN");
-      expect(headers.get("referrer-policy")).toBe("no-referrer");
+      expect(headers.get("referrer-policy")).toBe("same-origin");
       expect(headers.get("cross-origin-opener-policy")).toBe("same-origin");
       expect(headers.get("x-powered-by")).toBeNull();
       // HSTS only when PUBLIC_URL is https (a browser would otherwise pin plain-http localhost).

@@ -16,6 +16,9 @@ const html = z.string().describe("an HTML page");
 export const checkInRoutes: FastifyPluginAsyncZod<{ links: CheckInLinks; actions: MeetingActions; clock: Clock }> = async (app, { links, actions, clock }) => {
   const params = z.object({ token: z.string().min(10).max(1000) });
   const limit = { rateLimit: { max: 60, timeWindow: "1 minute" } };
+  // The page's form posts as application/x-www-form-urlencoded with no fields (a browser's
+  // default): accepted and ignored here, since the token in the path is all the route reads.
+  app.addContentTypeParser("application/x-www-form-urlencoded", { parseAs: "string", bodyLimit: 1024 }, (_request, _body, done) => done(null, undefined));
 
   app.get(
     "/check-in/:token",
