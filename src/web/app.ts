@@ -63,7 +63,7 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
     bodyLimit: 256 * 1024,
     // Check-in links carry a signed token of ~200 characters in the path; Fastify's default
     // (100) answered every real "I'm here" link 414. Routes bound their own params.
-    maxParamLength: 1024,
+    routerOptions: { maxParamLength: 1024 },
     // A request that takes longer than this is stuck; the client should retry.
     requestTimeout: 30_000,
     // Only a proxy on this host or a private network may set X-Forwarded-For: a client on the
