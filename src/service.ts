@@ -40,6 +40,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
     clock,
     log: log.child({ component: "tasks" }),
     concurrency: config.workers,
+    metrics: services.metrics,
   });
   const alertStream = new AlertStream(database.url, log.child({ component: "alert-stream" }));
   let schedule: Schedule | undefined;
@@ -68,6 +69,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
       pushInbox: services.pushInbox,
       services,
       alertStream,
+      metrics: services.metrics,
       requestSync: async (connectionId) => {
         const now = clock.now();
         await services.db.$transaction(async (tx) => {

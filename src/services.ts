@@ -34,6 +34,9 @@ import { OutboxMailer } from "./notify/outbox-mailer.js";
 import { OutboxQueries } from "./notify/outbox-queries.js";
 import { SandboxWorldOutbox, sandboxClientReplyTask } from "./sandbox/client-reply.js";
 import { SandboxService } from "./sandbox/sandbox-service.js";
+import { createMetrics, type ServiceMetrics } from "./platform/metrics.js";
+import { instrumentProviders } from "./calendars/instrumented-providers.js";
+import { readTaskQueue } from "./db/task-queue-snapshot.js";
 
 /**
  * The object graph of the service, built once from configuration, an open database and a
@@ -68,6 +71,7 @@ export interface Services {
   outbox: OutboxQueries;
   sandbox: SandboxService;
   taskHandlers: readonly TaskHandler<unknown>[];
+  metrics: ServiceMetrics;
   close(): Promise<void>;
 }
 
@@ -75,7 +79,8 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
   const db = createPrismaClient(database.url, options);
   const locks = new AdvisoryLocks(database.url);
   const sealer = new TokenSealer(database.tokenKeys);
-  const providers = createProviderFactory(config, { clock, log, db });
+  const metrics = createMetrics({ taskQueue: () => readTaskQueue(db, clock.now()) });
+  const providers = instrumentProviders(createProviderFactory(config, { clock, log, db }), metrics);
   const connections = new ConnectionService({ db, providers, sealer, clock, log });
   const connectFlow = new ConnectFlow({
     db,
@@ -93,6 +98,7 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     log: log.child({ component: "sync" }),
     window: config.syncWindow,
     tokensFor: (connection) => connections.tokensFor(connection),
+    metrics,
   };
   const push: PushDependencies = { ...sync, publicUrl: config.publicUrl };
   const mailer = createMailer(config, db, log.child({ component: "mail" }));
@@ -102,6 +108,7 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     log: log.child({ component: "detection" }),
     publicUrl: config.publicUrl,
     checkIns,
+    metrics,
     async onAlertsRaised(tx, alerts, now) {
       await queueAlertDeliveriesPerSettings(tx, alerts, now);
       await announceAlerts(tx, alerts);
@@ -149,12 +156,13 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     drafts: new DraftService({ db, clock }),
     outbox: new OutboxQueries(db),
     sandbox: new SandboxService({ db, clock, log: log.child({ component: "sandbox" }), sync }),
+    metrics,
     taskHandlers: [
       sandboxClientReplyTask({ db }),
       ...recoveryTaskHandlers(recovery),
       sendDraftTask({ ...recovery, mailer, outbox: new SandboxWorldOutbox({ db, clock, outbox: new OutboxMailer({ db, log: log.child({ component: "mailer" }) }) }), log: log.child({ component: "drafts" }) }),
       syncConnectionTask(sync), maintainPushTask(push), detectMeetingTask(detection, sync), detectUserTask(detection, sync), fetchEvidenceTask(detection, sync),
-      deliverAlertTask({ db, mailer, clock, log: log.child({ component: "alerts" }), publicUrl: config.publicUrl, mailFrom: config.mailFrom, webhook: config.webhooks }),
+      deliverAlertTask({ db, mailer, clock, log: log.child({ component: "alerts" }), publicUrl: config.publicUrl, mailFrom: config.mailFrom, webhook: config.webhooks, metrics }),
     ],
     async close() {
       await Promise.allSettled([db.$disconnect(), locks.close(), mailer.close()]);

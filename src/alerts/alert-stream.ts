@@ -23,6 +23,7 @@ export class AlertStream {
   private client: pg.Client | undefined;
   private readonly listeners = new Map<string, Set<Listener>>();
   private closed = false;
+  private reconnecting = false;
 
   constructor(private readonly databaseUrl: string, private readonly log: Logger) {}
 
@@ -36,11 +37,28 @@ export class AlertStream {
     client.on("error", (error) => {
       this.log.warn({ reason: errorMessage(error) }, "alert stream connection lost; reconnecting");
       this.client = undefined;
-      if (!this.closed) setTimeout(() => void this.start().catch(() => undefined), 1000);
+      this.reconnect(1000);
     });
     await client.connect();
     await client.query(`listen ${ALERTS_CHANNEL}`);
     this.client = client;
+  }
+
+  /** Keeps trying (backing off to 30 s) until the database answers again: one failed try must not end the stream for good. */
+  private reconnect(delayMs: number): void {
+    if (this.closed || this.reconnecting) return;
+    this.reconnecting = true;
+    setTimeout(() => {
+      this.reconnecting = false;
+      if (this.closed) return;
+      this.start().then(
+        () => this.log.info("alert stream connection restored"),
+        (error: unknown) => {
+          this.log.debug({ reason: errorMessage(error) }, "alert stream reconnect failed; trying again");
+          this.reconnect(Math.min(delayMs * 2, 30_000));
+        },
+      );
+    }, delayMs).unref();
   }
 
   subscribe(userId: string, listener: Listener): () => void {

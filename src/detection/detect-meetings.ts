@@ -1,5 +1,6 @@
 import { Prisma, type Database } from "../db/client.js";
 import type { Logger } from "../platform/logger.js";
+import type { Metrics } from "../platform/metrics.js";
 import { lateAlert, suspectedMissedAlert } from "../recovery/domain/index.js";
 import type { CheckInLinks } from "./check-in-links.js";
 import { decide, DEFAULT_DETECTION_SETTINGS, type DetectionAlertKind, type EvidenceItem, type EvidenceKind, type MeetingState } from "./domain/index.js";
@@ -16,6 +17,7 @@ export interface DetectionDependencies {
   checkIns: CheckInLinks;
   /** queue delivery of new alerts on the user's channels, in the same transaction */
   onAlertsRaised(tx: Prisma.TransactionClient, alerts: readonly NewDetectionAlert[], now: Date): Promise<void>;
+  metrics?: Pick<Metrics, "transitions">;
 }
 
 export interface DetectionScope {
@@ -260,6 +262,7 @@ export function detectionHooks(deps: DetectionDependencies, meetings: ReadonlyMa
   return {
     describeAlert: (item, kind) => describeAlert(deps, meetings.get(item.meeting.id)!, kind, now),
     onAlertsRaised: (tx, alerts) => deps.onAlertsRaised(tx, alerts, now),
+    onTransitions: (transitions) => deps.metrics?.transitions(transitions),
     taskFor: (item, command) => ({ kind: "open_recovery_case", payload: { meetingId: item.meeting.id }, idempotencyKey: command.idempotencyKey, dueAt: now, userId: item.meeting.userId }),
   };
 }

@@ -25,6 +25,8 @@ export interface PersistHooks {
   onAlertsRaised(tx: Tx, alerts: readonly NewDetectionAlert[]): Promise<void>;
   /** tasks a decision implies beyond rechecks (e.g. opening a recovery case) */
   taskFor(item: DecidedMeeting, command: Decision["tasks"][number]): NewTask;
+  /** the transitions this batch stores (for metrics) */
+  onTransitions?(transitions: ReadonlyArray<{ fromState: string; toState: string }>): void;
 }
 
 /**
@@ -76,6 +78,7 @@ export async function persistDecisions(tx: Tx, items: readonly DecidedMeeting[],
     )
     select (select count(*) from recorded)::int as recorded`;
   const recorded = stored?.recorded ?? 0;
+  if (recorded > 0) hooks.onTransitions?.(transitions.map((t) => ({ fromState: t.from_state, toState: t.to_state })));
 
   const alertRows = byMeetingId.flatMap((item) =>
     item.decision.alerts.map((command) => ({ item, command, description: hooks.describeAlert(item, command.kind) })),

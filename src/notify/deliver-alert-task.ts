@@ -1,3 +1,4 @@
+import type { Metrics } from "../platform/metrics.js";
 import { z } from "zod";
 import type { Database, Prisma } from "../db/client.js";
 import type { AlertChannel } from "../db/generated/enums.js";
@@ -75,6 +76,7 @@ export interface DeliverAlertDependencies {
   /** SMTP_FROM */
   mailFrom: string;
   webhook: WebhookOptions;
+  metrics?: Pick<Metrics, "alertDelivery">;
 }
 
 const alertInclude = {
@@ -110,6 +112,7 @@ export function deliverAlertTask(deps: DeliverAlertDependencies) {
       if (skip) {
         await context.finish((tx) => markSkipped(tx, alertId, channel, skip));
         log.info({ reason: skip }, "alert delivery skipped");
+        deps.metrics?.alertDelivery(channel, "skipped");
         return;
       }
       const input: AlertMessageInput = { alert, meeting: alert.meeting, timeZone: alert.user.settings?.timeZone ?? "UTC", publicUrl: deps.publicUrl };
@@ -123,9 +126,11 @@ export function deliverAlertTask(deps: DeliverAlertDependencies) {
         await recordFailedAttempt(deps.db, alertId, channel, error, final).catch((recordError: unknown) =>
           log.warn({ err: recordError }, "could not record a failed alert delivery attempt"),
         );
+        deps.metrics?.alertDelivery(channel, final ? "failed" : "retry");
         throw error;
       }
       await finishDelivered(context, deps, alertId, channel);
+      deps.metrics?.alertDelivery(channel, "delivered");
     },
   });
 }

@@ -31,6 +31,7 @@ const EXAMPLES: Record<string, string> = {
   WORKERS: "4",
   WEBHOOK_ALLOW_HTTP: "false",
   WEBHOOK_ALLOW_PRIVATE_ADDRESSES: "false",
+  METRICS_TOKEN: "a long random string",
 };
 
 const url = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
@@ -69,6 +70,7 @@ const envSchema = z
     WORKERS: positiveInt(64).default(4),
     WEBHOOK_ALLOW_HTTP: flag.default(false),
     WEBHOOK_ALLOW_PRIVATE_ADDRESSES: flag.default(false),
+    METRICS_TOKEN: z.string().trim().min(16, "must be at least 16 characters").optional(),
   })
   .superRefine((env, ctx) => {
     for (const provider of ["GOOGLE", "MICROSOFT"] as const) {
@@ -121,6 +123,8 @@ export interface Config {
   workers: number;
   /** alert webhooks: https only and public addresses only, unless explicitly allowed */
   webhooks: { allowHttp: boolean; allowPrivateAddresses: boolean; timeoutMs: number };
+  /** set: GET /metrics needs `Authorization: Bearer <token>` */
+  metricsToken: string | undefined;
 }
 
 export class ConfigurationError extends Error {
@@ -142,7 +146,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     const issue = parsed.error.issues[0]!;
     const variable = String(issue.path[0] ?? "configuration");
     const got = present[variable];
-    const shown = got === undefined || /SECRET|KEY|PASSWORD|DATABASE_URL|SMTP_URL/.test(variable) ? "" : ` (got "${got}")`;
+    const shown = got === undefined || /SECRET|KEY|TOKEN|PASSWORD|DATABASE_URL|SMTP_URL/.test(variable) ? "" : ` (got "${got}")`;
     throw new ConfigurationError(variable, `${issue.message}${shown}`);
   }
   const env = parsed.data;
@@ -191,5 +195,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     cron: env.CRON,
     workers: env.WORKERS,
     webhooks: { allowHttp: env.WEBHOOK_ALLOW_HTTP, allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES, timeoutMs: 10_000 },
+    metricsToken: env.METRICS_TOKEN,
   };
 }

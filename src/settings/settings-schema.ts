@@ -10,6 +10,7 @@ export const workingHoursSchema = z
     start: hhmm,
     end: hhmm,
   })
+  .strict()
   .refine((hours) => hours.start < hours.end, { message: "start must be before end", path: ["end"] })
   .refine((hours) => new Set(hours.days).size === hours.days.length, { message: "lists a day twice", path: ["days"] });
 

@@ -12,6 +12,8 @@ import type { Logger } from "../platform/logger.js";
 import { backoffDelayMs } from "./backoff.js";
 import { markUnlisted, storeChanges } from "./store-round.js";
 import { enqueueTasks } from "../tasks/sql/enqueue-task.js";
+import type { Metrics } from "../platform/metrics.js";
+import { observeSync } from "./sync-metrics.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -23,6 +25,7 @@ export interface SyncDependencies {
   log: Logger;
   window: { pastDays: number; futureDays: number };
   tokensFor(connection: { id: string; provider: "google" | "microsoft" | "sandbox" }): AccessTokenSource | undefined;
+  metrics?: Pick<Metrics, "syncRun">;
 }
 
 export type SyncOutcome =
@@ -38,8 +41,9 @@ export type SyncOutcome =
  * advisory lock keeps two instances from interleaving rounds on one cursor.
  */
 export async function syncConnection(connectionId: string, deps: SyncDependencies): Promise<SyncOutcome> {
+  const observed = observeSync(deps, connectionId);
   const result = await deps.locks.withLock(`makegood:sync:${connectionId}`, { wait: false }, () => syncLocked(connectionId, deps));
-  return result.ran ? result.value : { status: "skipped", reason: "busy" };
+  return observed(result.ran ? result.value : { status: "skipped", reason: "busy" });
 }
 
 async function syncLocked(connectionId: string, deps: SyncDependencies): Promise<SyncOutcome> {

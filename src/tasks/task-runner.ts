@@ -1,3 +1,4 @@
+import type { Metrics } from "../platform/metrics.js";
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
@@ -32,6 +33,7 @@ export interface TaskRunnerOptions {
   claimAheadMs?: number;
   /** upper bound on tasks claimed ahead (default 100) */
   maxClaimAhead?: number;
+  metrics?: Pick<Metrics, "taskFailed">;
 }
 
 interface ClaimedAhead {
@@ -343,6 +345,7 @@ export class TaskRunner {
         log.error({ reason: errorMessage(dbError) }, "could not record a task failure; its lease will expire and it will run again");
         return "lost" as const;
       });
+    this.options.metrics?.taskFailed(task.kind, outcome);
     if (outcome === "failed") log.error({ err: error, reason: errorMessage(error) }, "task failed for good; parked with its error");
     else log.warn({ reason: errorMessage(error), outcome }, "task attempt failed");
   }

@@ -10,6 +10,7 @@ import type { MeetingQueries } from "../meetings/meeting-queries.js";
 import type { Config } from "../platform/config.js";
 import type { Logger } from "../platform/logger.js";
 import { errorHandlerPlugin } from "./plugins/error-handler.js";
+import { routeTablePlugin } from "./plugins/route-table.js";
 import { openApiPlugin } from "./plugins/openapi.js";
 import { sameOriginPlugin } from "./plugins/same-origin.js";
 import { sessionPlugin } from "./plugins/session.js";
@@ -33,6 +34,8 @@ import { outboxRoutes } from "./routes/outbox.js";
 import { DASHBOARD_SCRIPT_HASHES, dashboardRoutes } from "./routes/dashboard.js";
 import { meRoutes } from "./routes/me.js";
 import { punctualityRoutes } from "./routes/punctuality.js";
+import { metricsRoutes } from "./routes/metrics.js";
+import type { ServiceMetrics } from "../platform/metrics.js";
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -50,6 +53,7 @@ export interface AppDependencies {
   pushInbox: PushInbox;
   services: Pick<Services, "meetingActions" | "alerts" | "settings" | "checkIns" | "clock" | "cases" | "drafts" | "outbox" | "sandbox" | "db">;
   alertStream: AlertStream;
+  metrics: ServiceMetrics;
   /** queue a sync of this connection (first sync after connecting, webhooks) */
   requestSync(connectionId: string): Promise<void>;
 }
@@ -62,11 +66,14 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   const app: App = Fastify({
     loggerInstance: deps.log as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
+    // Check-in links carry a signed token of ~200 characters in the path; Fastify's default
+    // (100) answered every real "I'm here" link 414. Routes bound their own params.
+    routerOptions: { maxParamLength: 1024 },
     // A request that takes longer than this is stuck; the client should retry.
     requestTimeout: 30_000,
-    trustProxy: true,
-    // Check-in tokens are path parameters of ~200 characters; Fastify's default (100) answered 414.
-    routerOptions: { maxParamLength: 1000 },
+    // Only a proxy on this host or a private network may set X-Forwarded-For: a client on the
+    // internet could otherwise pick its own address and walk around the rate limits.
+    trustProxy: ["loopback", "linklocal", "uniquelocal"],
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
@@ -74,11 +81,16 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   const secure = deps.config.publicUrl.startsWith("https://");
 
   // Tier 1: cross-cutting plugins.
+  await app.register(routeTablePlugin);
   await app.register(errorHandlerPlugin);
   await app.register(helmet, {
     // Scripts are same-origin files; the one inline script is the dashboard's import map, allowed by its hash.
     contentSecurityPolicy: { directives: { "script-src": ["'self'", ...DASHBOARD_SCRIPT_HASHES], "upgrade-insecure-requests": secure ? [] : null } },
     hsts: secure,
+    // Not helmet's no-referrer: under it browsers send "Origin: null" on our own form posts (the
+    // check-in page), which the same-origin check must refuse. same-origin still sends nothing
+    // to other sites, so check-in tokens in our URLs never leak in a Referer.
+    referrerPolicy: { policy: "same-origin" },
   });
   await app.register(rateLimit, { global: false });
   await app.register(openApiPlugin, { publicUrl: deps.config.publicUrl, version: deps.version });
@@ -90,7 +102,7 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   await app.register(authRoutes, { connectFlow: deps.connectFlow, secureCookies: secure, onConnected: deps.requestSync });
   await app.register(connectionRoutes, { connections: deps.connections });
   await app.register(meetingRoutes, { meetings: deps.meetings });
-  await app.register(webhookRoutes, { inbox: deps.pushInbox });
+  await app.register(webhookRoutes, { inbox: deps.pushInbox, metrics: deps.metrics });
   await app.register(meetingActionRoutes, { actions: deps.services.meetingActions });
   await app.register(alertRoutes, { alerts: deps.services.alerts, stream: deps.alertStream });
   await app.register(checkInRoutes, { links: deps.services.checkIns, actions: deps.services.meetingActions, clock: deps.services.clock });
@@ -106,6 +118,7 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   await app.register(meRoutes, { db: deps.services.db, clock: deps.services.clock });
   await app.register(punctualityRoutes, { db: deps.services.db, clock: deps.services.clock });
   await app.register(dashboardRoutes);
+  await app.register(metricsRoutes, { metrics: deps.metrics, token: deps.config.metricsToken });
 
   return app;
 }

@@ -1,7 +1,8 @@
 import type { FastifyError, FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
-import { AppError } from "../../platform/errors.js";
+import { isDatabaseUnavailable } from "../../db/unavailable.js";
+import { AppError, errorMessage } from "../../platform/errors.js";
 import { errorBody } from "../schemas/error.js";
 
 /**
@@ -9,6 +10,8 @@ import { errorBody } from "../schemas/error.js";
  * (they tell the caller what to change); 5xx messages are logged with their fields and
  * replaced by a generic text, so internals never leak.
  */
+const DATABASE_RETRY_AFTER_SECONDS = 5;
+
 export const errorHandlerPlugin = fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -30,6 +33,14 @@ export const errorHandlerPlugin = fp(
       if (isResponseSerializationError(error)) {
         request.log.error({ err: error, route: request.routeOptions.url }, "reply did not match its schema");
         return reply.status(500).send(errorBody("internal_error", "Something went wrong on our side; it has been logged."));
+      }
+      if (isDatabaseUnavailable(error)) {
+        // Expected during a database restart or failover: no stack trace, and the client may retry.
+        request.log.warn({ reason: errorMessage(error), route: request.routeOptions.url }, "database unavailable; answered 503");
+        return reply
+          .status(503)
+          .header("retry-after", String(DATABASE_RETRY_AFTER_SECONDS))
+          .send(errorBody("database_unavailable", `The database cannot be reached right now; try again in ${DATABASE_RETRY_AFTER_SECONDS} seconds.`));
       }
       const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
       if (status >= 500) {

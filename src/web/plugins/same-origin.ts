@@ -13,7 +13,8 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 export const sameOriginPlugin = fp(
   async (app: FastifyInstance, options: { publicUrl: string }) => {
     const expected = new URL(options.publicUrl).origin;
-    app.addHook("preHandler", async (request) => {
+    // onRequest, after the session is read: refused before the body is even parsed.
+    app.addHook("onRequest", async (request) => {
       if (SAFE_METHODS.has(request.method) || !request.session) return;
       const origin = request.headers.origin ?? originOf(request.headers.referer);
       if (origin !== expected) {

@@ -88,7 +88,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (app, o
 
   app.post(
     "/auth/sign-out",
-    { schema: { tags: ["auth"], summary: "Sign out this browser", response: { 204: z.null() } } },
+    { schema: { tags: ["auth"], summary: "Sign out this browser", response: { 204: z.null() } }, config: { rateLimit: { max: 30, timeWindow: "1 minute" } } },
     async (request, reply) => {
       await app.endSession(request, reply);
       return reply.status(204).send(null);

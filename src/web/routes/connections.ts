@@ -28,7 +28,7 @@ export const connectionRoutes: FastifyPluginAsyncZod<{ connections: ConnectionSe
         description:
           "Push channels (Google) / subscriptions (Microsoft) are stopped and the tokens deleted. Google's grant is revoked at Google; Microsoft offers no per-app revocation (the user can remove the app at https://myapps.microsoft.com). With keepMeetings=true the synced meetings (and any recovery cases) stay, no longer synced or watched; otherwise they are removed with the connection. Another user's connection answers 404.",
         params: z.object({ id: z.uuid() }),
-        querystring: z.object({ keepMeetings: z.enum(["true", "false"]).default("false").transform((v) => v === "true") }),
+        querystring: z.object({ keepMeetings: z.enum(["true", "false"]).default("false").transform((v) => v === "true") }).strict(),
         response: { 204: z.null(), 401: errorReply, 403: errorReply, 404: errorReply },
       },
     },

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { PushInbox } from "../../sync/push-inbox.js";
+import type { Metrics } from "../../platform/metrics.js";
 import { errorReply } from "../schemas/error.js";
 
 const graphNotification = z
@@ -18,7 +19,7 @@ const ack = z.object({ received: z.number().int(), queued: z.number().int() });
  * Push endpoints. They answer at once and only queue work (a sync, channel maintenance);
  * the secret of each channel is checked on every notification.
  */
-export const webhookRoutes: FastifyPluginAsyncZod<{ inbox: PushInbox }> = async (app, { inbox }) => {
+export const webhookRoutes: FastifyPluginAsyncZod<{ inbox: PushInbox; metrics: Pick<Metrics, "pushReceived"> }> = async (app, { inbox, metrics }) => {
   // Google posts its notifications with "Content-Type: application/json; utf-8" and an empty
   // body (the X-Goog-* headers are the message); Fastify's JSON parser answers such a request
   // 400, so Google would never reach the handler. In this plugin's scope only, an empty JSON
@@ -58,6 +59,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ inbox: PushInbox }> = async 
         resourceState: request.headers["x-goog-resource-state"],
         messageNumber: request.headers["x-goog-message-number"],
       });
+      metrics.pushReceived("google", verdict);
       if (verdict === "rejected") return reply.status(401).send({ error: { code: "bad_channel_token", message: "The channel token does not match" } });
       // Unknown channels are answered too: an error would only make Google retry.
       return { received: 1, queued: verdict === "queued" ? 1 : 0 };
@@ -85,6 +87,7 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ inbox: PushInbox }> = async 
       const body = request.body;
       if (!body || typeof body === "string") return reply.status(400).send({ error: { code: "no_notifications", message: "Expected a JSON body with a value array" } });
       const verdicts = await inbox.microsoft(body.value.map((raw) => ({ subscriptionId: raw.subscriptionId, clientState: raw.clientState, changeType: raw.changeType, lifecycleEvent: raw.lifecycleEvent, raw })));
+      for (const verdict of verdicts) metrics.pushReceived("microsoft", verdict);
       return reply.status(202).send({ received: verdicts.length, queued: verdicts.filter((v) => v === "queued").length });
     },
   );
