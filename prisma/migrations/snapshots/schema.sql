@@ -1,6 +1,6 @@
 -- The whole database schema, generated from empty by tools/sqlgen (npm run migration:new).
 -- Not run by anything: the drift test compares it with what the migrations build.
--- schema.prisma sha256: 8655744cfe47c6b07082573f8622a7e04e24a97d0fd4b3c3b6489c58403b4d2e
+-- schema.prisma sha256: 99c394425ef592a9872f8c4c103268a3c81502bb41a1bf6a000d00edcf637942
 
 -- CreateSchema
 CREATE SCHEMA IF NOT EXISTS "public";
@@ -422,7 +422,10 @@ CREATE INDEX "recovery_cases_user_id_status_idx" ON "recovery_cases"("user_id", 
 CREATE UNIQUE INDEX "tasks_idempotency_key_key" ON "tasks"("idempotency_key");
 
 -- CreateIndex
-CREATE INDEX "tasks_status_due_at_priority_idx" ON "tasks"("status", "due_at", "priority");
+CREATE INDEX "tasks_claim_queued_idx" ON "tasks"("status", "priority" DESC, "due_at");
+
+-- CreateIndex
+CREATE INDEX "tasks_claim_expired_idx" ON "tasks"("status", "locked_until");
 
 -- CreateIndex
 CREATE INDEX "tasks_case_id_idx" ON "tasks"("case_id");
