@@ -7,10 +7,12 @@ import { AppError } from "../../src/platform/errors.js";
 import { claimTasks } from "../../src/tasks/sql/claim-tasks.js";
 import { enqueueTasks } from "../../src/tasks/sql/enqueue-task.js";
 import { completeTask, failTask } from "../../src/tasks/sql/finish-task.js";
+import { purgeFinishedTasks } from "../../src/tasks/sql/purge-tasks.js";
 import { defineTask } from "../../src/tasks/task-handler.js";
 import { TaskRunner } from "../../src/tasks/task-runner.js";
 import { createTestDatabase } from "../support/database.js";
 import { capturedLogger } from "../support/log-capture.js";
+import { seedUserWithMeetings } from "../support/seed.js";
 
 describe("the task table", () => {
   let db: Database;
@@ -95,6 +97,24 @@ describe("the task table", () => {
       .query<{ "QUERY PLAN": string }>("explain select id from tasks where status = 'queued' and due_at <= now() and kind = any('{noop}') order by priority desc, due_at limit 5 for update skip locked")
       .finally(() => claimConnection.end());
     expect(plan.rows.map((row) => row["QUERY PLAN"]).join("\n")).toMatch(/Index Scan using tasks_claim_queued_idx/);
+  });
+
+  it("purges finished tasks past their retention, keeping failed ones, recent ones and those of a case", async () => {
+    await enqueue(4);
+    const [old, recent, failed, queued] = await db.task.findMany({ orderBy: { idempotencyKey: "asc" } });
+    const longAgo = new Date(Date.now() - 30 * 86_400_000);
+    await db.task.update({ where: { id: old!.id }, data: { status: "done", finishedAt: longAgo } });
+    await db.task.update({ where: { id: recent!.id }, data: { status: "done", finishedAt: new Date() } });
+    await db.task.update({ where: { id: failed!.id }, data: { status: "failed", finishedAt: longAgo } });
+    const { userId } = await seedUserWithMeetings(db, { meetings: [{ title: "Pitch", start: longAgo, end: new Date(longAgo.getTime() + 1_800_000) }] });
+    const meeting = await db.meeting.findFirstOrThrow({ where: { userId } });
+    const recoveryCase = await db.recoveryCase.create({ data: { userId, meetingId: meeting.id, openedAt: longAgo } });
+    await db.task.update({ where: { id: queued!.id }, data: { status: "done", finishedAt: longAgo, caseId: recoveryCase.id } });
+
+    expect(await purgeFinishedTasks(sql, { before: new Date(Date.now() - 7 * 86_400_000) })).toBe(1);
+    expect((await db.task.findMany({ select: { id: true } })).map((task) => task.id).sort()).toEqual([recent!.id, failed!.id, queued!.id].sort());
+    // Its idempotency key is free again: the same work may be queued anew.
+    expect(await enqueue(1)).toBe(1);
   });
 
   it("does not claim a task before it is due", async () => {
