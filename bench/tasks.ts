@@ -121,7 +121,7 @@ async function ourQueue(url: string, log: Logger, effects: "sql" | "prisma"): Pr
     name: `ours (task table, ${effects === "sql" ? "SQL" : "Prisma"} effects)`,
     settings: {
       concurrency: WORKERS,
-      "runner pool max": `${WORKERS + 2} (+ LISTEN connection)`,
+      "runner pool max": `${WORKERS + 2} (+ 1 claim connection, + LISTEN connection)`, "commits in flight": "4 (default)",
       "Prisma pool max": POOL_SIZE,
       leaseMs,
       pollMs,

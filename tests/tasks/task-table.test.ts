@@ -55,6 +55,10 @@ describe("the task table", () => {
     expect(await enqueue(3)).toBe(3);
     expect(await enqueue(3)).toBe(0);
     expect(await db.task.count()).toBe(3);
+    // The same over node-postgres (the engine's own path, a named statement), twice on one pool.
+    const overPg = (i: number) => enqueueTasks(sql, [{ kind: "noop", payload: { n: i }, idempotencyKey: `pg:${i}`, dueAt: new Date() }]);
+    expect([await overPg(1), await overPg(2), await overPg(1)]).toEqual([1, 1, 0]);
+    expect(await db.task.count()).toBe(5);
   });
 
   it("lets concurrent claimers take disjoint sets that together cover every due task", async () => {

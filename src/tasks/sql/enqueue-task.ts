@@ -1,3 +1,4 @@
+import pg from "pg";
 import { z } from "zod";
 import { Prisma } from "../../db/client.js";
 import type { SqlClient } from "./sql-client.js";
@@ -63,6 +64,10 @@ export async function enqueueTasks(client: EnqueueClient, tasks: readonly NewTas
     tasks.map((task) => task.userId ?? null),
     tasks.map((task) => task.caseId ?? null),
   ];
-  const rows = "$queryRawUnsafe" in client ? await client.$queryRawUnsafe<unknown[]>(ENQUEUE_SQL, ...values) : (await client.query(ENQUEUE_SQL, values)).rows;
+  let rows: unknown[];
+  if ("$queryRawUnsafe" in client) rows = await client.$queryRawUnsafe<unknown[]>(ENQUEUE_SQL, ...values);
+  // On node-postgres' own pool or client, a named statement: parsed and planned once per connection.
+  else if (client instanceof pg.Pool || client instanceof pg.Client) rows = (await client.query({ name: "makegood_enqueue_tasks", text: ENQUEUE_SQL, values })).rows;
+  else rows = (await client.query(ENQUEUE_SQL, values)).rows;
   return enqueuedRow.parse(rows[0]).count;
 }
