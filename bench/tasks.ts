@@ -95,9 +95,16 @@ async function countQuery(pool: pg.Pool, sql: string, values: unknown[] = []): P
 
 const BENCH_KIND = "bench_noop";
 
-async function ourQueue(url: string, log: Logger): Promise<QueueUnderTest> {
+/**
+ * `effects`: how the handler writes its domain effect. "sql" through `finishWithSql` (the
+ * engine's node-postgres path), "prisma" through `finish` (a Prisma transaction, what most of
+ * our handlers use today): both commit the effect with the completion.
+ */
+async function ourQueue(url: string, log: Logger, effects: "sql" | "prisma"): Promise<QueueUnderTest> {
   await migrateDatabase(url, log);
   const admin = new pg.Pool({ connectionString: url, max: 2 });
+  // What enqueues, as graphile-worker's and pg-boss' own pools do: the same pool size.
+  const enqueuer = new pg.Pool({ connectionString: url, max: POOL_SIZE });
   // The handler's domain effect: one row per task, keyed by task so a second run is harmless.
   await admin.query("create table bench_effects (task_id uuid primary key, done_at timestamptz not null default now())");
   const db: Database = createPrismaClient(url, { maxConnections: POOL_SIZE });
@@ -111,12 +118,23 @@ async function ourQueue(url: string, log: Logger): Promise<QueueUnderTest> {
     dueAt: systemClock.now(),
   });
   return {
-    name: "ours (task table)",
-    settings: { concurrency: WORKERS, "pool max": POOL_SIZE, "+ LISTEN connection": 1, leaseMs, pollMs, "claimAheadMs / maxClaimAhead": "200 / 100 (defaults)", commits: "group commit (defaults)", "bulk API": `enqueueTasks, ${BULK_CHUNK}/transaction`, "single API": "enqueueTasks in $transaction", effect: "insert into bench_effects in the completing transaction" },
+    name: `ours (task table, ${effects === "sql" ? "SQL" : "Prisma"} effects)`,
+    settings: {
+      concurrency: WORKERS,
+      "runner pool max": `${WORKERS + 2} (+ 1 claim connection, + LISTEN connection)`, "commits in flight": "4 (default)",
+      "Prisma pool max": POOL_SIZE,
+      leaseMs,
+      pollMs,
+      "claimAheadMs / maxClaimAhead": "200 / 100 (defaults)",
+      commits: "group commit (defaults)",
+      "bulk API": `enqueueTasks on a pg pool, ${BULK_CHUNK}/statement`,
+      "single API": "enqueueTasks on a pg pool (one statement)",
+      effect: `insert into bench_effects in the completing transaction, via ${effects === "sql" ? "finishWithSql" : "finish (Prisma $executeRaw)"}`,
+    },
     async enqueueBulk(count) {
       for (let from = 0; from < count; from += BULK_CHUNK) {
         const chunk = Array.from({ length: Math.min(BULK_CHUNK, count - from) }, (_, k) => newTask(from + k, { i: from + k }, "bulk"));
-        await db.$transaction((tx) => enqueueTasks(tx, chunk));
+        await enqueueTasks(enqueuer, chunk);
       }
     },
     async startWorkers(probe) {
@@ -125,9 +143,15 @@ async function ourQueue(url: string, log: Logger): Promise<QueueUnderTest> {
         payload: z.object({ i: z.number(), t: z.number().optional() }),
         run: async (payload, context) => {
           probe.started(payload);
-          await context.finish(async (tx) => {
-            await tx.$executeRaw`insert into bench_effects (task_id) values (${context.task.id}::uuid) on conflict do nothing`;
-          });
+          if (effects === "sql" && context.finishWithSql) {
+            await context.finishWithSql(async (sql) => {
+              await sql.query("insert into bench_effects (task_id) values ($1::uuid) on conflict do nothing", [context.task.id]);
+            });
+          } else {
+            await context.finish(async (tx) => {
+              await tx.$executeRaw`insert into bench_effects (task_id) values (${context.task.id}::uuid) on conflict do nothing`;
+            });
+          }
           probe.ended();
         },
       });
@@ -135,7 +159,7 @@ async function ourQueue(url: string, log: Logger): Promise<QueueUnderTest> {
       await runner.start();
     },
     async enqueueOne(payload) {
-      await db.$transaction((tx) => enqueueTasks(tx, [newTask(payload.i, payload, "latency")]));
+      await enqueueTasks(enqueuer, [newTask(payload.i, payload, "latency")]);
     },
     async pending() {
       const open = await countQuery(admin, "select count(*) as n from tasks where status <> 'done'");
@@ -151,6 +175,7 @@ async function ourQueue(url: string, log: Logger): Promise<QueueUnderTest> {
     async stop() {
       await runner?.stop(5_000);
       await db.$disconnect();
+      await enqueuer.end();
       await admin.end();
     },
   };
@@ -438,7 +463,8 @@ export default async function main(argv: readonly string[] = process.argv.slice(
       return url.toString();
     };
     const systems: Array<{ key: string; open: () => Promise<QueueUnderTest> }> = [
-      { key: "ours", open: async () => ourQueue(await urlFor("bench_ours"), log) },
+      { key: "ours", open: async () => ourQueue(await urlFor("bench_ours"), log, "sql") },
+      { key: "ours-prisma", open: async () => ourQueue(await urlFor("bench_ours_prisma"), log, "prisma") },
       { key: "graphile-worker", open: async () => graphileQueue(await urlFor("bench_graphile"), require) },
       { key: "pg-boss", open: async () => pgBossQueue(await urlFor("bench_pgboss"), require, undefined) },
       { key: "pg-boss-batch", open: async () => pgBossQueue(await urlFor("bench_pgboss_batch"), require, 100) },

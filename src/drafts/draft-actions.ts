@@ -5,6 +5,7 @@ import { lateNotice } from "../recovery/domain/index.js";
 import { storeDraft } from "./draft-store.js";
 import { draftView, type DraftView } from "./draft-view.js";
 import { queueDraftSend } from "./send-draft.js";
+import { closeCaseIfFinished } from "../recovery/close-case.js";
 
 export interface DraftEdit {
   subject?: string | undefined;
@@ -72,7 +73,10 @@ export class DraftService {
       if (!draft) throw new NotFoundError("Draft", draftId);
       if (draft.status === "rejected") return draftView(draft);
       if (draft.status !== "pending") throw new ConflictError(`This draft is ${draft.status}; only a pending draft can be rejected.`, "draft_not_pending");
-      return draftView(await tx.draft.update({ where: { id: draftId }, data: { status: "rejected", rejectedAt: now } }));
+      const rejected = await tx.draft.update({ where: { id: draftId }, data: { status: "rejected", rejectedAt: now } });
+      // A decided draft can finish its step, and so the case.
+      await closeCaseIfFinished(tx, rejected.caseId, now);
+      return draftView(rejected);
     });
   }
 

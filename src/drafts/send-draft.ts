@@ -14,6 +14,7 @@ import { enqueueTasks } from "../tasks/sql/enqueue-task.js";
 import { defineTask, type Tx } from "../tasks/task-handler.js";
 import { composeDraftMessage } from "./compose-message.js";
 import { OUTCOME_UNKNOWN_PREFIX } from "./draft-view.js";
+import { closeCaseIfFinished } from "../recovery/close-case.js";
 
 export const SEND_DRAFT = "send_draft";
 
@@ -174,6 +175,9 @@ async function recordSent(deps: DraftSendDependencies, draftId: string, provider
     // Whatever an impatient second run concluded ("outcome unknown"), a recorded success is the truth.
     await tx.draft.updateMany({ where: { id: draftId, sentAt: null }, data: { status: "sent", sentAt: at, providerMessageId, lastError: null } });
     await tx.alert.updateMany({ where: { idempotencyKey: { startsWith: `send_outcome_unknown:${draftId}:` }, withdrawnAt: null }, data: { withdrawnAt: at } });
+    // A sent draft can finish its step, and so the case.
+    const sent = await tx.draft.findUnique({ where: { id: draftId }, select: { caseId: true } });
+    await closeCaseIfFinished(tx, sent?.caseId, at);
   });
 }
 

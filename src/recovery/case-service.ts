@@ -1,18 +1,18 @@
 import type { Database, Prisma } from "../db/client.js";
 import type { Clock } from "../platform/clock.js";
 import { AppError, ConflictError, NotFoundError } from "../platform/errors.js";
-import { caseSteps, CASE_STEP_KINDS, formatSlot, giftPrompt, handwrittenNotePrompt, normalisePhone, type CaseStepKind, type StepFacts, type StepView } from "./domain/index.js";
+import { caseFactsInclude, latestStepTasks, stepFactsOf, stepsDoneOf } from "./case-facts.js";
+import { closeCase, closeCaseIfFinished } from "./close-case.js";
+import { caseSteps, formatSlot, giftPrompt, handwrittenNotePrompt, normalisePhone, type CaseStepKind, type StepView } from "./domain/index.js";
 import { linkRescheduledMeeting } from "./match-reschedule.js";
 import { otherAttendees } from "./recovery-deps.js";
 import { phoneView, scriptFor } from "./steps/call-reminder.js";
 import { storedSlots } from "./steps/reschedule-proposal.js";
 
 const caseListInclude = {
+  ...caseFactsInclude,
   user: { include: { settings: true } },
   meeting: { include: { attendees: true, calendar: true, connection: true } },
-  rescheduled: true,
-  tasks: { orderBy: { createdAt: "asc" } },
-  drafts: { orderBy: { createdAt: "asc" } },
 } satisfies Prisma.RecoveryCaseInclude;
 
 type CaseRow = Prisma.RecoveryCaseGetPayload<{ include: typeof caseListInclude }>;
@@ -28,8 +28,10 @@ export interface CaseTaskView extends StepView {
 export interface CaseView {
   id: string;
   meetingId: string;
+  /** closed by itself once every step is done or not needed, or by the user's hand */
   status: "open" | "closed";
   openedAt: string;
+  closedAt: string | null;
   meeting: { title: string; start: string; end: string; timeZone: string };
   attendees: Array<{ email: string; name: string | null }>;
   tasks: CaseTaskView[];
@@ -116,10 +118,25 @@ export class CaseService {
     return this.get(userId, caseId);
   }
 
+  /** Marks a step done; when it was the last one, the case closes in the same transaction. */
   async markDone(userId: string, caseId: string, kind: (typeof USER_DONE_STEPS)[number]): Promise<CaseView> {
-    const row = await this.owned(userId, caseId);
-    const done = { ...stepsDoneOf(row.stepsDone), [kind]: this.deps.clock.now().toISOString() };
-    await this.deps.db.recoveryCase.update({ where: { id: caseId }, data: { stepsDone: done } });
+    await this.owned(userId, caseId);
+    const now = this.deps.clock.now();
+    await this.deps.db.$transaction(async (tx) => {
+      // Read under the case's lock, so two steps marked at once both land in stepsDone.
+      await tx.$queryRaw`select id from recovery_cases where id = ${caseId}::uuid for update`;
+      const row = await tx.recoveryCase.findUniqueOrThrow({ where: { id: caseId }, select: { stepsDone: true } });
+      await tx.recoveryCase.update({ where: { id: caseId }, data: { stepsDone: { ...stepsDoneOf(row.stepsDone), [kind]: now.toISOString() } } });
+      await closeCaseIfFinished(tx, caseId, now);
+    });
+    return this.get(userId, caseId);
+  }
+
+  /** The user closes the case (done with it, or the client never rescheduled); idempotent. */
+  async close(userId: string, caseId: string): Promise<CaseView> {
+    await this.owned(userId, caseId);
+    const now = this.deps.clock.now();
+    await this.deps.db.$transaction((tx) => closeCase(tx, caseId, now));
     return this.get(userId, caseId);
   }
 
@@ -134,19 +151,9 @@ export class CaseService {
     const timeZone = row.user.settings?.timeZone ?? row.meeting.timeZone;
     const people = otherAttendees(row.meeting);
     const first = people[0];
-    const latest = new Map<string, CaseRow["tasks"][number]>();
-    for (const task of row.tasks) if ((CASE_STEP_KINDS as readonly string[]).includes(task.kind)) latest.set(task.kind, task);
+    const latest = latestStepTasks(row.tasks);
     const draftOf = (kind: "reschedule" | "materials" | "thank_you") => row.drafts.filter((d) => d.kind === kind).at(-1);
-    const stepsDone = stepsDoneOf(row.stepsDone);
-    const facts: StepFacts = {
-      now,
-      tasks: Object.fromEntries([...latest].map(([kind, task]) => [kind, { status: task.status, dueAt: task.dueAt, lastError: task.lastError }])),
-      drafts: Object.fromEntries((["reschedule", "materials", "thank_you"] as const).flatMap((kind) => { const d = draftOf(kind); return d ? [[kind, d.status]] : []; })),
-      stepsDone: Object.fromEntries(Object.entries(stepsDone).map(([kind, at]) => [kind, new Date(at)])),
-      rescheduled: row.rescheduled ? { cancelled: row.rescheduled.isCancelled || row.rescheduled.deletedAt !== null } : null,
-      bufferPlaced: row.bufferEventId !== null,
-    };
-    const tasks: CaseTaskView[] = caseSteps(facts).map((step) => {
+    const tasks: CaseTaskView[] = caseSteps(stepFactsOf(row, now)).map((step) => {
       const task = latest.get(step.kind);
       return { ...step, id: task?.id ?? null, taskStatus: task?.status ?? null, dueAt: task?.dueAt.toISOString() ?? null };
     });
@@ -172,6 +179,7 @@ export class CaseService {
       meetingId: row.meetingId,
       status: row.status,
       openedAt: row.openedAt.toISOString(),
+      closedAt: row.closedAt?.toISOString() ?? null,
       meeting: { title: row.meeting.title, start: row.meeting.start.toISOString(), end: row.meeting.end.toISOString(), timeZone: row.meeting.timeZone },
       attendees: people,
       tasks,
@@ -190,9 +198,4 @@ export class CaseService {
       draftIds: row.drafts.map((d) => d.id),
     };
   }
-}
-
-function stepsDoneOf(value: Prisma.JsonValue): Record<string, string> {
-  if (!value || typeof value !== "object" || Array.isArray(value)) return {};
-  return Object.fromEntries(Object.entries(value).flatMap(([kind, at]) => (typeof at === "string" ? [[kind, at]] : [])));
 }

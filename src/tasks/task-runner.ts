@@ -8,13 +8,14 @@ import { AppError, errorMessage } from "../platform/errors.js";
 import type { Logger } from "../platform/logger.js";
 import { claimTasks } from "./sql/claim-tasks.js";
 import { TASKS_CHANNEL } from "./sql/enqueue-task.js";
-import { completeTask, completeTasks, failTask, releaseTasks } from "./sql/finish-task.js";
+import { completeHeldTasks, completeTasks, failTask, releaseTasks } from "./sql/finish-task.js";
+import { prismaSqlClient, type SqlClient } from "./sql/sql-client.js";
 import type { TaskContext, TaskHandler, Tx } from "./task-handler.js";
 import type { ClaimedTask } from "./task-row.js";
 
 export interface TaskRunnerOptions {
   db: Database;
-  /** for the LISTEN connection */
+  /** for the LISTEN connection and the runner's own pool (claims, completions, failures) */
   databaseUrl: string;
   handlers: readonly TaskHandler<unknown>[];
   clock: Clock;
@@ -34,6 +35,12 @@ export interface TaskRunnerOptions {
   /** upper bound on tasks claimed ahead (default 100) */
   maxClaimAhead?: number;
   metrics?: Pick<Metrics, "taskFailed">;
+  /**
+   * Completions committing at once, each in its own transaction on its own connection
+   * (default 4, the best of 2/4/8 in bench/tasks.ts): while one commits, the next group
+   * gathers and starts on another connection.
+   */
+  maxCommitsInFlight?: number;
 }
 
 interface ClaimedAhead {
@@ -43,10 +50,13 @@ interface ClaimedAhead {
 
 class LeaseLostError extends Error {}
 
+/** What a handler asked to commit with its completion: Prisma effects, SQL effects, or none. */
+type Effects = { prisma: (tx: Tx) => Promise<void> } | { sql: (sql: SqlClient) => Promise<void> } | undefined;
+
 /** A handler's call to `finish`, waiting for its turn to commit. */
 interface PendingFinish {
   task: ClaimedTask;
-  effects: ((tx: Tx) => Promise<void>) | undefined;
+  effects: Effects;
   resolve(): void;
   reject(error: unknown): void;
 }
@@ -64,10 +74,20 @@ export class TaskRunner {
   private readonly pollMs: number;
   private readonly claimAheadMs: number;
   private readonly maxClaimAhead: number;
+  /** every task this runner started and whose run has not ended, committing ones included */
   private readonly active = new Map<string, { task: ClaimedTask; run: Promise<void> }>();
+  /**
+   * Tasks holding a worker: from start until the handler hands its effects to `finish` (or
+   * returns). Then the worker takes the next task while the commit is in flight, as
+   * graphile-worker's workers do not wait for complete_job either; `concurrency` bounds
+   * handlers doing their own work, not completions waiting for the database.
+   */
+  private readonly busy = new Set<string>();
   /** claimed, waiting for a free worker, oldest first */
   private readonly ready: ClaimedAhead[] = [];
   private listener: pg.Client | undefined;
+  private pool: pg.Pool | undefined;
+  private claimPool: pg.Pool | undefined;
   private running = false;
   /** set by every wake-up, so one that arrives while the loop is claiming is not lost */
   private wakeRequested = false;
@@ -77,7 +97,10 @@ export class TaskRunner {
   /** moving average of how long a task runs, to size claims ahead; unknown until one ran */
   private averageRunMs: number | undefined;
   private readonly finishing: PendingFinish[] = [];
-  private committing = false;
+  private commitsInFlight = 0;
+  /** tasks handed to `finish` and not yet committed (or rolled back) */
+  private uncommitted = 0;
+  private readonly maxCommitsInFlight: number;
   private loop: Promise<void> | undefined;
 
   constructor(private readonly options: TaskRunnerOptions) {
@@ -86,6 +109,7 @@ export class TaskRunner {
     this.pollMs = options.pollMs ?? 5_000;
     this.claimAheadMs = options.claimAheadMs ?? 200;
     this.maxClaimAhead = options.maxClaimAhead ?? 100;
+    this.maxCommitsInFlight = Math.max(1, options.maxCommitsInFlight ?? 4);
   }
 
   async start(): Promise<void> {
@@ -111,23 +135,62 @@ export class TaskRunner {
     clearTimeout(timer);
     await this.release([...this.active.values()].map((entry) => entry.task));
     await this.listener?.end().catch(() => undefined);
+    await this.closePool();
+  }
+
+  /**
+   * The runner's own connections, kept open while idle (no idle timeout): a wake-up claims on
+   * a connection that is already there instead of opening one (~5 ms). `allowExitOnIdle`
+   * so that a runner used only for `drain` never keeps a process alive.
+   */
+  private get sql(): pg.Pool {
+    if (!this.pool) {
+      this.pool = new pg.Pool({ connectionString: this.options.databaseUrl, max: Math.max(this.options.concurrency, this.maxCommitsInFlight) + 2, idleTimeoutMillis: 0, allowExitOnIdle: true });
+      this.pool.on("error", (error) => this.options.log.warn({ reason: errorMessage(error) }, "an idle task-runner connection failed; the pool replaces it"));
+    }
+    return this.pool;
+  }
+
+  /**
+   * One connection for the claim loop, on which the planner may not sort. The claim must walk
+   * its partial index in order and stop after `limit` rows; on a table without statistics (a
+   * fresh or freshly bulk-loaded one, before autovacuum's first ANALYZE) the planner guesses a
+   * handful of queued rows and would rather read and sort all of them: 8–18 ms per claim with
+   * 20,000 queued instead of ~1 ms. Only the claim loop's statements run here.
+   */
+  private get claimSql(): pg.Pool {
+    if (!this.claimPool) {
+      this.claimPool = new pg.Pool({ connectionString: this.options.databaseUrl, max: 1, idleTimeoutMillis: 0, allowExitOnIdle: true, options: "-c enable_sort=off" });
+      this.claimPool.on("error", (error) => this.options.log.warn({ reason: errorMessage(error) }, "the idle claim connection failed; the pool replaces it"));
+    }
+    return this.claimPool;
+  }
+
+  private async closePool(): Promise<void> {
+    const pools = [this.pool, this.claimPool];
+    this.pool = undefined;
+    this.claimPool = undefined;
+    await Promise.all(pools.map((pool) => pool?.end().catch(() => undefined)));
   }
 
   private async release(tasks: readonly ClaimedTask[]): Promise<void> {
     if (tasks.length === 0) return;
-    await this.options.db
-      .$transaction((tx) => releaseTasks(tx, { ids: tasks.map((task) => task.id), workerId: this.workerId, now: this.options.clock.now() }))
+    await releaseTasks(this.sql, { ids: tasks.map((task) => task.id), workerId: this.workerId, now: this.options.clock.now() })
       .catch((error: unknown) => this.options.log.warn({ taskIds: tasks.map((task) => task.id), reason: errorMessage(error) }, "could not release tasks; their leases will expire"));
   }
 
   /** Runs every task due now, then returns (for `npm run job -- tasks`). */
   async drain(): Promise<{ ran: number }> {
     let ran = 0;
-    for (;;) {
-      const claimed = await this.claim(this.options.concurrency);
-      if (claimed.length === 0) return { ran };
-      ran += claimed.length;
-      await Promise.all(claimed.map((task) => this.execute(task)));
+    try {
+      for (;;) {
+        const claimed = await this.claim(this.options.concurrency);
+        if (claimed.length === 0) return { ran };
+        ran += claimed.length;
+        await Promise.all(claimed.map((task) => this.execute(task)));
+      }
+    } finally {
+      if (!this.running) await this.closePool();
     }
   }
 
@@ -189,19 +252,22 @@ export class TaskRunner {
     while (this.running) {
       // Cleared before claiming: a task committed after the claim's snapshot sets it again.
       this.wakeRequested = false;
-      await this.startReady();
-      const free = this.options.concurrency - this.active.size;
-      if (free > 0) {
-        const limit = free + this.claimAhead();
-        const claimed = await this.claim(limit).catch((error: unknown) => {
+      this.startReady();
+      // Keep `concurrency` plus about `claimAheadMs` of work on hand, and refill in large
+      // claims (once half the tasks claimed ahead have started), not one task at a time.
+      const ahead = this.claimAhead();
+      const wanted = this.options.concurrency + ahead - this.busy.size - this.ready.length;
+      const refill = this.ready.length === 0 || this.ready.length <= ahead / 2;
+      if (wanted > 0 && refill) {
+        const claimed = await this.claim(wanted).catch((error: unknown) => {
           this.options.log.warn({ reason: errorMessage(error) }, "claiming tasks failed; retrying");
           return [];
         });
         const claimedAt = performance.now();
         for (const task of claimed) this.ready.push({ task, claimedAt });
-        await this.startReady();
-        // A full claim means more may be due: claim again as soon as a worker is free.
-        if (claimed.length < limit && !this.wakeRequested) await this.armNextDueTimer();
+        this.startReady();
+        // A full claim means more may be due: claim again as soon as there is room.
+        if (claimed.length < wanted && !this.wakeRequested) await this.armNextDueTimer();
       }
       await this.waitForWake();
     }
@@ -215,42 +281,54 @@ export class TaskRunner {
   }
 
   /**
-   * Starts claimed tasks on free workers. One that waited past half its lease is given back
-   * instead: it could run out before the task ends, and another worker would run it twice.
+   * Starts claimed tasks on free workers (called whenever a worker frees up, not only by the
+   * loop, so a worker never waits for a claim in flight). One that waited past half its lease
+   * is given back instead: it could run out before the task ends, and another worker would
+   * run it twice. No task starts while `maxClaimAhead` completions (at least `concurrency`)
+   * wait for the database: a slow commit path slows the workers instead of piling up.
    */
-  private async startReady(): Promise<void> {
+  private startReady(): void {
     const stale: ClaimedTask[] = [];
-    while (this.ready.length > 0 && this.active.size < this.options.concurrency) {
+    while (this.ready.length > 0 && this.busy.size < this.options.concurrency && this.uncommitted < Math.max(this.maxClaimAhead, this.options.concurrency)) {
       const { task, claimedAt } = this.ready.shift()!;
       if (performance.now() - claimedAt > this.leaseMs / 2) {
         stale.push(task);
         continue;
       }
       const started = performance.now();
-      const run = this.execute(task).finally(() => {
+      this.busy.add(task.id);
+      const freeWorker = () => {
+        if (!this.busy.delete(task.id)) return;
         const ranMs = performance.now() - started;
         this.averageRunMs = this.averageRunMs === undefined ? ranMs : this.averageRunMs * 0.9 + ranMs * 0.1;
-        this.active.delete(task.id);
+        if (this.running) this.startReady();
         this.wake();
+      };
+      const run = this.execute(task, freeWorker).finally(() => {
+        freeWorker();
+        this.active.delete(task.id);
+        if (this.running) this.startReady();
       });
       this.active.set(task.id, { task, run });
     }
-    await this.release(stale);
+    if (stale.length > 0) void this.release(stale);
   }
 
   /** Sets a timer for the earliest queued task, so a task due later starts on time. */
   private async armNextDueTimer(): Promise<void> {
-    const next = await this.options.db.task
-      .findFirst({ where: { status: "queued" }, orderBy: { dueAt: "asc" }, select: { dueAt: true } })
+    const next = await this.claimSql
+      .query("select min(due_at) as due_at from tasks where status = 'queued' and kind = any($1::text[])", [[...this.handlers.keys()]])
+      .then(({ rows }) => (rows[0] as { due_at: Date | null } | undefined)?.due_at ?? null)
       .catch(() => null);
-    if (next) this.scheduleWake(Math.max(0, next.dueAt.getTime() - this.options.clock.now().getTime()));
+    if (next) this.scheduleWake(Math.max(0, next.getTime() - this.options.clock.now().getTime()));
   }
 
   private claim(limit: number): Promise<ClaimedTask[]> {
-    return claimTasks(this.options.db, { workerId: this.workerId, kinds: [...this.handlers.keys()], limit, leaseMs: this.leaseMs, now: this.options.clock.now() });
+    return claimTasks(this.claimSql, { workerId: this.workerId, kinds: [...this.handlers.keys()], limit, leaseMs: this.leaseMs, now: this.options.clock.now() });
   }
 
-  private async execute(task: ClaimedTask): Promise<void> {
+  /** `handedOver` is called when the handler gives its effects to `finish`: its worker is free. */
+  private async execute(task: ClaimedTask, handedOver: () => void = () => undefined): Promise<void> {
     const { db, clock } = this.options;
     const log = this.options.log.child({ taskId: task.id, kind: task.kind, attempt: task.attempts });
     const handler = this.handlers.get(task.kind);
@@ -259,18 +337,26 @@ export class TaskRunner {
     if (!payload.success) return this.fail(task, new AppError(`Task payload is invalid: ${payload.error.message}`, { code: "invalid_task_payload" }), log);
 
     let finished = false;
+    const finish = async (effects: Effects) => {
+      this.uncommitted += 1;
+      try {
+        await new Promise<void>((resolve, reject) => {
+          this.finishing.push({ task, effects, resolve, reject });
+          handedOver();
+          this.commitFinishes();
+        });
+      } finally {
+        this.uncommitted -= 1;
+      }
+      finished = true;
+    };
     const context: TaskContext = {
       task,
       now: clock.now(),
       log,
       db,
-      finish: async (effects) => {
-        await new Promise<void>((resolve, reject) => {
-          this.finishing.push({ task, effects, resolve, reject });
-          void this.commitFinishes();
-        });
-        finished = true;
-      },
+      finish: (effects) => finish(effects ? { prisma: effects } : undefined),
+      finishWithSql: (effects) => finish({ sql: effects }),
     };
     try {
       await handler.run(payload.data, context);
@@ -286,61 +372,90 @@ export class TaskRunner {
   }
 
   /**
-   * Group commit. A transaction per task cost ~1 ms of CPU in Prisma alone (BEGIN, COMMIT
-   * and its interactive-transaction machinery), more than the work of a short task
-   * (bench/tasks.ts). So while one commit is in flight, the `finish` calls of the other
-   * workers queue up, and the next transaction carries all of them: each task's effects,
-   * then one statement marking them all done. Each task still commits with its effects.
-   * If any effect throws or any lease is gone, nothing of that transaction commits and each
-   * task is finished on its own, so one task's failure never takes another's effects with
-   * it. A lone task (the idle case) goes straight to its own transaction.
+   * Group commit. While one commit is in flight, the `finish` calls of the other workers
+   * queue up, and the next transaction carries all of them: each task's effects, then one
+   * statement marking them all done. Each task still commits with its effects. If any effect
+   * throws or any lease is gone, nothing of that transaction commits and each task is
+   * finished on its own, so one task's failure never takes another's effects with it (a
+   * SAVEPOINT per task would cost a round trip per task to save a retry that only failures
+   * pay). SQL effects and effect-free completions go over the runner's pool; Prisma effects
+   * in a Prisma transaction alongside (a Prisma transaction cannot take raw statements on
+   * our pool's connection, nor the reverse).
    */
-  private async commitFinishes(): Promise<void> {
-    if (this.committing) return;
-    this.committing = true;
-    try {
-      while (this.finishing.length > 0) {
-        const group = this.finishing.splice(0);
-        if (group.length === 1 || !(await this.finishTogether(group))) await Promise.all(group.map((entry) => this.finishAlone(entry)));
-      }
-    } finally {
-      this.committing = false;
-    }
+  private commitFinishes(): void {
+    if (this.commitsInFlight >= this.maxCommitsInFlight || this.finishing.length === 0) return;
+    this.commitsInFlight += 1;
+    // Workers started in the same turn finish in the same turn: let all their calls queue
+    // up before this commit takes them, or the first would go alone and the rest wait.
+    setImmediate(() => {
+      const group = this.finishing.splice(0);
+      const viaPrisma = group.filter((entry) => entry.effects !== undefined && "prisma" in entry.effects);
+      const viaSql = group.filter((entry) => !viaPrisma.includes(entry));
+      void Promise.all([this.commitGroup(viaSql), this.commitGroup(viaPrisma)]).finally(() => {
+        this.commitsInFlight -= 1;
+        this.commitFinishes();
+      });
+    });
   }
 
-  private async finishTogether(group: readonly PendingFinish[]): Promise<boolean> {
-    const { db, clock } = this.options;
+  private async commitGroup(group: readonly PendingFinish[]): Promise<void> {
+    if (group.length === 0) return;
+    if (group.every((entry) => entry.effects === undefined)) return this.completeWithoutEffects(group);
     try {
-      await db.$transaction(async (tx) => {
-        for (const entry of group) await entry.effects?.(tx);
-        const done = await completeTasks(tx, { ids: group.map((entry) => entry.task.id), workerId: this.workerId, now: clock.now() });
-        if (done !== group.length) throw new LeaseLostError();
-      });
-    } catch {
-      return false; // rolled back: finishAlone tells each task what happened to it
-    }
-    for (const entry of group) entry.resolve();
-    return true;
-  }
-
-  private async finishAlone(entry: PendingFinish): Promise<void> {
-    const { db, clock } = this.options;
-    try {
-      await db.$transaction(async (tx) => {
-        await entry.effects?.(tx);
-        if (!(await completeTask(tx, { id: entry.task.id, workerId: this.workerId, now: clock.now() }))) throw new LeaseLostError();
-      });
-      entry.resolve();
+      await this.commit(group);
+      for (const entry of group) entry.resolve();
     } catch (error) {
-      entry.reject(error);
+      if (group.length === 1) return group[0]!.reject(error);
+      // Rolled back: each task on its own tells it what happened to it.
+      await Promise.all(group.map((entry) => this.commit([entry]).then(entry.resolve, entry.reject)));
+    }
+  }
+
+  /** No effects: one autocommitted statement, and each task learns whether it still held its lease. */
+  private async completeWithoutEffects(group: readonly PendingFinish[]): Promise<void> {
+    try {
+      const done = new Set(await completeHeldTasks(this.sql, { ids: group.map((entry) => entry.task.id), workerId: this.workerId, now: this.options.clock.now() }));
+      for (const entry of group) (done.has(entry.task.id) ? entry.resolve() : entry.reject(new LeaseLostError()));
+    } catch (error) {
+      for (const entry of group) entry.reject(error);
+    }
+  }
+
+  /** One transaction: the group's effects, then their completion, or nothing at all. */
+  private async commit(group: readonly PendingFinish[]): Promise<void> {
+    const ids = group.map((entry) => entry.task.id);
+    const complete = async (sql: SqlClient) => {
+      const done = await completeTasks(sql, { ids, workerId: this.workerId, now: this.options.clock.now() });
+      if (done !== ids.length) throw new LeaseLostError();
+    };
+    if (group.some((entry) => entry.effects !== undefined && "prisma" in entry.effects)) {
+      await this.options.db.$transaction(async (tx) => {
+        for (const entry of group) if (entry.effects && "prisma" in entry.effects) await entry.effects.prisma(tx);
+        await complete(prismaSqlClient(tx));
+      });
+      return;
+    }
+    const client = await this.sql.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query("begin");
+      for (const entry of group) if (entry.effects && "sql" in entry.effects) await entry.effects.sql(client);
+      await complete(client);
+      await client.query("commit");
+    } catch (error) {
+      await client.query("rollback").catch((rollbackError: unknown) => {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
+      throw error;
+    } finally {
+      client.release(broken);
     }
   }
 
   private async fail(task: ClaimedTask, error: unknown, log: Logger): Promise<void> {
     const permanent = error instanceof AppError && !error.retryable;
     const retryAfterMs = error instanceof AppError ? error.retryAfterMs : null;
-    const outcome = await this.options.db
-      .$transaction((tx) => failTask(tx, { id: task.id, workerId: this.workerId, now: this.options.clock.now(), error: errorMessage(error), retryAfterMs, permanent }))
+    const outcome = await failTask(this.sql, { id: task.id, workerId: this.workerId, now: this.options.clock.now(), error: errorMessage(error), retryAfterMs, permanent })
       .catch((dbError: unknown) => {
         log.error({ reason: errorMessage(dbError) }, "could not record a task failure; its lease will expire and it will run again");
         return "lost" as const;

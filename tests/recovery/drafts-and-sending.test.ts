@@ -156,9 +156,26 @@ describe("drafts: approval, late notices, scoping, and sending exactly once", ()
     expect(await sendDraft(deps, pending.id, harness.logs.log)).toBe("not_approved");
   });
 
+  it("the user closes a case by hand: GET /api/cases shows it closed, its queued steps are cancelled; another user cannot", async () => {
+    const meeting = await waitForMeeting(ann, "Design call", () => true);
+    const caseId = await harness.service.services.db.$transaction((tx) => openCase(tx, { id: meeting.id, userId: annId }, 180, clock.now()));
+    type Listed = { cases: Array<{ id: string; status: string; closedAt: string | null }> };
+    expect((await ann.json<Listed>("/api/cases?status=open")).body.cases.find((c) => c.id === caseId)).toMatchObject({ status: "open", closedAt: null });
+    expect((await post(bea, `/api/cases/${caseId}/close`)).status).toBe(404);
+    const closed = await post<{ status: string; closedAt: string }>(ann, `/api/cases/${caseId}/close`);
+    expect(closed.status).toBe(200);
+    expect(closed.body).toMatchObject({ status: "closed", closedAt: clock.now().toISOString() });
+    expect((await post(ann, `/api/cases/${caseId}/close`)).body).toMatchObject({ status: "closed", closedAt: clock.now().toISOString() });
+    expect((await ann.json<Listed>("/api/cases?status=closed")).body.cases.map((c) => c.id)).toContain(caseId);
+    expect((await ann.json<Listed>("/api/cases?status=open")).body.cases.map((c) => c.id)).not.toContain(caseId);
+    // The gift prompt was still hours away: it will not run for a closed case.
+    const gift = await harness.service.services.db.task.findFirstOrThrow({ where: { caseId, kind: "gift_prompt" } });
+    expect(gift.status).toBe("cancelled");
+  });
+
   it("lists the draft routes in the OpenAPI document", async () => {
     const doc = (await (await fetch(`${harness.baseUrl}/docs/json`)).json()) as { paths: Record<string, unknown> };
-    for (const path of ["/api/drafts", "/api/drafts/{id}/approve", "/api/drafts/{id}/reject", "/api/drafts/{id}/resend", "/api/cases", "/api/cases/{id}/link", "/api/meetings/{id}/running-late"]) {
+    for (const path of ["/api/drafts", "/api/drafts/{id}/approve", "/api/drafts/{id}/reject", "/api/drafts/{id}/resend", "/api/cases", "/api/cases/{id}/link", "/api/cases/{id}/close", "/api/meetings/{id}/running-late"]) {
       expect(Object.keys(doc.paths)).toContain(path);
     }
   });

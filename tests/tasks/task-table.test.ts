@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { createPrismaClient, type Database } from "../../src/db/client.js";
@@ -6,13 +7,17 @@ import { AppError } from "../../src/platform/errors.js";
 import { claimTasks } from "../../src/tasks/sql/claim-tasks.js";
 import { enqueueTasks } from "../../src/tasks/sql/enqueue-task.js";
 import { completeTask, failTask } from "../../src/tasks/sql/finish-task.js";
+import { purgeFinishedTasks } from "../../src/tasks/sql/purge-tasks.js";
 import { defineTask } from "../../src/tasks/task-handler.js";
 import { TaskRunner } from "../../src/tasks/task-runner.js";
 import { createTestDatabase } from "../support/database.js";
 import { capturedLogger } from "../support/log-capture.js";
+import { seedUserWithMeetings } from "../support/seed.js";
 
 describe("the task table", () => {
   let db: Database;
+  /** the engine's own statements run over node-postgres, as TaskRunner runs them */
+  let sql: pg.Pool;
   let url: string;
   let drop: () => Promise<void>;
 
@@ -21,9 +26,11 @@ describe("the task table", () => {
     url = database.url;
     drop = database.drop;
     db = createPrismaClient(url, { maxConnections: 12 });
+    sql = new pg.Pool({ connectionString: url, max: 8 });
   });
   afterAll(async () => {
     await db?.$disconnect();
+    await sql?.end();
     await drop?.();
   });
   beforeEach(async () => {
@@ -48,6 +55,10 @@ describe("the task table", () => {
     expect(await enqueue(3)).toBe(3);
     expect(await enqueue(3)).toBe(0);
     expect(await db.task.count()).toBe(3);
+    // The same over node-postgres (the engine's own path, a named statement), twice on one pool.
+    const overPg = (i: number) => enqueueTasks(sql, [{ kind: "noop", payload: { n: i }, idempotencyKey: `pg:${i}`, dueAt: new Date() }]);
+    expect([await overPg(1), await overPg(2), await overPg(1)]).toEqual([1, 1, 0]);
+    expect(await db.task.count()).toBe(5);
   });
 
   it("lets concurrent claimers take disjoint sets that together cover every due task", async () => {
@@ -57,7 +68,7 @@ describe("the task table", () => {
       claimers.map(async (workerId) => {
         const mine: string[] = [];
         for (;;) {
-          const batch = await claimTasks(db, { workerId, kinds: ["noop"], limit: 7, leaseMs: 60_000, now: new Date() });
+          const batch = await claimTasks(sql, { workerId, kinds: ["noop"], limit: 7, leaseMs: 60_000, now: new Date() });
           if (batch.length === 0) return mine;
           mine.push(...batch.map((task) => task.id));
         }
@@ -69,37 +80,78 @@ describe("the task table", () => {
     expect(taken.filter((set) => set.length > 0).length).toBeGreaterThan(1);
   });
 
+  it("claims by priority, then due time, reading only what it claims", async () => {
+    const now = Date.now();
+    await db.$transaction((tx) =>
+      enqueueTasks(tx, [
+        { kind: "noop", payload: {}, idempotencyKey: "p:low-old", dueAt: new Date(now - 60_000), priority: 0 },
+        { kind: "noop", payload: {}, idempotencyKey: "p:high-new", dueAt: new Date(now - 1_000), priority: 10 },
+        { kind: "noop", payload: {}, idempotencyKey: "p:high-old", dueAt: new Date(now - 2_000), priority: 10 },
+        { kind: "noop", payload: {}, idempotencyKey: "p:mid", dueAt: new Date(now - 1_000), priority: 5 },
+        { kind: "noop", payload: {}, idempotencyKey: "p:future", dueAt: new Date(now + 60_000), priority: 99 },
+      ]),
+    );
+    const claimed = await claimTasks(sql, { workerId: "w", kinds: ["noop"], limit: 3, leaseMs: 60_000, now: new Date(now) });
+    expect(claimed.map((task) => task.idempotencyKey)).toEqual(["p:high-old", "p:high-new", "p:mid"]);
+    // The plan walks the index of queued tasks in claim order (no sort of every due
+    // task), on a connection set up as the runner's claim connection is.
+    const claimConnection = new pg.Client({ connectionString: url, options: "-c enable_sort=off" });
+    await claimConnection.connect();
+    const plan = await claimConnection
+      .query<{ "QUERY PLAN": string }>("explain select id from tasks where status = 'queued' and due_at <= now() and kind = any('{noop}') order by priority desc, due_at limit 5 for update skip locked")
+      .finally(() => claimConnection.end());
+    expect(plan.rows.map((row) => row["QUERY PLAN"]).join("\n")).toMatch(/Index Scan using tasks_claim_queued_idx/);
+  });
+
+  it("purges finished tasks past their retention, keeping failed ones, recent ones and those of a case", async () => {
+    await enqueue(4);
+    const [old, recent, failed, queued] = await db.task.findMany({ orderBy: { idempotencyKey: "asc" } });
+    const longAgo = new Date(Date.now() - 30 * 86_400_000);
+    await db.task.update({ where: { id: old!.id }, data: { status: "done", finishedAt: longAgo } });
+    await db.task.update({ where: { id: recent!.id }, data: { status: "done", finishedAt: new Date() } });
+    await db.task.update({ where: { id: failed!.id }, data: { status: "failed", finishedAt: longAgo } });
+    const { userId } = await seedUserWithMeetings(db, { meetings: [{ title: "Pitch", start: longAgo, end: new Date(longAgo.getTime() + 1_800_000) }] });
+    const meeting = await db.meeting.findFirstOrThrow({ where: { userId } });
+    const recoveryCase = await db.recoveryCase.create({ data: { userId, meetingId: meeting.id, openedAt: longAgo } });
+    await db.task.update({ where: { id: queued!.id }, data: { status: "done", finishedAt: longAgo, caseId: recoveryCase.id } });
+
+    expect(await purgeFinishedTasks(sql, { before: new Date(Date.now() - 7 * 86_400_000) })).toBe(1);
+    expect((await db.task.findMany({ select: { id: true } })).map((task) => task.id).sort()).toEqual([recent!.id, failed!.id, queued!.id].sort());
+    // Its idempotency key is free again: the same work may be queued anew.
+    expect(await enqueue(1)).toBe(1);
+  });
+
   it("does not claim a task before it is due", async () => {
     await enqueue(1, { dueAt: new Date(Date.now() + 60_000) });
-    expect(await claimTasks(db, { kinds: ["noop"], workerId: "w", limit: 10, leaseMs: 1000, now: new Date() })).toEqual([]);
+    expect(await claimTasks(sql, { kinds: ["noop"], workerId: "w", limit: 10, leaseMs: 1000, now: new Date() })).toEqual([]);
   });
 
   it("gives a task whose lease ran out to another worker, and refuses the first worker's late completion", async () => {
     await enqueue(1);
-    const [first] = await claimTasks(db, { kinds: ["noop"], workerId: "slow", limit: 1, leaseMs: 60_000, now: new Date() });
+    const [first] = await claimTasks(sql, { kinds: ["noop"], workerId: "slow", limit: 1, leaseMs: 60_000, now: new Date() });
     expect(first).toBeDefined();
     // Backdate the lease instead of sleeping.
     await db.task.update({ where: { id: first!.id }, data: { lockedUntil: new Date(Date.now() - 1) } });
-    const [again] = await claimTasks(db, { kinds: ["noop"], workerId: "fast", limit: 1, leaseMs: 60_000, now: new Date() });
+    const [again] = await claimTasks(sql, { kinds: ["noop"], workerId: "fast", limit: 1, leaseMs: 60_000, now: new Date() });
     expect(again?.id).toBe(first!.id);
     expect(again?.attempts).toBe(2);
-    expect(await db.$transaction((tx) => completeTask(tx, { id: first!.id, workerId: "slow", now: new Date() }))).toBe(false);
-    expect(await db.$transaction((tx) => completeTask(tx, { id: first!.id, workerId: "fast", now: new Date() }))).toBe(true);
+    expect(await completeTask(sql, { id: first!.id, workerId: "slow", now: new Date() })).toBe(false);
+    expect(await completeTask(sql, { id: first!.id, workerId: "fast", now: new Date() })).toBe(true);
     expect((await db.task.findUniqueOrThrow({ where: { id: first!.id } })).status).toBe("done");
   });
 
   it("retries a failed attempt later, honouring a provider's Retry-After, and parks it after its last attempt", async () => {
     await enqueue(1, { maxAttempts: 2 });
     const now = new Date();
-    const [task] = await claimTasks(db, { kinds: ["noop"], workerId: "w", limit: 1, leaseMs: 1000, now });
-    expect(await db.$transaction((tx) => failTask(tx, { id: task!.id, workerId: "w", now, error: "boom", retryAfterMs: 30_000 }))).toBe("retry");
+    const [task] = await claimTasks(sql, { kinds: ["noop"], workerId: "w", limit: 1, leaseMs: 1000, now });
+    expect(await failTask(sql, { id: task!.id, workerId: "w", now, error: "boom", retryAfterMs: 30_000 })).toBe("retry");
     const retried = await db.task.findUniqueOrThrow({ where: { id: task!.id } });
     expect(retried.status).toBe("queued");
     expect(retried.dueAt.getTime()).toBe(now.getTime() + 30_000);
 
     await db.task.update({ where: { id: task!.id }, data: { dueAt: new Date(now.getTime() - 1) } });
-    const [second] = await claimTasks(db, { kinds: ["noop"], workerId: "w", limit: 1, leaseMs: 1000, now });
-    expect(await db.$transaction((tx) => failTask(tx, { id: second!.id, workerId: "w", now, error: "boom again" }))).toBe("failed");
+    const [second] = await claimTasks(sql, { kinds: ["noop"], workerId: "w", limit: 1, leaseMs: 1000, now });
+    expect(await failTask(sql, { id: second!.id, workerId: "w", now, error: "boom again" })).toBe("failed");
     const parked = await db.task.findUniqueOrThrow({ where: { id: task!.id } });
     expect(parked).toMatchObject({ status: "failed", lastError: "boom again", attempts: 2 });
   });
@@ -165,6 +217,47 @@ describe("the task table", () => {
       expect(await db.task.count({ where: { kind: "grouped", status: "done" } })).toBe(11);
       expect(await db.user.count({ where: { email: { startsWith: "grouped-" } } })).toBe(11);
       expect(await db.task.findFirstOrThrow({ where: { kind: "grouped", status: "failed" } })).toMatchObject({ lastError: "this effect cannot be written" });
+    });
+
+    it("commits SQL effects (finishWithSql) with the completion, each failing one on its own", async () => {
+      await sql.query("create table if not exists sql_effects (n int primary key)");
+      await startRunner([
+        defineTask({
+          kind: "sql_effect",
+          payload: z.object({ n: z.number() }),
+          run: async ({ n }, context) =>
+            context.finishWithSql!(async (tx) => {
+              await tx.query("insert into sql_effects (n) values ($1)", [n]);
+              if (n === 4) throw new AppError("this effect cannot be written", { code: "nope", retryable: false });
+            }),
+        }),
+      ]);
+      await enqueue(20, { kind: "sql_effect", prefix: "sql" });
+      await expect.poll(() => db.task.count({ where: { kind: "sql_effect", status: { in: ["done", "failed"] } } }), { timeout: 3000 }).toBe(20);
+      expect(await db.task.count({ where: { kind: "sql_effect", status: "done" } })).toBe(19);
+      const written = await sql.query<{ n: number }>("select n from sql_effects order by n");
+      expect(written.rows.map((row) => row.n)).toEqual(Array.from({ length: 20 }, (_, n) => n).filter((n) => n !== 4));
+    });
+
+    it("keeps at most `concurrency` handlers working while completions commit", async () => {
+      let working = 0;
+      let most = 0;
+      await startRunner([
+        defineTask({
+          kind: "counted",
+          payload: z.object({ n: z.number() }),
+          run: async (_payload, context) => {
+            working += 1;
+            most = Math.max(most, working);
+            await new Promise((resolve) => setTimeout(resolve, 2));
+            working -= 1;
+            await context.finishWithSql!(async (tx) => void (await tx.query("select pg_sleep(0.005)")));
+          },
+        }),
+      ]);
+      await enqueue(60, { kind: "counted", prefix: "counted" });
+      await expect.poll(() => db.task.count({ where: { kind: "counted", status: "done" } }), { timeout: 5000 }).toBe(60);
+      expect(most).toBe(4);
     });
 
     it("parks a task that always throws after its attempts, with its error, and a non-retryable error at once", async () => {

@@ -1,6 +1,6 @@
 -- The whole database schema, generated from empty by tools/sqlgen (npm run migration:new).
 -- Not run by anything: the drift test compares it with what the migrations build.
--- schema.prisma sha256: d4226e7e00705f86e821b6199d9a66a42369bd1077ed173c324cd324456a719c
+-- schema.prisma sha256: 143a1a9b104e04629e38eec074343daf76148aaf3826087cc9cff8de03cb4928
 
 -- CreateSchema
 CREATE SCHEMA IF NOT EXISTS "public";
@@ -451,7 +451,10 @@ CREATE INDEX "recovery_cases_user_id_status_idx" ON "recovery_cases"("user_id", 
 CREATE UNIQUE INDEX "tasks_idempotency_key_key" ON "tasks"("idempotency_key");
 
 -- CreateIndex
-CREATE INDEX "tasks_status_due_at_priority_idx" ON "tasks"("status", "due_at", "priority");
+CREATE INDEX "tasks_claim_queued_idx" ON "tasks"("status", "priority" DESC, "due_at");
+
+-- CreateIndex
+CREATE INDEX "tasks_claim_expired_idx" ON "tasks"("status", "locked_until");
 
 -- CreateIndex
 CREATE INDEX "tasks_case_id_idx" ON "tasks"("case_id");

@@ -56,6 +56,7 @@ export {
 } from "./wording.js";
 export {
   caseSteps,
+  caseFinished,
   CASE_STEP_KINDS,
   type CaseStepKind,
   type StepFacts,

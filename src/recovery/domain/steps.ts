@@ -17,6 +17,9 @@
  * - Thank-you: waiting until the rescheduled meeting ended and was attended (the service
  *   creates the draft then); done when the draft was decided AND the handwritten note
  *   was marked done.
+ * - A case is finished (and closes, see caseFinished) when every step is done or not needed
+ *   any more (its task cancelled). A step that failed for good, or one still waiting for a
+ *   rescheduled meeting that never came, keeps the case open: the user closes it by hand.
  */
 
 export const CASE_STEP_KINDS = ["call_reminder", "reschedule_proposal", "gift_prompt", "materials", "buffer_block", "thank_you"] as const;
@@ -57,6 +60,11 @@ const DECIDED: ReadonlySet<StepDraftStatus> = new Set(["sent", "rejected"]);
 
 export function caseSteps(facts: StepFacts): StepView[] {
   return CASE_STEP_KINDS.map((kind) => stepView(kind, facts));
+}
+
+/** Nothing left in the case: every step done, or not needed any more (its task cancelled). */
+export function caseFinished(facts: StepFacts): boolean {
+  return caseSteps(facts).every((step) => step.status === "done" || facts.tasks[step.kind]?.status === "cancelled");
 }
 
 function stepView(kind: CaseStepKind, facts: StepFacts): StepView {

@@ -5,6 +5,7 @@ import type { Logger } from "../../platform/logger.js";
 import { defineTask } from "../../tasks/task-handler.js";
 import { bufferBlockText, bufferConflicts, formatMeetingTime, planBuffer, type BufferRange } from "../domain/index.js";
 import { calendarFor, type RecoveryDependencies, type Tx } from "../recovery-deps.js";
+import { closeCaseIfFinished } from "../close-case.js";
 
 export const BUFFER_BLOCK = "buffer_block";
 /** Follow-up placements of the buffer (the meeting moved or was cancelled); not a case step of its own. */
@@ -83,6 +84,7 @@ export async function reconcileBuffer(deps: RecoveryDependencies, caseId: string
     await deps.db.$transaction(async (tx) => {
       await tx.recoveryCase.update({ where: { id: caseId }, data: { bufferEventId: eventId, bufferStart: range.start, bufferEnd: range.end } });
       await raiseBufferConflicts(tx, { id: caseId, userId: recoveryCase.userId, timeZone: recoveryCase.user.settings?.timeZone ?? meeting.timeZone }, { id: meeting.id, title: meeting.title }, range, now);
+      await closeCaseIfFinished(tx, caseId, now);
     });
     log.info({ caseId, action: plan.action }, "buffer placed before the rescheduled meeting");
   });

@@ -83,4 +83,18 @@ export const caseRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = async (
     },
     async (request) => cases.markDone(request.session!.userId, request.params.id, request.params.kind),
   );
+
+  app.post(
+    "/api/cases/:id/close",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "Close the case by hand (a case also closes by itself once every step is done); its steps still queued are cancelled",
+        params,
+        body: z.object({}).strict().optional(),
+        response: { 200: caseView, ...errors },
+      },
+    },
+    async (request) => cases.close(request.session!.userId, request.params.id),
+  );
 };

@@ -19,8 +19,9 @@ export const caseView = z
   .object({
     id: z.uuid(),
     meetingId: z.uuid().describe("the missed meeting"),
-    status: z.enum(["open", "closed"]),
+    status: z.enum(["open", "closed"]).describe("closed by itself once every step is done or not needed, or by POST /api/cases/:id/close"),
     openedAt: z.iso.datetime(),
+    closedAt: z.iso.datetime().nullable(),
     meeting: z.object({ title: z.string(), ...range, timeZone: z.string() }),
     attendees: z.array(person).describe("the other people of the missed meeting"),
     tasks: z.array(caseTaskView).describe("every step of the case, in order"),

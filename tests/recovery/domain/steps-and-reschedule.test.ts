@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bufferConflicts, caseSteps, pickRescheduledMeeting, planBuffer, type MeetingFacts, type StepFacts } from "../../../src/recovery/domain/index.js";
+import { bufferConflicts, caseFinished, caseSteps, pickRescheduledMeeting, planBuffer, type MeetingFacts, type StepFacts } from "../../../src/recovery/domain/index.js";
 
 const now = new Date("2026-11-10T16:00:00Z");
 const later = new Date("2026-11-10T19:00:00Z");
@@ -37,6 +37,26 @@ describe("case steps as the user reads them", () => {
     const steps = caseSteps({ ...base, tasks: { reschedule_proposal: { status: "failed", dueAt: now, lastError: "Google freeBusy: HTTP 500" } }, rescheduled: { cancelled: true } });
     expect(steps.find((s) => s.kind === "buffer_block")!.status).toBe("waiting");
     expect(steps.find((s) => s.kind === "reschedule_proposal")).toMatchObject({ status: "due", problem: "Google freeBusy: HTTP 500" });
+  });
+
+  it("a case is finished when every step is done or not needed any more, and not before", () => {
+    const allDone: StepFacts = {
+      ...base,
+      tasks: { call_reminder: done(), reschedule_proposal: done(), materials: done(), gift_prompt: done(), buffer_block: done(), thank_you: done() },
+      drafts: { reschedule: "sent", materials: "rejected", thank_you: "sent" },
+      stepsDone: { call_reminder: now, gift_prompt: now, thank_you: now },
+      rescheduled: { cancelled: false },
+      bufferPlaced: true,
+    };
+    expect(caseFinished(allDone)).toBe(true);
+    expect(caseFinished({ ...allDone, stepsDone: { call_reminder: now, gift_prompt: now } })).toBe(false);
+    expect(caseFinished({ ...allDone, drafts: { ...allDone.drafts, materials: "pending" } })).toBe(false);
+    expect(caseFinished({ ...allDone, rescheduled: null, bufferPlaced: false })).toBe(false);
+    // The gift prompt was cancelled (not needed), everything else done.
+    const { gift_prompt: _gift, ...otherDone } = allDone.stepsDone;
+    expect(caseFinished({ ...allDone, stepsDone: otherDone, tasks: { ...allDone.tasks, gift_prompt: { status: "cancelled", dueAt: later, lastError: null } } })).toBe(true);
+    // A step that failed for good keeps the case open.
+    expect(caseFinished({ ...allDone, drafts: { ...allDone.drafts, materials: undefined }, tasks: { ...allDone.tasks, materials: { status: "failed", dueAt: now, lastError: "boom" } } })).toBe(false);
   });
 });
 

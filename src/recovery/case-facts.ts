@@ -1,0 +1,35 @@
+import type { Prisma } from "../db/client.js";
+import { CASE_STEP_KINDS, type StepFacts } from "./domain/index.js";
+
+/** What the step rules read of a case: its tasks, drafts and rescheduled meeting. */
+export const caseFactsInclude = {
+  rescheduled: true,
+  tasks: { orderBy: { createdAt: "asc" } },
+  drafts: { orderBy: { createdAt: "asc" } },
+} satisfies Prisma.RecoveryCaseInclude;
+
+export type CaseFactsRow = Prisma.RecoveryCaseGetPayload<{ include: typeof caseFactsInclude }>;
+
+/** The latest task row of each step kind (a moved meeting queues a newer thank-you, say). */
+export function latestStepTasks<Task extends CaseFactsRow["tasks"][number]>(tasks: readonly Task[]): Map<string, Task> {
+  const latest = new Map<string, Task>();
+  for (const task of tasks) if ((CASE_STEP_KINDS as readonly string[]).includes(task.kind)) latest.set(task.kind, task);
+  return latest;
+}
+
+export function stepFactsOf(row: CaseFactsRow, now: Date): StepFacts {
+  const draftOf = (kind: "reschedule" | "materials" | "thank_you") => row.drafts.filter((d) => d.kind === kind).at(-1);
+  return {
+    now,
+    tasks: Object.fromEntries([...latestStepTasks(row.tasks)].map(([kind, task]) => [kind, { status: task.status, dueAt: task.dueAt, lastError: task.lastError }])),
+    drafts: Object.fromEntries((["reschedule", "materials", "thank_you"] as const).flatMap((kind) => { const d = draftOf(kind); return d ? [[kind, d.status]] : []; })),
+    stepsDone: Object.fromEntries(Object.entries(stepsDoneOf(row.stepsDone)).map(([kind, at]) => [kind, new Date(at)])),
+    rescheduled: row.rescheduled ? { cancelled: row.rescheduled.isCancelled || row.rescheduled.deletedAt !== null } : null,
+    bufferPlaced: row.bufferEventId !== null,
+  };
+}
+
+export function stepsDoneOf(value: Prisma.JsonValue): Record<string, string> {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return {};
+  return Object.fromEntries(Object.entries(value).flatMap(([kind, at]) => (typeof at === "string" ? [[kind, at]] : [])));
+}
