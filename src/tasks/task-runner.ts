@@ -86,6 +86,7 @@ export class TaskRunner {
   /** claimed, waiting for a free worker, oldest first */
   private readonly ready: ClaimedAhead[] = [];
   private listener: pg.Client | undefined;
+  private relistenTimer: NodeJS.Timeout | undefined;
   private pool: pg.Pool | undefined;
   private claimPool: pg.Pool | undefined;
   private running = false;
@@ -127,6 +128,7 @@ export class TaskRunner {
     this.running = false;
     this.wake();
     clearTimeout(this.nextDueTimer);
+    clearTimeout(this.relistenTimer);
     await this.loop;
     await this.release(this.ready.splice(0).map((entry) => entry.task));
     let timer: NodeJS.Timeout | undefined;
@@ -198,13 +200,38 @@ export class TaskRunner {
     const client = new pg.Client({ connectionString: this.options.databaseUrl });
     client.on("error", (error) => {
       this.options.log.warn({ reason: errorMessage(error) }, "task notification connection lost; reconnecting");
-      this.listener = undefined;
-      setTimeout(() => void (this.running ? this.listen().catch(() => undefined) : undefined), 1000);
+      if (this.listener === client) this.listener = undefined;
+      this.relisten(1000);
     });
     client.on("notification", (message) => this.onNotification(message.payload));
-    await client.connect();
-    await client.query(`listen ${TASKS_CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`listen ${TASKS_CHANNEL}`);
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      throw error;
+    }
     this.listener = client;
+  }
+
+  /**
+   * Keeps trying until LISTEN is back (a database outage can outlast any single retry), with
+   * a growing delay; then claims at once, for the notifications missed while it was away.
+   */
+  private relisten(delayMs: number): void {
+    if (this.relistenTimer) return;
+    this.relistenTimer = setTimeout(() => {
+      this.relistenTimer = undefined;
+      if (!this.running) return;
+      this.listen().then(
+        () => this.wake(),
+        (error: unknown) => {
+          this.options.log.debug({ reason: errorMessage(error) }, "task notification reconnect failed; trying again");
+          this.relisten(Math.min(delayMs * 2, 30_000));
+        },
+      );
+    }, delayMs);
+    this.relistenTimer.unref();
   }
 
   private onNotification(payload: string | undefined): void {
