@@ -29,6 +29,7 @@ function counted<T extends CalendarProvider | OAuthProvider>(target: T, provider
       if (typeof value !== "function" || typeof property !== "string") return value;
       return (...args: unknown[]) => {
         const result: unknown = (value as (...a: unknown[]) => unknown).apply(object, args);
+        if (isAsyncIterable(result)) return countedPages(result, provider, property, metrics);
         if (!(result instanceof Promise)) return result; // authorizationUrl: no call to the provider
         return result.then(
           (answer: unknown) => {
@@ -43,4 +44,21 @@ function counted<T extends CalendarProvider | OAuthProvider>(target: T, provider
       };
     },
   });
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === "object" && value !== null && Symbol.asyncIterator in value;
+}
+
+/** A paged read (`syncPages`): each page is one call to the provider. */
+async function* countedPages(pages: AsyncIterable<unknown>, provider: string, operation: string, metrics: Pick<Metrics, "providerCall">): AsyncGenerator<unknown> {
+  try {
+    for await (const page of pages) {
+      metrics.providerCall(provider, operation, "ok");
+      yield page;
+    }
+  } catch (error) {
+    metrics.providerCall(provider, operation, error instanceof ProviderError ? error.kind : "error");
+    throw error;
+  }
 }

@@ -83,7 +83,7 @@ describe.each(["google", "microsoft"] as const)("the provider answering 500 for 
     expect((await db.task.findUniqueOrThrow({ where: { idempotencyKey: key } })).attempts).toBe(FAILURES + 1);
 
     const metrics = await harness.service.services.metrics.scrape();
-    expect(sampleValue(metrics, "makegood_provider_calls_total", { provider, operation: "syncEvents", status: "transient" })).toBe(FAILURES);
+    expect(sampleValue(metrics, "makegood_provider_calls_total", { provider, operation: "syncPages", status: "transient" })).toBe(FAILURES);
     expect(sampleValue(metrics, "makegood_tasks_failed_total", { kind: "sync_connection", outcome: "retry" })).toBe(FAILURES);
   }, 60_000);
 });

@@ -57,7 +57,7 @@ describe("GET /metrics", () => {
     expect(sampleValue(text, "makegood_sync_duration_seconds_count", { provider: "google" })).toBeGreaterThanOrEqual(1);
     expect(sampleValue(text, "makegood_sync_duration_seconds_sum", { provider: "google" })).toBeGreaterThan(0);
     expect(sampleValue(text, "makegood_provider_calls_total", { provider: "google", operation: "exchangeCode", status: "ok" })).toBe(1);
-    expect(sampleValue(text, "makegood_provider_calls_total", { provider: "google", operation: "syncEvents", status: "ok" })).toBeGreaterThanOrEqual(1);
+    expect(sampleValue(text, "makegood_provider_calls_total", { provider: "google", operation: "syncPages", status: "ok" })).toBeGreaterThanOrEqual(1);
     expect(sampleValue(text, "makegood_detection_transitions_total", { from: "upcoming", to: "in_progress" })).toBe(1);
     expect(sampleValue(text, "makegood_detection_transitions_total", { from: "in_progress", to: "late" })).toBe(1);
     expect(sampleValue(text, "makegood_alert_deliveries_total", { channel: "email", outcome: "delivered" })).toBe(1);
@@ -77,7 +77,7 @@ describe("GET /metrics", () => {
 
     const text = await scrape();
     expect(sampleValue(text, "makegood_push_notifications_total", { provider: "google", verdict: "unknown_channel" })).toBe(1);
-    expect(sampleValue(text, "makegood_provider_calls_total", { provider: "google", operation: "syncEvents", status: "transient" })).toBe(1);
+    expect(sampleValue(text, "makegood_provider_calls_total", { provider: "google", operation: "syncPages", status: "transient" })).toBe(1);
     expect(sampleValue(text, "makegood_sync_runs_total", { provider: "google", outcome: "backing_off" })).toBe(1);
   });
 

@@ -35,7 +35,8 @@ export const sandboxRoutes: FastifyPluginAsyncZod<SandboxRouteOptions> = async (
   app.post(
     "/auth/sandbox",
     {
-      onRequest: sandboxOn,
+      // after the rate limit and body validation, so an off sandbox still counts and validates requests
+      preHandler: sandboxOn,
       config: authLimit,
       schema: {
         tags: ["auth", "sandbox"],
@@ -61,7 +62,8 @@ export const sandboxRoutes: FastifyPluginAsyncZod<SandboxRouteOptions> = async (
   app.post(
     "/auth/sandbox/reset",
     {
-      onRequest: [sandboxOn, app.requireUser],
+      // after the rate limit: every /auth route counts each request, signed in or not
+      preHandler: [app.requireUser, sandboxOn],
       config: authLimit,
       schema: {
         tags: ["auth", "sandbox"],
@@ -77,7 +79,8 @@ export const sandboxRoutes: FastifyPluginAsyncZod<SandboxRouteOptions> = async (
   app.post(
     "/api/sandbox/simulate/rescheduled-meeting-held",
     {
-      onRequest: [sandboxOn, app.requireUser],
+      onRequest: app.requireUser,
+      preHandler: sandboxOn,
       schema: {
         tags: ["sandbox"],
         summary: "SIMULATION (sandbox only): the rescheduled meeting takes place, and you attend",
