@@ -24,7 +24,7 @@ export function stepFactsOf(row: CaseFactsRow, now: Date): StepFacts {
     tasks: Object.fromEntries([...latestStepTasks(row.tasks)].map(([kind, task]) => [kind, { status: task.status, dueAt: task.dueAt, lastError: task.lastError }])),
     drafts: Object.fromEntries((["reschedule", "materials", "thank_you"] as const).flatMap((kind) => { const d = draftOf(kind); return d ? [[kind, d.status]] : []; })),
     stepsDone: Object.fromEntries(Object.entries(stepsDoneOf(row.stepsDone)).map(([kind, at]) => [kind, new Date(at)])),
-    rescheduled: row.rescheduled ? { cancelled: row.rescheduled.isCancelled || row.rescheduled.deletedAt !== null } : null,
+    rescheduled: row.rescheduled ? { cancelled: row.rescheduled.isCancelled || row.rescheduled.deletedAt !== null, start: row.rescheduled.start } : null,
     bufferPlaced: row.bufferEventId !== null,
   };
 }

@@ -69,7 +69,11 @@ export function planBuffer(input: {
   const { meeting, placed } = input;
   const gone = !meeting || meeting.cancelled || meeting.deleted;
   if (gone) return placed ? { action: "delete" } : { action: "none" };
-  if (meeting.start.getTime() <= input.now.getTime()) return { action: "none" };
+  if (meeting.start.getTime() <= input.now.getTime()) {
+    // Moved to a time already past (it took place earlier): a buffer still ahead protects nothing.
+    const staleBufferAhead = placed !== null && placed.start.getTime() > input.now.getTime();
+    return staleBufferAhead ? { action: "delete" } : { action: "none" };
+  }
   const minutes = Math.min(45, Math.max(30, Math.round(input.minutes)));
   const range = { start: new Date(meeting.start.getTime() - minutes * 60_000), end: new Date(meeting.start.getTime()) };
   if (!placed) return { action: "create", range };

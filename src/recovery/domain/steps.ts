@@ -43,7 +43,7 @@ export interface StepFacts {
   /** steps the user marked done */
   stepsDone: Partial<Record<CaseStepKind, Date>>;
   /** the linked rescheduled meeting, if any */
-  rescheduled: { cancelled: boolean } | null;
+  rescheduled: { cancelled: boolean; start: Date } | null;
   bufferPlaced: boolean;
 }
 
@@ -76,6 +76,8 @@ function stepView(kind: CaseStepKind, facts: StepFacts): StepView {
   if (kind === "buffer_block") {
     if (!facts.rescheduled || facts.rescheduled.cancelled) return view("waiting", "waiting for the new meeting to appear on your calendar");
     if (facts.bufferPlaced) return view("done", "the buffer is on your calendar");
+    // Its purpose has passed once the meeting began: the buffer only protects the time before it.
+    if (facts.rescheduled.start.getTime() <= facts.now.getTime()) return view("done", "the new meeting has begun");
     return view("due", problem ? "the buffer could not be placed" : "placing the buffer before the new meeting");
   }
   if (kind === "thank_you") {

@@ -54,8 +54,10 @@ export async function reconcileBuffer(deps: RecoveryDependencies, caseId: string
 
     if (plan.action === "delete") {
       await calendar.deleteEvent(providerCalendarId, recoveryCase.bufferEventId!);
-      await deps.db.recoveryCase.update({ where: { id: caseId }, data: { bufferEventId: null, bufferStart: null, bufferEnd: null, rescheduledMeetingId: null } });
-      log.info({ caseId }, "buffer removed: the rescheduled meeting was cancelled");
+      // A cancelled meeting is unlinked (the next one is awaited); one that moved to a time
+      // already past stays linked, for the thank-you.
+      await deps.db.recoveryCase.update({ where: { id: caseId }, data: { bufferEventId: null, bufferStart: null, bufferEnd: null, ...(meetingGone ? { rescheduledMeetingId: null } : {}) } });
+      log.info({ caseId }, meetingGone ? "buffer removed: the rescheduled meeting was cancelled" : "buffer removed: the rescheduled meeting moved to a time already past");
       return;
     }
 

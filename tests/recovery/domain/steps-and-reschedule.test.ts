@@ -26,7 +26,7 @@ describe("case steps as the user reads them", () => {
       tasks: { call_reminder: done(), reschedule_proposal: done(), materials: done(), gift_prompt: done(later), buffer_block: done(), thank_you: done() },
       drafts: { reschedule: "sent", materials: "rejected", thank_you: "sent" },
       stepsDone: { call_reminder: now, gift_prompt: later },
-      rescheduled: { cancelled: false },
+      rescheduled: { cancelled: false, start: later },
       bufferPlaced: true,
     };
     expect(statusOf(facts)).toEqual({ call_reminder: "done", reschedule_proposal: "done", gift_prompt: "done", materials: "done", buffer_block: "done", thank_you: "due" });
@@ -34,9 +34,15 @@ describe("case steps as the user reads them", () => {
   });
 
   it("a cancelled rescheduled meeting puts the buffer back to waiting; a failed task shows its problem", () => {
-    const steps = caseSteps({ ...base, tasks: { reschedule_proposal: { status: "failed", dueAt: now, lastError: "Google freeBusy: HTTP 500" } }, rescheduled: { cancelled: true } });
+    const steps = caseSteps({ ...base, tasks: { reschedule_proposal: { status: "failed", dueAt: now, lastError: "Google freeBusy: HTTP 500" } }, rescheduled: { cancelled: true, start: later } });
     expect(steps.find((s) => s.kind === "buffer_block")!.status).toBe("waiting");
     expect(steps.find((s) => s.kind === "reschedule_proposal")).toMatchObject({ status: "due", problem: "Google freeBusy: HTTP 500" });
+  });
+
+  it("the buffer step is due until placed, and done without one once the new meeting has begun", () => {
+    const linked = { ...base, rescheduled: { cancelled: false, start: later }, bufferPlaced: false };
+    expect(caseSteps(linked).find((s) => s.kind === "buffer_block")!.status).toBe("due");
+    expect(caseSteps({ ...linked, now: later }).find((s) => s.kind === "buffer_block")).toMatchObject({ status: "done", reason: "the new meeting has begun" });
   });
 
   it("a case is finished when every step is done or not needed any more, and not before", () => {
@@ -45,7 +51,7 @@ describe("case steps as the user reads them", () => {
       tasks: { call_reminder: done(), reschedule_proposal: done(), materials: done(), gift_prompt: done(), buffer_block: done(), thank_you: done() },
       drafts: { reschedule: "sent", materials: "rejected", thank_you: "sent" },
       stepsDone: { call_reminder: now, gift_prompt: now, thank_you: now },
-      rescheduled: { cancelled: false },
+      rescheduled: { cancelled: false, start: later },
       bufferPlaced: true,
     };
     expect(caseFinished(allDone)).toBe(true);
@@ -111,6 +117,13 @@ describe("placing the buffer", () => {
 
   it("leaves a meeting that already started alone", () => {
     expect(planBuffer({ meeting: { start: new Date(now.getTime() - 60_000), cancelled: false, deleted: false }, placed: null, minutes: 40, now })).toEqual({ action: "none" });
+    const pastBuffer = { start: new Date(now.getTime() - 41 * 60_000), end: new Date(now.getTime() - 60_000) };
+    expect(planBuffer({ meeting: { start: new Date(now.getTime() - 60_000), cancelled: false, deleted: false }, placed: pastBuffer, minutes: 40, now })).toEqual({ action: "none" });
+  });
+
+  it("removes a buffer still ahead when its meeting moved to a time already past", () => {
+    const aheadBuffer = { start: new Date("2026-11-12T14:20:00Z"), end: new Date("2026-11-12T15:00:00Z") };
+    expect(planBuffer({ meeting: { start: new Date(now.getTime() - 30 * 60_000), cancelled: false, deleted: false }, placed: aheadBuffer, minutes: 40, now })).toEqual({ action: "delete" });
   });
 
   it("finds what overlaps the buffer, not what touches its edges, nor the meeting itself, buffers or free time", () => {
