@@ -144,6 +144,7 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     alerts: new AlertQueries(db),
     settings: new SettingsService({
       db,
+      clock,
       checkWebhookUrl: async (url) => {
         const verdict = await validateWebhookUrl(url, config.webhooks);
         return verdict.ok ? null : verdict.message;

@@ -1,13 +1,17 @@
 import type { Database } from "../db/client.js";
+import { markUserMeetingsDue } from "../detection/wake-up.js";
+import type { Clock } from "../platform/clock.js";
 import { AppError } from "../platform/errors.js";
 import { workingHoursSchema, type SettingsUpdate, type SettingsView } from "./settings-schema.js";
 
 /** Checks a webhook URL before it is saved (https only, no private addresses …). */
 export type WebhookUrlCheck = (url: string) => Promise<string | null>;
 
+const DETECTION_SETTINGS = ["lateGraceMinutes", "settleMinutes", "autoConfirmMinutes", "timeZone", "workingHours"] as const;
+
 /** Reads and updates a user's settings; a user always has a row (created on first read). */
 export class SettingsService {
-  constructor(private readonly deps: { db: Database; checkWebhookUrl: WebhookUrlCheck }) {}
+  constructor(private readonly deps: { db: Database; clock: Clock; checkWebhookUrl: WebhookUrlCheck }) {}
 
   async get(userId: string): Promise<SettingsView> {
     const row = await this.deps.db.settings.upsert({ where: { userId }, create: { userId }, update: {} });
@@ -36,9 +40,13 @@ export class SettingsService {
       const problem = await this.deps.checkWebhookUrl(update.webhookUrl);
       if (problem) throw new AppError(`body/webhookUrl: ${problem}`, { code: "validation_failed", httpStatus: 400 });
     }
-    await this.deps.db.settings.update({
-      where: { userId },
-      data: { ...update, ...(update.alertChannels ? { alertChannels: [...new Set(update.alertChannels)] } : {}) },
+    const data = { ...update, ...(update.alertChannels ? { alertChannels: [...new Set(update.alertChannels)] } : {}) };
+    // Detection stores each meeting's next check from these: a changed grace or settle window
+    // must be decided again now, not at the instant the old value named.
+    const decisive = DETECTION_SETTINGS.some((key) => update[key] !== undefined && JSON.stringify(update[key]) !== JSON.stringify(current[key]));
+    await this.deps.db.$transaction(async (tx) => {
+      await tx.settings.update({ where: { userId }, data });
+      if (decisive) await markUserMeetingsDue(tx, userId, this.deps.clock.now());
     });
     return this.get(userId);
   }

@@ -111,10 +111,13 @@ describe("detection reads only the meetings that are due", () => {
     await detectMeetings(services.detection, now, { meetingIds: [id] });
     expect(await nextCheckOf(id)).toEqual(new Date(start.getTime() + 5 * MINUTE));
 
-    await services.db.$transaction(async (tx) => {
-      await tx.settings.update({ where: { userId }, data: { lateGraceMinutes: 1 } });
-      expect(await markUserMeetingsDue(tx, userId, now)).toBe(1);
-    });
+    // A setting detection does not decide on leaves the next check alone…
+    await services.settings.update(userId, { bufferMinutes: 35 });
+    expect(await nextCheckOf(id)).toEqual(new Date(start.getTime() + 5 * MINUTE));
+    // …a shorter grace, stored through the settings service, makes the meeting due at once.
+    await services.settings.update(userId, { lateGraceMinutes: 1 });
+    expect((await nextCheckOf(id))!.getTime()).toBeLessThanOrEqual(now.getTime());
+    await services.db.$transaction(async (tx) => expect(await markUserMeetingsDue(tx, userId, now)).toBe(1));
     expect(await nextCheckOf(id)).toEqual(now);
     expect(await wakeUpsAfter(now)).toContain(now.getTime());
     await detectMeetings(services.detection, now);
