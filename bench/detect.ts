@@ -3,7 +3,8 @@
  *
  * (1) 10,000 users with 10 meetings each today, 10% under way: the detect passes the clock
  *     drives (no provider calls) → wall time, database statements per batch, peak RSS:
- *     - the first pass after the 100,000 meetings were stored (every one due: first sight);
+ *     - the first pass after the 100,000 meetings were stored as a sync stores them (the
+ *       90,000 ahead already placed `upcoming`; the 10,000 under way due at first sight);
  *     - a steady tick 30 s later (the ~170 meetings starting in that minute are due);
  *     - a tick 60 s after the first, while 1,000 meetings pass their grace and turn late.
  *     Meetings are placed relative to now, so the figures do not depend on the time of day.
@@ -60,11 +61,16 @@ export async function seed(url: string, now: Date): Promise<void> {
   // Meeting 0 of each user is under way: started 10 s to 4 min 13 s ago (27 s steps by user),
   // so 1,000 users pass the 5-minute grace 60 s from now. Meetings 1–9 start later today,
   // one minute slot of the next nine hours each (~170 starts a minute), from 20 s from now.
-  // As a sync stores them: due at once (next_check_at = now).
+  // As a sync stores them (src/sync/store-round.ts, placeAtSight): a watched meeting that has
+  // not begun goes in `upcoming`, next checked at its start; one under way is due at once.
   await client.query(
-    `insert into meetings (id, user_id, connection_id, calendar_id, provider_event_id, title, start, "end", time_zone, watched, self_response, updated_at, next_check_at)
+    `insert into meetings (id, user_id, connection_id, calendar_id, provider_event_id, title, start, "end", time_zone, watched, self_response, updated_at,
+                           next_check_at, state, state_changed_at)
      select gen_random_uuid(), c.user_id, c.id, cal.id, 'evt-' || k, 'Client meeting ' || k, t.start, t.start + interval '30 minutes',
-            'Europe/Berlin', true, 'accepted', $1, $1
+            'Europe/Berlin', true, 'accepted', $1,
+            case when t.start > $1::timestamptz then t.start else $1::timestamptz end,
+            case when t.start > $1::timestamptz then 'upcoming'::"MeetingState" end,
+            case when t.start > $1::timestamptz then $1::timestamptz end
        from (select c.*, row_number() over (order by c.id) as i from connections c) c
        join calendars cal on cal.connection_id = c.id
       cross join generate_series(0, $2 - 1) k
@@ -102,7 +108,7 @@ async function detectPass(url: string, now: Date): Promise<void> {
   };
   await db.$queryRaw`select 1`;
   for (const [label, at] of [
-    ["first pass (100,000 meetings just stored, all due)", now],
+    ["first pass (100,000 meetings just stored; the 10,000 under way due)", now],
     ["steady tick 30 s later", new Date(now.getTime() + MINUTE / 2)],
     ["tick 60 s later (1,000 meetings turn late)", new Date(now.getTime() + MINUTE)],
   ] as const) {

@@ -1,5 +1,6 @@
 import type { CalendarEvent, EventChange } from "../calendars/provider.js";
 import type { Prisma } from "../db/client.js";
+import { placeAtSight } from "../detection/domain/placement.js";
 import { isWatched } from "../detection/domain/watched.js";
 
 type Tx = Prisma.TransactionClient;
@@ -62,16 +63,21 @@ async function markRemoved(tx: Tx, calendarId: string, providerEventIds: string[
 async function upsertMeetings(tx: Tx, target: RoundTarget, events: CalendarEvent[], now: Date): Promise<void> {
   const column = <T>(pick: (event: CalendarEvent) => T) => events.map(pick);
   const iso = (date: Date | null) => (date ? date.toISOString() : null);
+  const watched = events.map((event) => isWatched(event));
+  // New rows go in already placed, so the next detection pass reads only what can change now.
+  const placements = events.map((event, i) => placeAtSight({ watched: watched[i]!, start: event.start }, now));
   const rows = await tx.$queryRaw<Array<{ id: string; provider_event_id: string; inserted: boolean }>>`
     insert into meetings (
       id, user_id, connection_id, calendar_id, provider_event_id, ical_uid, series_id, original_start,
       title, description, location, start, "end", time_zone, is_all_day, organizer_email, organizer_name,
       is_organizer, self_response, is_cancelled, is_free, is_buffer, meet_code, teams_join_url,
-      online_meeting_id, conference_url, provider_updated_at, deleted_at, watched, updated_at, next_check_at
+      online_meeting_id, conference_url, provider_updated_at, deleted_at, watched, updated_at, next_check_at,
+      state, state_changed_at
     )
     select gen_random_uuid(), ${target.userId}::uuid, ${target.connectionId}::uuid, ${target.calendarId}::uuid,
            e.pid, e.ical, e.series, e.ostart, e.title, e.descr, e.loc, e.s, e.en, e.tz, e.allday, e.oemail, e.oname,
-           e.isorg, e.resp, e.cancelled, e.free, e.buffer, e.meet, e.teams, e.omid, e.curl, e.pupd, null, e.w, ${now}, ${now}
+           e.isorg, e.resp, e.cancelled, e.free, e.buffer, e.meet, e.teams, e.omid, e.curl, e.pupd, null, e.w, ${now}, e.next_check,
+           e.placed, case when e.placed is null then null else ${now}::timestamptz end
       from unnest(
         ${column((e) => e.providerEventId)}::text[],
         ${column((e) => e.iCalUid)}::text[],
@@ -96,8 +102,10 @@ async function upsertMeetings(tx: Tx, target: RoundTarget, events: CalendarEvent
         ${column((e) => e.conference.onlineMeetingId)}::text[],
         ${column((e) => e.conference.url)}::text[],
         ${column((e) => iso(e.updatedAt))}::timestamptz[],
-        ${column((e) => isWatched(e))}::boolean[]
-      ) as e(pid, ical, series, ostart, title, descr, loc, s, en, tz, allday, oemail, oname, isorg, resp, cancelled, free, buffer, meet, teams, omid, curl, pupd, w)
+        ${watched}::boolean[],
+        ${placements.map((placement) => placement.nextCheckAt.toISOString())}::timestamptz[],
+        ${placements.map((placement) => placement.state)}::"MeetingState"[]
+      ) as e(pid, ical, series, ostart, title, descr, loc, s, en, tz, allday, oemail, oname, isorg, resp, cancelled, free, buffer, meet, teams, omid, curl, pupd, w, next_check, placed)
     on conflict (calendar_id, provider_event_id) do update set
       ical_uid = excluded.ical_uid, series_id = excluded.series_id, original_start = excluded.original_start,
       title = excluded.title, description = excluded.description, location = excluded.location,
@@ -112,7 +120,7 @@ async function upsertMeetings(tx: Tx, target: RoundTarget, events: CalendarEvent
       next_check_at = case
         when (meetings.start, meetings."end", meetings.watched, meetings.is_cancelled, meetings.self_response, meetings.deleted_at is null)
              is distinct from (excluded.start, excluded."end", excluded.watched, excluded.is_cancelled, excluded.self_response, true)
-        then excluded.next_check_at else meetings.next_check_at end
+        then ${now}::timestamptz else meetings.next_check_at end
     returning id, provider_event_id, (xmax = 0) as inserted`;
 
   const meetingIds = new Map(rows.map((row) => [row.provider_event_id, row.id]));

@@ -148,5 +148,16 @@ describe("detection reads only the meetings that are due", () => {
     expect(await nextCheckOf(id)).toEqual(syncedAt);
     expect((await detectMeetings(services.detection, syncedAt)).examined).toBeGreaterThanOrEqual(1);
     expect(await services.db.meeting.findUniqueOrThrow({ where: { id } })).toMatchObject({ state: "excused", nextCheckAt: null });
+
+    // Meetings a sync sees for the first time go in placed: one ahead is upcoming until it
+    // starts (no pass reads it before), one already under way is due for the detector now.
+    const ahead = { ...event, providerEventId: "new-ahead", start: new Date(now.getTime() + 2 * 60 * MINUTE), end: new Date(now.getTime() + 3 * 60 * MINUTE) };
+    const underWay = { ...event, providerEventId: "new-under-way", start: new Date(now.getTime() - 5 * MINUTE), end: new Date(now.getTime() + 25 * MINUTE) };
+    const declined = { ...event, providerEventId: "new-declined", selfResponse: "declined" as const, start: ahead.start, end: ahead.end };
+    await services.db.$transaction((tx) => storeChanges(tx, target, [ahead, underWay, declined].map((e) => ({ kind: "upsert" as const, event: e })), syncedAt));
+    const stored = async (providerEventId: string) => services.db.meeting.findFirstOrThrow({ where: { calendarId: row.calendarId, providerEventId }, select: { state: true, nextCheckAt: true, stateChangedAt: true } });
+    expect(await stored("new-ahead")).toEqual({ state: "upcoming", nextCheckAt: ahead.start, stateChangedAt: syncedAt });
+    expect(await stored("new-under-way")).toEqual({ state: null, nextCheckAt: syncedAt, stateChangedAt: null });
+    expect(await stored("new-declined")).toEqual({ state: null, nextCheckAt: syncedAt, stateChangedAt: null });
   });
 });

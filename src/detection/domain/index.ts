@@ -1,4 +1,5 @@
 export { isWatched, type WatchableMeeting } from "./watched.js";
+export { placeAtSight, type Placement } from "./placement.js";
 export {
   MEETING_STATES,
   FINAL_STATES,
