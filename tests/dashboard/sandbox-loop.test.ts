@@ -181,6 +181,7 @@ describe.skipIf(!hasChromium)("the sandbox loop in a real browser", { timeout: 1
   it("the sample client accepts the first slot about 20 s later: the new meeting and its buffer show on the case", async () => {
     await waitOnPage("Recovery", () => theCase().getByText(/^Buffer on your calendar:/), 90_000);
     expect(await theCase().getByText(/^New meeting:/).isVisible()).toBe(true);
+    expect(await theCase().getByRole("link", { name: "Read the proposal" }).isVisible()).toBe(true);
     await screenshots(page, "08-buffer");
   });
 

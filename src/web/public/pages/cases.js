@@ -57,9 +57,12 @@ function Case({ recovery, zone, sandbox, onChanged }) {
 function StepDetail({ kind, recovery, zone, sandbox, onChanged }) {
   if (kind === "call_reminder") return html`<${Call} recovery=${recovery} onChanged=${onChanged} />`;
   if (kind === "reschedule_proposal") {
+    const proposalDone = recovery.tasks.some((task) => task.kind === kind && task.status === "done");
     return html`<div class="step-body">
       ${recovery.proposal.slots.length > 0 && html`<p>Times offered:</p><ul>${recovery.proposal.slots.map((slot) => html`<li key=${slot.start}>${slot.text}</li>`)}</ul>`}
-      ${recovery.proposal.draftId ? html`<p><a href=${"#/drafts?id=" + recovery.proposal.draftId}>Read, edit and approve the proposal</a></p>` : html`<p class="muted">The proposal is being drafted from your free time.</p>`}
+      ${recovery.proposal.draftId
+        ? html`<p><a href=${"#/drafts?id=" + recovery.proposal.draftId}>${proposalDone ? "Read the proposal" : "Read, edit and approve the proposal"}</a></p>`
+        : html`<p class="muted">The proposal is being drafted from your free time.</p>`}
       ${recovery.rescheduled && html`<p>New meeting: <strong>${recovery.rescheduled.title}</strong>, ${day(recovery.rescheduled.start, zone)} ${timeRange(recovery.rescheduled.start, recovery.rescheduled.end, zone)}${recovery.rescheduled.cancelled ? " (cancelled)" : ""}</p>`}
     </div>`;
   }
