@@ -2,19 +2,21 @@ import { IANAZone } from "luxon";
 import { sandboxEventRow, writeSandboxCalendar } from "../calendars/sandbox/store.js";
 import { Prisma, type Database } from "../db/client.js";
 import type { Clock } from "../platform/clock.js";
-import { AppError } from "../platform/errors.js";
+import { AppError, errorMessage } from "../platform/errors.js";
 import type { Logger } from "../platform/logger.js";
+import { fetchEvidence } from "../detection/fetch-evidence.js";
 import { syncConnection, type SyncDependencies } from "../sync/sync-connection.js";
 import { requestSync } from "../sync/sync-task.js";
 import { SANDBOX_ACCOUNT, sampleEvents } from "./samples.js";
 
 const MINUTE_MS = 60_000;
 /**
- * Where "held" puts the rescheduled meeting: ended this long ago. Detection reads its
- * attendance within a minute (the detect job), before the thank-you step's first look,
- * due five minutes after the end.
+ * Where "held" puts the rescheduled meeting: ended this long ago. The thank-you step first
+ * looks five minutes after a meeting's end (conference records lag; src/recovery/steps/thank-you.ts),
+ * and that rule stays: the simulated meeting simply ended a little more than five minutes ago,
+ * so the step is due as soon as the calendar change reaches it, not minutes later.
  */
-const HELD_ENDED_AGO_MS = 2 * MINUTE_MS;
+const HELD_ENDED_AGO_MS = 5 * MINUTE_MS + 30_000;
 
 export interface SandboxDependencies {
   db: Database;
@@ -100,16 +102,35 @@ export class SandboxService {
         where: { id: event.id },
         data: { start, end, selfJoinedAt: new Date(start.getTime() - MINUTE_MS), othersJoinedAt: start, version, updatedAt: now },
       });
-      await requestSync(tx, connection.id, `sandbox-held:${event.id}:${now.toISOString()}`, now);
-      return { title: event.title, start: start.toISOString(), end: end.toISOString() };
+      return { eventId: event.id, title: event.title, start: start.toISOString(), end: end.toISOString() };
     });
     if (!held) {
-      throw new AppError("There is no rescheduled meeting yet: confirm the missed meeting, approve the reschedule proposal, and the sample client accepts its first slot shortly after", {
+      throw new AppError("The sample client has not yet accepted a slot, so there is no rescheduled meeting to hold: confirm the missed meeting and approve the reschedule proposal; the client accepts its first slot about 20 seconds after it is sent", {
         code: "no_rescheduled_meeting",
         httpStatus: 409,
       });
     }
-    return held;
+    await this.readAttendance(connection.id, held.eventId);
+    // As a push notification would: the calendar syncs, detection re-decides the user's meetings
+    // (attended, from the attendance just read) and the recovery workflow follows the move.
+    await db.$transaction((tx) => requestSync(tx, connection.id, `sandbox-held:${held.eventId}:${now.toISOString()}`, now));
+    return { title: held.title, start: held.start, end: held.end };
+  }
+
+  /**
+   * Reads the simulated conference's attendance now, before the sync that follows: otherwise
+   * only the detect job (every minute) would read it, and the thank-you step could look before
+   * detection knew the meeting was attended (and then wait ten minutes to look again).
+   */
+  private async readAttendance(connectionId: string, eventId: string): Promise<void> {
+    const meeting = await this.deps.db.meeting.findFirst({ where: { connectionId, providerEventId: eventId, deletedAt: null }, select: { id: true } });
+    if (!meeting) return;
+    try {
+      await fetchEvidence(meeting.id, this.deps.sync);
+    } catch (error) {
+      // Not fatal: the detect job reads it again within a minute.
+      this.deps.log.warn({ meetingId: meeting.id, reason: errorMessage(error) }, "the held meeting's attendance could not be read at once");
+    }
   }
 
   private async ensureUser(requestedZone: string | undefined): Promise<{ userId: string; connectionId: string }> {

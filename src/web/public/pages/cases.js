@@ -2,6 +2,7 @@
 import { useState } from "preact/hooks";
 import { api } from "../api.js";
 import { dateTime, timeRange, day } from "../format.js";
+import { SandboxPanel } from "../sandbox-panel.js";
 import { ActionStatus, Empty, html, Loading, Problem, useAction, useResource } from "../ui.js";
 
 const STEP_LABELS = {
@@ -26,11 +27,12 @@ export function CasesPage({ profile, refreshKey, refresh, headingRef }) {
     ${state.error && html`<${Problem} error=${state.error} retry=${reload} />`}
     ${state.data && (state.data.cases.length === 0
       ? html`<${Empty} title="No open recovery cases.">When you confirm that you missed a meeting, its recovery plan appears here.</${Empty}>`
-      : state.data.cases.map((c) => html`<${Case} key=${c.id} recovery=${c} zone=${profile.timeZone} onChanged=${refresh} />`))}
+      : state.data.cases.map((c) => html`<${Case} key=${c.id} recovery=${c} zone=${profile.timeZone} sandbox=${profile.sandbox} onChanged=${refresh} />`))}
+    ${profile.sandbox && html`<${SandboxPanel} zone=${profile.timeZone} onChanged=${refresh} />`}
   `;
 }
 
-function Case({ recovery, zone, onChanged }) {
+function Case({ recovery, zone, sandbox, onChanged }) {
   const next = recovery.tasks.find((t) => t.status === "due");
   const titleId = "case-" + recovery.id;
   return html`<article class="card case" aria-labelledby=${titleId}>
@@ -45,19 +47,22 @@ function Case({ recovery, zone, onChanged }) {
         </div>
         <p class="muted">${task.reason}${task.dueAt && task.status === "waiting" ? ` · due ${dateTime(task.dueAt, zone)}` : ""}</p>
         ${task.problem && html`<p class="action-error">Makegood could not do its part: ${task.problem}</p>`}
-        <${StepDetail} kind=${task.kind} recovery=${recovery} zone=${zone} onChanged=${onChanged} />
+        <${StepDetail} kind=${task.kind} recovery=${recovery} zone=${zone} sandbox=${sandbox} onChanged=${onChanged} />
         ${USER_DONE.has(task.kind) && task.status !== "done" && html`<${MarkDone} recovery=${recovery} kind=${task.kind} onChanged=${onChanged} />`}
       </li>`)}
     </ol>
   </article>`;
 }
 
-function StepDetail({ kind, recovery, zone, onChanged }) {
+function StepDetail({ kind, recovery, zone, sandbox, onChanged }) {
   if (kind === "call_reminder") return html`<${Call} recovery=${recovery} onChanged=${onChanged} />`;
   if (kind === "reschedule_proposal") {
+    const proposalDone = recovery.tasks.some((task) => task.kind === kind && task.status === "done");
     return html`<div class="step-body">
       ${recovery.proposal.slots.length > 0 && html`<p>Times offered:</p><ul>${recovery.proposal.slots.map((slot) => html`<li key=${slot.start}>${slot.text}</li>`)}</ul>`}
-      ${recovery.proposal.draftId ? html`<p><a href=${"#/drafts?id=" + recovery.proposal.draftId}>Read, edit and approve the proposal</a></p>` : html`<p class="muted">The proposal is being drafted from your free time.</p>`}
+      ${recovery.proposal.draftId
+        ? html`<p><a href=${"#/drafts?id=" + recovery.proposal.draftId}>${proposalDone ? "Read the proposal" : "Read, edit and approve the proposal"}</a></p>`
+        : html`<p class="muted">The proposal is being drafted from your free time.</p>`}
       ${recovery.rescheduled && html`<p>New meeting: <strong>${recovery.rescheduled.title}</strong>, ${day(recovery.rescheduled.start, zone)} ${timeRange(recovery.rescheduled.start, recovery.rescheduled.end, zone)}${recovery.rescheduled.cancelled ? " (cancelled)" : ""}</p>`}
     </div>`;
   }
@@ -76,6 +81,7 @@ function StepDetail({ kind, recovery, zone, onChanged }) {
   if (kind === "thank_you") {
     return html`<div class="step-body">
       ${recovery.thankYou.draftId && html`<p><a href=${"#/drafts?id=" + recovery.thankYou.draftId}>Read and approve the thank-you email</a></p>`}
+      ${sandbox && recovery.rescheduled && !recovery.thankYou.draftId && html`<p class="sandbox-hint"><span class="sandbox-tag">Sandbox</span> No real meeting will take place: press <strong>Simulate: the client's rescheduled meeting took place</strong> at the end of this page.</p>`}
       <p>${recovery.thankYou.handwrittenNote}</p>
     </div>`;
   }

@@ -22,7 +22,7 @@ export function SignedOut() {
       : html`<div class="connect">
           ${providers.google && html`<a class="button big-button" href="/auth/google">Connect Google</a>`}
           ${providers.microsoft && html`<a class="button big-button" href="/auth/microsoft">Connect Outlook</a>`}
-          ${providers.sandbox && html`<form method="post" action="/auth/sandbox"><button type="submit" class="secondary big-button">Try the sandbox</button></form>`}
+          ${providers.sandbox && html`<form method="post" action="/auth/sandbox"><button type="submit" class=${providers.google || providers.microsoft ? "secondary big-button" : "big-button"}>Try the sandbox</button></form>`}
         </div>
         ${providers.sandbox && html`<p class="muted">The sandbox signs you in with a labelled sample calendar: one meeting running late, one missed earlier today. Emails land in an outbox preview instead of being sent.</p>`}
         ${none && html`<p class="problem" role="alert">No sign-in is configured on this server. Set GOOGLE_CLIENT_ID/SECRET or MICROSOFT_CLIENT_ID/SECRET, or start it with SANDBOX=true.</p>`}`}
