@@ -1,11 +1,9 @@
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { chromium, type Locator, type Page } from "playwright-core";
+import type { Locator, Page } from "playwright-core";
 import { repoRoot } from "../support/child-process.js";
 import { startHarness, type Harness } from "../support/service-harness.js";
-import { CHROMIUM, DESKTOP, hasChromium, PHONE } from "./support/browser.js";
+import { DESKTOP, hasChromium, launchBrowser, type RunningBrowser, screenshots as pictures } from "./support/browser.js";
 
 const ARTIFACTS = path.join(repoRoot, "tests", "artifacts", "sandbox");
 const SECOND = 1000;
@@ -15,45 +13,8 @@ const EDIT = "P.S. Happy to come to your office if that is easier.";
 
 if (!hasChromium) console.warn("sandbox browser loop SKIPPED: /usr/bin/chromium is missing (apt-get install -y chromium)");
 
-/**
- * Chromium as tests/dashboard/support/browser.ts launches it, but without emptying that file's
- * artifacts folder (the dashboard suite may be writing its pictures there at the same time).
- */
-async function launchBrowser() {
-  const profile = await mkdtemp(path.join(tmpdir(), "makegood-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    viewport: DESKTOP,
-    locale: "en-GB",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  const problems: string[] = [];
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console: ${message.text()}`);
-  });
-  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
-  return {
-    page,
-    problems,
-    async close() {
-      await context.close();
-      await rm(profile, { recursive: true, force: true });
-    },
-  };
-}
-
-/** Desktop and phone pictures under tests/artifacts/sandbox/; fails when the phone view scrolls sideways. */
-async function screenshots(page: Page, name: string): Promise<void> {
-  const style = ".toast { display: none !important; }";
-  await page.setViewportSize(DESKTOP);
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}-desktop.png`), fullPage: true, style });
-  await page.setViewportSize(PHONE);
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}-phone.png`), fullPage: true, style });
-  const width = Number(await page.evaluate("document.documentElement.scrollWidth"));
-  if (width > PHONE.width) throw new Error(`${name}: the page is ${width} px wide at phone width (${PHONE.width} px)`);
-  await page.setViewportSize(DESKTOP);
-}
+/** Pictures of this loop go to their own folder: the dashboard suite may be writing its own at the same time. */
+const screenshots = (page: Page, name: string) => pictures(page, name, ARTIFACTS);
 
 /**
  * The whole sandbox loop in Chromium, as a person meets it after `npm start` on a machine with
@@ -63,7 +24,7 @@ async function screenshots(page: Page, name: string): Promise<void> {
  */
 describe.skipIf(!hasChromium)("the sandbox loop in a real browser", { timeout: 120_000 }, () => {
   let harness: Harness;
-  let browser: Awaited<ReturnType<typeof launchBrowser>>;
+  let browser: RunningBrowser;
   let page: Page;
   const nav = () => page.getByRole("navigation", { name: "Dashboard" });
   const theCase = () => page.locator("article", { hasText: MISSED });
@@ -88,10 +49,8 @@ describe.skipIf(!hasChromium)("the sandbox loop in a real browser", { timeout: 1
   beforeAll(async () => {
     // As `npm start` runs it: no OAuth clients (so the sandbox is on without SANDBOX=true), cron on.
     harness = await startHarness({ env: { GOOGLE_CLIENT_ID: "", GOOGLE_CLIENT_SECRET: "", MICROSOFT_CLIENT_ID: "", MICROSOFT_CLIENT_SECRET: "", CRON: "true" } });
-    browser = await launchBrowser();
+    browser = await launchBrowser(ARTIFACTS);
     page = browser.page;
-    await rm(ARTIFACTS, { recursive: true, force: true });
-    await mkdir(ARTIFACTS, { recursive: true });
   }, 60_000);
 
   beforeEach(({ onTestFailed, task }) => {

@@ -25,7 +25,7 @@ export interface RunningBrowser {
  * the background-networking ones it floods the closed network). The emulator's certificate
  * comes from the test CA, which the browser does not know.
  */
-export async function launchBrowser(): Promise<RunningBrowser> {
+export async function launchBrowser(artifacts = ARTIFACTS): Promise<RunningBrowser> {
   const profile = await mkdtemp(path.join(tmpdir(), "makegood-chromium-"));
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -50,8 +50,8 @@ export async function launchBrowser(): Promise<RunningBrowser> {
   });
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   // Pictures of this run only: a stale failure picture would mislead.
-  await rm(ARTIFACTS, { recursive: true, force: true });
-  await mkdir(ARTIFACTS, { recursive: true });
+  await rm(artifacts, { recursive: true, force: true });
+  await mkdir(artifacts, { recursive: true });
   return {
     context,
     page,
@@ -63,14 +63,14 @@ export async function launchBrowser(): Promise<RunningBrowser> {
   };
 }
 
-/** A full-page screenshot at desktop and phone width, under tests/artifacts/dashboard/; fails when the phone view scrolls sideways. */
-export async function screenshots(page: Page, name: string): Promise<void> {
+/** A full-page screenshot at desktop and phone width, under tests/artifacts/dashboard/ (or `artifacts`); fails when the phone view scrolls sideways. */
+export async function screenshots(page: Page, name: string, artifacts = ARTIFACTS): Promise<void> {
   // The action toast is fixed to the viewport and would float over a full-page picture.
   const style = ".toast { display: none !important; }";
   await page.setViewportSize(DESKTOP);
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}-desktop.png`), fullPage: true, style });
+  await page.screenshot({ path: path.join(artifacts, `${name}-desktop.png`), fullPage: true, style });
   await page.setViewportSize(PHONE);
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}-phone.png`), fullPage: true, style });
+  await page.screenshot({ path: path.join(artifacts, `${name}-phone.png`), fullPage: true, style });
   // Readable at phone width means nothing wider than the screen (no sideways scrolling).
   const width = Number(await page.evaluate("document.documentElement.scrollWidth"));
   if (width > PHONE.width) throw new Error(`${name}: the page is ${width} px wide at phone width (${PHONE.width} px)`);
