@@ -9,7 +9,8 @@ import { toGraphEvent } from "./event-resource.js";
 
 /** What a delta token remembers: the calendar, the window, the change position and which ids the client holds. */
 interface DeltaState { accountId: string; calendarId: string; generation: number; changeSeq: number; from: number; to: number; knownIds: Set<string> }
-interface PendingRound { accountId: string; items: object[]; next: DeltaState; timeZone: string | undefined }
+/** Items are rendered page by page, as they are served: the first page need not wait for the last. */
+interface PendingRound { accountId: string; items: Array<() => object>; next: DeltaState; timeZone: string | undefined }
 
 const DEFAULT_DELTA_PAGE_SIZE = 100;
 
@@ -47,8 +48,8 @@ export function registerGraphDelta(app: FastifyInstance, ctx: EmulatorContext): 
       if (!previous || !sameCalendar(previous) || previous.generation !== state.generationOf(account.id)) return syncStateGone();
       const current = calendarWindow(state, scope, previous.from, previous.to);
       const currentIds = new Set(current.map((o) => o.id));
-      const changed = current.filter((o) => o.changeSeq > previous.changeSeq || !previous.knownIds.has(o.id)).map((o) => toGraphEvent(account, o, prefer.timeZone));
-      const removed = [...previous.knownIds].filter((id) => !currentIds.has(id)).map((id) => ({ "@odata.type": "#microsoft.graph.event", id, "@removed": { reason: "deleted" } }));
+      const changed = current.filter((o) => o.changeSeq > previous.changeSeq || !previous.knownIds.has(o.id)).map((o) => () => toGraphEvent(account, o, prefer.timeZone));
+      const removed = [...previous.knownIds].filter((id) => !currentIds.has(id)).map((id) => () => ({ "@odata.type": "#microsoft.graph.event", id, "@removed": { reason: "deleted" } }));
       round = { accountId: account.id, items: [...changed, ...removed], timeZone: prefer.timeZone, next: { ...previous, changeSeq: state.currentChangeSeq(), knownIds: currentIds } };
     } else {
       const from = parseWindowBound(q["startDateTime"]);
@@ -56,12 +57,12 @@ export function registerGraphDelta(app: FastifyInstance, ctx: EmulatorContext): 
       if (from === undefined || to === undefined) return missingWindow(reply);
       const current = calendarWindow(state, scope, from, to);
       round = {
-        accountId: account.id, timeZone: prefer.timeZone, items: current.map((o) => toGraphEvent(account, o, prefer.timeZone)),
+        accountId: account.id, timeZone: prefer.timeZone, items: current.map((o) => () => toGraphEvent(account, o, prefer.timeZone)),
         next: { accountId: account.id, calendarId: scope.calendar.id, generation: state.generationOf(account.id), changeSeq: state.currentChangeSeq(), from, to, knownIds: new Set(current.map((o) => o.id)) },
       };
     }
 
-    const page = round.items.slice(0, pageSize);
+    const page = round.items.slice(0, pageSize).map((render) => render());
     const rest = round.items.slice(pageSize);
     const contextUrl = `${ctx.baseUrl()}/v1.0/$metadata#Collection(event)`;
     if (rest.length > 0) {
