@@ -1,12 +1,11 @@
-import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { detectJob } from "../../jobs/detect.js";
 import { runJob } from "../../jobs/run-job.js";
 import { FixedClock } from "../../src/platform/clock.js";
 import { eventually, syncNow } from "../recovery/support/recovery-helpers.js";
 import { startHarness, type Harness } from "../support/service-harness.js";
-import { ARTIFACTS, hasChromium, launchBrowser, screenshots, type RunningBrowser } from "./support/browser.js";
+import { hasChromium, launchBrowser, screenshots, screenshotWhenFailing, type RunningBrowser } from "./support/browser.js";
 
 const MINUTE = 60_000;
 
@@ -50,11 +49,7 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser", { timeout: 60_0
     page = browser.page;
   }, 60_000);
 
-  beforeEach(({ onTestFailed, task }) => {
-    onTestFailed(async () => {
-      await page?.screenshot({ path: path.join(ARTIFACTS, `failed-${task.name.slice(0, 40).replace(/\W+/g, "-")}.png`), fullPage: true });
-    });
-  });
+  screenshotWhenFailing(() => page);
 
   afterAll(async () => {
     await browser?.close();

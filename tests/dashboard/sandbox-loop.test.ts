@@ -1,9 +1,9 @@
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Locator, Page } from "playwright-core";
 import { repoRoot } from "../support/child-process.js";
 import { startHarness, type Harness } from "../support/service-harness.js";
-import { DESKTOP, hasChromium, launchBrowser, type RunningBrowser, screenshots as pictures } from "./support/browser.js";
+import { DESKTOP, hasChromium, launchBrowser, type RunningBrowser, screenshots as pictures, screenshotWhenFailing } from "./support/browser.js";
 
 const ARTIFACTS = path.join(repoRoot, "tests", "artifacts", "sandbox");
 const SECOND = 1000;
@@ -53,11 +53,7 @@ describe.skipIf(!hasChromium)("the sandbox loop in a real browser", { timeout: 1
     page = browser.page;
   }, 60_000);
 
-  beforeEach(({ onTestFailed, task }) => {
-    onTestFailed(async () => {
-      await page?.screenshot({ path: path.join(ARTIFACTS, `failed-${task.name.slice(0, 40).replace(/\W+/g, "-")}.png`), fullPage: true });
-    });
-  });
+  screenshotWhenFailing(() => page, ARTIFACTS);
 
   afterAll(async () => {
     await browser?.close();

@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { beforeEach } from "vitest";
 import { repoRoot } from "../../support/child-process.js";
 
 export const CHROMIUM = "/usr/bin/chromium";
@@ -75,4 +76,13 @@ export async function screenshots(page: Page, name: string, artifacts = ARTIFACT
   const width = Number(await page.evaluate("document.documentElement.scrollWidth"));
   if (width > PHONE.width) throw new Error(`${name}: the page is ${width} px wide at phone width (${PHONE.width} px)`);
   await page.setViewportSize(DESKTOP);
+}
+
+/** Keeps a full-page picture of the page as it was when a test of the calling suite failed. */
+export function screenshotWhenFailing(page: () => Page | undefined, artifacts = ARTIFACTS): void {
+  beforeEach(({ onTestFailed, task }) => {
+    onTestFailed(async () => {
+      await page()?.screenshot({ path: path.join(artifacts, `failed-${task.name.slice(0, 40).replace(/\W+/g, "-")}.png`), fullPage: true });
+    });
+  });
 }
