@@ -57,12 +57,18 @@ export class CaseService {
   constructor(private readonly deps: { db: Database; clock: Clock }) {}
 
   async list(userId: string, options: { status?: "open" | "closed" | undefined; ids?: string[] } = {}): Promise<CaseView[]> {
-    const rows = await this.deps.db.recoveryCase.findMany({
-      where: { userId, ...(options.status ? { status: options.status } : {}), ...(options.ids ? { id: { in: options.ids } } : {}) },
-      include: caseListInclude,
-      orderBy: [{ openedAt: "desc" }, { id: "desc" }],
-      take: 100,
-    });
+    // Prisma reads the case and each included relation with separate statements: one snapshot
+    // keeps a step's writes together (the proposal's slots on the case and its draft, say).
+    const rows = await this.deps.db.$transaction(
+      (tx) =>
+        tx.recoveryCase.findMany({
+          where: { userId, ...(options.status ? { status: options.status } : {}), ...(options.ids ? { id: { in: options.ids } } : {}) },
+          include: caseListInclude,
+          orderBy: [{ openedAt: "desc" }, { id: "desc" }],
+          take: 100,
+        }),
+      { isolationLevel: "RepeatableRead" },
+    );
     const emails = rows.flatMap((row) => otherAttendees(row.meeting).slice(0, 1).map((p) => p.email));
     const notes = await this.deps.db.contactNote.findMany({ where: { userId, email: { in: emails } } });
     const likes = new Map(notes.map((note) => [note.email, note.likes]));
