@@ -11,14 +11,19 @@ export interface ProviderCapabilities {
   push: boolean;
   /** where drafts "from the user's own mailbox" go: the provider's mailbox, or the local outbox preview */
   mail: "mailbox" | "outbox";
+  /** reads Meet conference records (the owner's or a participant's), live and after */
+  meetAttendance: boolean;
+  /** reads Teams attendance reports of meetings the user organises, after the end */
+  teamsReports: boolean;
 }
 
 const CAPABILITIES: Record<ProviderKind, ProviderCapabilities> = {
-  google: { oauth: true, push: true, mail: "mailbox" },
-  microsoft: { oauth: true, push: true, mail: "mailbox" },
+  google: { oauth: true, push: true, mail: "mailbox", meetAttendance: true, teamsReports: false },
+  microsoft: { oauth: true, push: true, mail: "mailbox", meetAttendance: false, teamsReports: true },
   // The labelled sample calendar lives in our database: no tokens, no push (it is polled and
   // told to sync when its simulated world changes), and mail never leaves the machine.
-  sandbox: { oauth: false, push: false, mail: "outbox" },
+  // Its sample meetings simulate Meet attendance.
+  sandbox: { oauth: false, push: false, mail: "outbox", meetAttendance: true, teamsReports: false },
 };
 
 export function capabilitiesOf(kind: ProviderKind): ProviderCapabilities {

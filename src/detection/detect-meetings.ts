@@ -1,12 +1,23 @@
 import { Prisma, type Database } from "../db/client.js";
 import type { Logger } from "../platform/logger.js";
 import type { Metrics } from "../platform/metrics.js";
-import { lateAlert, suspectedMissedAlert } from "../recovery/domain/index.js";
+import { lateAlert, nudgeAlert, suspectedMissedAlert } from "../recovery/domain/index.js";
 import type { CheckInLinks } from "./check-in-links.js";
-import { decide, DEFAULT_DETECTION_SETTINGS, type DetectionAlertKind, type EvidenceItem, type EvidenceKind, type MeetingState } from "./domain/index.js";
+import {
+  decide,
+  DEFAULT_DETECTION_SETTINGS,
+  type CheckInPrompt,
+  type DetectionAlertKind,
+  type DetectionSettings,
+  type EvidenceItem,
+  type EvidenceKind,
+  type EvidenceSource,
+  type MeetingState,
+} from "./domain/index.js";
 import { enqueueTasks } from "../tasks/sql/enqueue-task.js";
 import { needsTransaction, persistDecisions, type DecidedMeeting, type NewDetectionAlert, type PersistHooks } from "./persist-decisions.js";
 import { scheduleDetectionWakeUp } from "./wake-up.js";
+import { digestTask } from "./digest.js";
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -44,6 +55,7 @@ interface CandidateRow {
   id: string;
   userId: string;
   title: string;
+  location: string | null;
   start: Date;
   end: Date;
   timeZone: string;
@@ -51,20 +63,29 @@ interface CandidateRow {
   watched: boolean;
   isCancelled: boolean;
   selfDeclined: boolean;
+  /** a Meet code or Teams join URL: a conference (or presence during it) to read before asking */
   hasConference: boolean;
+  source: EvidenceSource;
+  liveSignal: boolean;
+  watchedSince: Date | null;
   evidenceCheckedAt: Date | null;
   nextCheckAt: Date | null;
   lateGraceMinutes: number | null;
   settleMinutes: number | null;
   autoConfirmMinutes: number | null;
+  checkInPrompt: CheckInPrompt | null;
+  lateAlertsWithoutSignal: boolean | null;
+  nudgeMinutes: number | null;
+  workdayEnd: string | null;
   userTimeZone: string | null;
   evidence: EvidenceItem[];
 }
 
 /** A candidate as PostgreSQL encodes it in JSON: instants are ISO strings. */
-type CandidateJson = Omit<CandidateRow, "start" | "end" | "evidenceCheckedAt" | "nextCheckAt" | "evidence"> & {
+type CandidateJson = Omit<CandidateRow, "start" | "end" | "evidenceCheckedAt" | "nextCheckAt" | "evidence" | "watchedSince"> & {
   start: string;
   end: string;
+  watchedSince: string | null;
   evidenceCheckedAt: string | null;
   nextCheckAt: string | null;
   evidence: Array<{ kind: EvidenceKind; observedAt: string }>;
@@ -77,6 +98,7 @@ function candidateFrom(json: CandidateJson): CandidateRow {
     ...json,
     start: new Date(json.start),
     end: new Date(json.end),
+    watchedSince: dateOrNull(json.watchedSince),
     evidenceCheckedAt: dateOrNull(json.evidenceCheckedAt),
     nextCheckAt: dateOrNull(json.nextCheckAt),
     evidence: json.evidence.map((item) => ({ kind: item.kind, observedAt: new Date(item.observedAt) })),
@@ -91,14 +113,16 @@ function candidateFrom(json: CandidateJson): CandidateRow {
 async function selectCandidates(db: Database, where: Prisma.Sql, order: Prisma.Sql, batchSize: number): Promise<CandidateRow[]> {
   const [row] = await db.$queryRaw<Array<{ batch: string }>>`
     select coalesce(json_agg(c), '[]')::text as batch from (
-      select m.id, m.user_id as "userId", m.title, m.start, m."end", m.time_zone as "timeZone",
+      select m.id, m.user_id as "userId", m.title, m.location, m.start, m."end", m.time_zone as "timeZone",
              m.state, m.watched, m.is_cancelled as "isCancelled", (m.self_response = 'declined') as "selfDeclined",
-             (m.meet_code is not null or m.teams_join_url is not null) as "hasConference",
+             (m.meet_code is not null or m.teams_join_url is not null) as "hasConference", m.evidence_source as "source", m.live_signal as "liveSignal", cn.created_at as "watchedSince",
              m.evidence_checked_at as "evidenceCheckedAt", m.next_check_at as "nextCheckAt",
              s.late_grace_minutes as "lateGraceMinutes", s.settle_minutes as "settleMinutes",
              s.auto_confirm_minutes as "autoConfirmMinutes", s.time_zone as "userTimeZone",
+             s.check_in_prompt as "checkInPrompt", s.late_alerts_without_signal as "lateAlertsWithoutSignal",
+             s.nudge_minutes as "nudgeMinutes", s.working_hours->>'end' as "workdayEnd",
              coalesce((select json_agg(json_build_object('kind', e.kind, 'observedAt', e.observed_at)) from evidence e where e.meeting_id = m.id), '[]') as evidence
-        from meetings m left join settings s on s.user_id = m.user_id
+        from meetings m left join settings s on s.user_id = m.user_id join connections cn on cn.id = m.connection_id
        where ${where}
        order by ${order}
        limit ${batchSize}
@@ -129,16 +153,36 @@ async function readCandidates(db: Database, now: Date, scope: DetectionScope, cu
 
 function decideRow(row: CandidateRow, now: Date): DecidedMeeting {
   const decision = decide({
-    meeting: { id: row.id, start: row.start, end: row.end, state: row.state, watched: row.watched, isCancelled: row.isCancelled, selfDeclined: row.selfDeclined },
+    meeting: { id: row.id, start: row.start, end: row.end, state: row.state, watched: row.watched, isCancelled: row.isCancelled, selfDeclined: row.selfDeclined, source: row.source, liveSignal: row.liveSignal, watchedSince: row.watchedSince },
     evidence: row.evidence,
-    settings: {
-      lateGraceMinutes: row.lateGraceMinutes ?? DEFAULT_DETECTION_SETTINGS.lateGraceMinutes,
-      settleMinutes: row.settleMinutes ?? DEFAULT_DETECTION_SETTINGS.settleMinutes,
-      autoConfirmMinutes: row.autoConfirmMinutes ?? DEFAULT_DETECTION_SETTINGS.autoConfirmMinutes,
-    },
+    settings: detectionSettingsOf(row),
     now,
   });
   return { meeting: { id: row.id, userId: row.userId, state: row.state, nextCheckAt: row.nextCheckAt }, decision };
+}
+
+/** The user's settings as detection reads them; a user without a settings row has the defaults. */
+export function detectionSettingsOf(row: {
+  lateGraceMinutes: number | null;
+  settleMinutes: number | null;
+  autoConfirmMinutes: number | null;
+  checkInPrompt: CheckInPrompt | null;
+  lateAlertsWithoutSignal: boolean | null;
+  nudgeMinutes: number | null;
+  workdayEnd: string | null;
+  userTimeZone: string | null;
+}): DetectionSettings {
+  const defaults = DEFAULT_DETECTION_SETTINGS;
+  return {
+    lateGraceMinutes: row.lateGraceMinutes ?? defaults.lateGraceMinutes,
+    settleMinutes: row.settleMinutes ?? defaults.settleMinutes,
+    autoConfirmMinutes: row.autoConfirmMinutes ?? defaults.autoConfirmMinutes,
+    checkInPrompt: row.checkInPrompt ?? defaults.checkInPrompt,
+    lateAlertsWithoutSignal: row.lateAlertsWithoutSignal ?? defaults.lateAlertsWithoutSignal,
+    nudgeMinutes: row.nudgeMinutes ?? defaults.nudgeMinutes,
+    timeZone: row.userTimeZone ?? defaults.timeZone,
+    workdayEnd: row.workdayEnd ?? defaults.workdayEnd,
+  };
 }
 
 /** Whether storing the decision changes anything (a due meeting always moves its next check). */
@@ -184,7 +228,9 @@ export async function detectMeetings(deps: DetectionDependencies, now: Date, sco
       : decided.filter((item) => {
           const row = byId.get(item.meeting.id)!;
           const stale = !row.evidenceCheckedAt || now.getTime() - row.evidenceCheckedAt.getTime() > EVIDENCE_FRESH_MS;
-          return item.decision.alerts.length > 0 && row.hasConference && stale;
+          // Only questions wait for a read: a nudge is about a meeting no source can see.
+          const asks = item.decision.alerts.some((alert) => alert.kind !== "nudge");
+          return asks && row.hasConference && row.source !== "check_in" && stale;
         });
     const deferred = new Set(evidenceFirst.map((item) => item.meeting.id));
     const toStore = decided.filter((item) => !deferred.has(item.meeting.id) && worthStoring(item));
@@ -255,6 +301,7 @@ export interface AlertSubject {
   timeZone: string;
   /** the user's own zone (settings), preferred over the event's */
   userTimeZone: string | null;
+  location: string | null;
 }
 
 /** How decisions become rows: alert wording and links, delivery, and the recovery-case task. */
@@ -263,13 +310,29 @@ export function detectionHooks(deps: DetectionDependencies, meetings: ReadonlyMa
     describeAlert: (item, kind) => describeAlert(deps, meetings.get(item.meeting.id)!, kind, now),
     onAlertsRaised: (tx, alerts) => deps.onAlertsRaised(tx, alerts, now),
     onTransitions: (transitions) => deps.metrics?.transitions(transitions),
-    taskFor: (item, command) => ({ kind: "open_recovery_case", payload: { meetingId: item.meeting.id }, idempotencyKey: command.idempotencyKey, dueAt: now, userId: item.meeting.userId }),
+    taskFor: (item, command) =>
+      command.kind === "open_recovery_case"
+        ? { kind: "open_recovery_case", payload: { meetingId: item.meeting.id }, idempotencyKey: command.idempotencyKey, dueAt: now, userId: item.meeting.userId }
+        : digestTask(item.meeting.userId, command.day, command.dueAt),
   };
 }
 
 function describeAlert(deps: DetectionDependencies, meeting: AlertSubject, kind: DetectionAlertKind, now: Date): { title: string; body: string; data: Prisma.InputJsonValue } {
   const timeZone = meeting.userTimeZone ?? meeting.timeZone;
   const dashboard = `${deps.publicUrl}/?meeting=${meeting.id}`;
+  if (kind === "nudge") {
+    const text = nudgeAlert({ meetingTitle: meeting.title, start: meeting.start, timeZone, where: meeting.location });
+    return {
+      title: text.subject,
+      body: text.body,
+      data: {
+        links: [
+          { label: "I'm here", url: deps.checkIns.url(meeting.id, meeting.userId, new Date(meeting.end.getTime() + 2 * HOUR_MS)) },
+          { label: "I'm running late", url: `${dashboard}&action=late` },
+        ],
+      },
+    };
+  }
   if (kind === "late") {
     const text = lateAlert({ meetingTitle: meeting.title, minutesSinceStart: Math.max(0, Math.round((now.getTime() - meeting.start.getTime()) / 60_000)), start: meeting.start, timeZone });
     return {

@@ -26,10 +26,21 @@ export class MeetingActions {
     return db.$transaction(async (tx) => {
       // Serialise actions on one meeting (a double click, two tabs).
       await tx.$queryRaw`select id from meetings where id = ${meetingId}::uuid and user_id = ${userId}::uuid for update`;
-      const meeting = await tx.meeting.findFirst({ where: { id: meetingId, userId }, include: { evidence: true, user: { include: { settings: true } } } });
+      const meeting = await tx.meeting.findFirst({ where: { id: meetingId, userId }, include: { evidence: true, user: { include: { settings: true } }, connection: { select: { createdAt: true } } } });
       if (!meeting) throw new NotFoundError("Meeting", meetingId);
       const result = applyUserAction(
-        { id: meeting.id, start: meeting.start, end: meeting.end, state: meeting.state, watched: meeting.watched, isCancelled: meeting.isCancelled, selfDeclined: meeting.selfResponse === "declined" },
+        {
+          id: meeting.id,
+          start: meeting.start,
+          end: meeting.end,
+          state: meeting.state,
+          watched: meeting.watched,
+          isCancelled: meeting.isCancelled,
+          selfDeclined: meeting.selfResponse === "declined",
+          source: meeting.evidenceSource,
+          liveSignal: meeting.liveSignal,
+          watchedSince: meeting.connection.createdAt,
+        },
         action,
         now,
         meeting.evidence.map((item) => ({ kind: item.kind, observedAt: item.observedAt })),
@@ -38,7 +49,7 @@ export class MeetingActions {
       if (result.recordEvidence) {
         await tx.evidence.createMany({ data: [{ meetingId, kind: result.recordEvidence, sourceKey: source, observedAt: now }], skipDuplicates: true });
       }
-      const subject = { id: meeting.id, userId, title: meeting.title, start: meeting.start, end: meeting.end, timeZone: meeting.timeZone, userTimeZone: meeting.user.settings?.timeZone ?? null };
+      const subject = { id: meeting.id, userId, title: meeting.title, location: meeting.location, start: meeting.start, end: meeting.end, timeZone: meeting.timeZone, userTimeZone: meeting.user.settings?.timeZone ?? null };
       // Read under the row lock: nothing can have moved the next check since.
       const decided = { meeting: { id: meeting.id, userId, state: meeting.state, nextCheckAt: meeting.nextCheckAt }, decision: result.decision };
       await persistDecisions(tx, [decided], now, detectionHooks(this.deps.detection, new Map([[meeting.id, subject]]), now));

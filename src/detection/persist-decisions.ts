@@ -14,8 +14,9 @@ export interface DecidedMeeting {
 export interface NewDetectionAlert {
   alertId: string;
   userId: string;
-  meetingId: string;
-  kind: DetectionAlertKind;
+  /** null for a digest, which lists several meetings */
+  meetingId: string | null;
+  kind: DetectionAlertKind | "digest";
 }
 
 export interface PersistHooks {

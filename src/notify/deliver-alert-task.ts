@@ -58,12 +58,24 @@ async function queueDeliveryBatch(tx: Tx, inputs: ReadonlyArray<{ alertId: strin
   );
 }
 
-/** `queueAlertDeliveries` for a batch of alerts, on each user's chosen channels. */
-export async function queueAlertDeliveriesPerSettings(tx: Tx, alerts: ReadonlyArray<{ alertId: string; userId: string }>, now: Date): Promise<number> {
+/** Nudges and heads-ups matter for minutes: they go where the user wants those (the feed by default). */
+const DEFAULT_NUDGE_CHANNELS: readonly AlertChannel[] = ["feed"];
+const NUDGE_KINDS: ReadonlySet<string> = new Set(["nudge", "heads_up"]);
+
+/** `queueAlertDeliveries` for a batch of alerts, on each user's chosen channels for the alert's kind. */
+export async function queueAlertDeliveriesPerSettings(tx: Tx, alerts: ReadonlyArray<{ alertId: string; userId: string; kind?: string }>, now: Date): Promise<number> {
   if (alerts.length === 0) return 0;
-  const settings = await tx.settings.findMany({ where: { userId: { in: [...new Set(alerts.map((alert) => alert.userId))] } }, select: { userId: true, alertChannels: true } });
-  const channelsOf = new Map(settings.map((row) => [row.userId, row.alertChannels]));
-  return queueDeliveryBatch(tx, alerts.map((alert) => ({ ...alert, channels: channelsOf.get(alert.userId) ?? DEFAULT_CHANNELS })), now);
+  const settings = await tx.settings.findMany({
+    where: { userId: { in: [...new Set(alerts.map((alert) => alert.userId))] } },
+    select: { userId: true, alertChannels: true, nudgeChannels: true },
+  });
+  const byUser = new Map(settings.map((row) => [row.userId, row]));
+  const channelsFor = (alert: { userId: string; kind?: string }): readonly AlertChannel[] => {
+    const row = byUser.get(alert.userId);
+    if (alert.kind !== undefined && NUDGE_KINDS.has(alert.kind)) return row?.nudgeChannels ?? DEFAULT_NUDGE_CHANNELS;
+    return row?.alertChannels ?? DEFAULT_CHANNELS;
+  };
+  return queueDeliveryBatch(tx, alerts.map((alert) => ({ ...alert, channels: channelsFor(alert) })), now);
 }
 
 export interface DeliverAlertDependencies {

@@ -1,7 +1,6 @@
 import type { CalendarEvent, EventChange } from "../calendars/provider.js";
 import type { Prisma } from "../db/client.js";
-import { placeAtSight } from "../detection/domain/placement.js";
-import { isWatched } from "../detection/domain/watched.js";
+import { evidenceSourceOf, isWatched, placeAtSight, type SignalAccess } from "../detection/domain/index.js";
 
 type Tx = Prisma.TransactionClient;
 
@@ -9,6 +8,8 @@ export interface RoundTarget {
   userId: string;
   connectionId: string;
   calendarId: string;
+  /** what the connection lets us see of a meeting (its evidence source) */
+  access: SignalAccess;
 }
 
 export interface StoredRound {
@@ -64,20 +65,21 @@ async function upsertMeetings(tx: Tx, target: RoundTarget, events: CalendarEvent
   const column = <T>(pick: (event: CalendarEvent) => T) => events.map(pick);
   const iso = (date: Date | null) => (date ? date.toISOString() : null);
   const watched = events.map((event) => isWatched(event));
+  const sources = events.map((event) => evidenceSourceOf(sourceFacts(event), target.access));
   // New rows go in already placed, so the next detection pass reads only what can change now.
-  const placements = events.map((event, i) => placeAtSight({ watched: watched[i]!, start: event.start }, now));
+  const placements = events.map((event, i) => placeAtSight({ watched: watched[i]!, start: event.start, liveSignal: sources[i]!.live }, now));
   const rows = await tx.$queryRaw<Array<{ id: string; provider_event_id: string; inserted: boolean }>>`
     insert into meetings (
       id, user_id, connection_id, calendar_id, provider_event_id, ical_uid, series_id, original_start,
       title, description, location, start, "end", time_zone, is_all_day, organizer_email, organizer_name,
       is_organizer, self_response, is_cancelled, is_free, is_buffer, meet_code, teams_join_url,
       online_meeting_id, conference_url, provider_updated_at, deleted_at, watched, updated_at, next_check_at,
-      state, state_changed_at
+      state, state_changed_at, evidence_source, evidence_source_reason, live_signal
     )
     select gen_random_uuid(), ${target.userId}::uuid, ${target.connectionId}::uuid, ${target.calendarId}::uuid,
            e.pid, e.ical, e.series, e.ostart, e.title, e.descr, e.loc, e.s, e.en, e.tz, e.allday, e.oemail, e.oname,
            e.isorg, e.resp, e.cancelled, e.free, e.buffer, e.meet, e.teams, e.omid, e.curl, e.pupd, null, e.w, ${now}, e.next_check,
-           e.placed, case when e.placed is null then null else ${now}::timestamptz end
+           e.placed, case when e.placed is null then null else ${now}::timestamptz end, e.src, e.src_reason, e.live
       from unnest(
         ${column((e) => e.providerEventId)}::text[],
         ${column((e) => e.iCalUid)}::text[],
@@ -104,8 +106,11 @@ async function upsertMeetings(tx: Tx, target: RoundTarget, events: CalendarEvent
         ${column((e) => iso(e.updatedAt))}::timestamptz[],
         ${watched}::boolean[],
         ${placements.map((placement) => placement.nextCheckAt.toISOString())}::timestamptz[],
-        ${placements.map((placement) => placement.state)}::"MeetingState"[]
-      ) as e(pid, ical, series, ostart, title, descr, loc, s, en, tz, allday, oemail, oname, isorg, resp, cancelled, free, buffer, meet, teams, omid, curl, pupd, w, next_check, placed)
+        ${placements.map((placement) => placement.state)}::"MeetingState"[],
+        ${sources.map((source) => source.source)}::"EvidenceSource"[],
+        ${sources.map((source) => source.reason)}::text[],
+        ${sources.map((source) => source.live)}::boolean[]
+      ) as e(pid, ical, series, ostart, title, descr, loc, s, en, tz, allday, oemail, oname, isorg, resp, cancelled, free, buffer, meet, teams, omid, curl, pupd, w, next_check, placed, src, src_reason, live)
     on conflict (calendar_id, provider_event_id) do update set
       ical_uid = excluded.ical_uid, series_id = excluded.series_id, original_start = excluded.original_start,
       title = excluded.title, description = excluded.description, location = excluded.location,
@@ -115,11 +120,12 @@ async function upsertMeetings(tx: Tx, target: RoundTarget, events: CalendarEvent
       is_buffer = excluded.is_buffer, meet_code = excluded.meet_code, teams_join_url = excluded.teams_join_url,
       online_meeting_id = excluded.online_meeting_id, conference_url = excluded.conference_url,
       provider_updated_at = excluded.provider_updated_at, deleted_at = null, watched = excluded.watched,
-      updated_at = excluded.updated_at,
+      updated_at = excluded.updated_at, evidence_source = excluded.evidence_source,
+      evidence_source_reason = excluded.evidence_source_reason, live_signal = excluded.live_signal,
       -- detection looks again at once when what it decides on changed (src/detection/wake-up.ts)
       next_check_at = case
-        when (meetings.start, meetings."end", meetings.watched, meetings.is_cancelled, meetings.self_response, meetings.deleted_at is null)
-             is distinct from (excluded.start, excluded."end", excluded.watched, excluded.is_cancelled, excluded.self_response, true)
+        when (meetings.start, meetings."end", meetings.watched, meetings.is_cancelled, meetings.self_response, meetings.deleted_at is null, meetings.evidence_source, meetings.live_signal)
+             is distinct from (excluded.start, excluded."end", excluded.watched, excluded.is_cancelled, excluded.self_response, true, excluded.evidence_source, excluded.live_signal)
         then ${now}::timestamptz else meetings.next_check_at end
     returning id, provider_event_id, (xmax = 0) as inserted`;
 
@@ -152,4 +158,15 @@ async function upsertMeetings(tx: Tx, target: RoundTarget, events: CalendarEvent
         ${a((r) => r.isOptional)}::boolean[],
         ${a((r) => r.isResource)}::boolean[]
       ) as r(meeting_id, email, name, response, is_self, is_organizer, is_optional, is_resource)`;
+}
+
+function sourceFacts(event: CalendarEvent) {
+  return {
+    meetCode: event.conference.meetCode,
+    teamsJoinUrl: event.conference.teamsJoinUrl,
+    conferenceUrl: event.conference.url,
+    location: event.location,
+    description: event.description,
+    isOrganizer: event.isOrganizer,
+  };
 }

@@ -14,6 +14,8 @@ import { markUnlisted, storeChanges } from "./store-round.js";
 import { enqueueTasks } from "../tasks/sql/enqueue-task.js";
 import type { Metrics } from "../platform/metrics.js";
 import { observeSync } from "./sync-metrics.js";
+import { signalAccessOf } from "./signal-access.js";
+import type { SignalAccess } from "../detection/domain/index.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -61,8 +63,9 @@ async function syncLocked(connectionId: string, deps: SyncDependencies): Promise
   try {
     const calendars = await ensureCalendars(db, connectionId, provider);
     const totals = { calendars: calendars.length, upserted: 0, removed: 0, fullRounds: 0 };
+    const access = signalAccessOf(connection);
     for (const calendar of calendars) {
-      const stored = await syncCalendar(deps, { ...calendar, userId: connection.userId, connectionId }, provider, log);
+      const stored = await syncCalendar(deps, { ...calendar, userId: connection.userId, connectionId, access }, provider, log);
       totals.upserted += stored.upserted;
       totals.removed += stored.removed;
       totals.fullRounds += stored.full ? 1 : 0;
@@ -100,6 +103,7 @@ interface CalendarRow {
   providerCalendarId: string;
   syncCursor: string | null;
   windowStart: Date | null;
+  access: SignalAccess;
 }
 
 async function syncCalendar(deps: SyncDependencies, calendar: CalendarRow, provider: CalendarProvider, log: Logger) {
@@ -131,7 +135,7 @@ async function syncCalendar(deps: SyncDependencies, calendar: CalendarRow, provi
 async function storeRound(deps: SyncDependencies, calendar: CalendarRow, provider: CalendarProvider, request: SyncRequest, now: Date) {
   const pages = roundPages(provider, request)[Symbol.asyncIterator]();
   const first = await pages.next();
-  const target = { userId: calendar.userId, connectionId: calendar.connectionId, calendarId: calendar.id };
+  const target = { userId: calendar.userId, connectionId: calendar.connectionId, calendarId: calendar.id, access: calendar.access };
   return deps.db.$transaction(
     async (tx) => {
       let upserted = 0;

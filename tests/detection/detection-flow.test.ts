@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { detectJob } from "../../jobs/detect.js";
 import { runJob } from "../../jobs/run-job.js";
 import { CookieClient } from "../support/cookie-client.js";
-import { connectAs, meetingsOf, waitForMeeting } from "../support/connect.js";
+import { connectAs, connectedLongAgo, meetingsOf, waitForMeeting } from "../support/connect.js";
 import { startHarness, type Harness } from "../support/service-harness.js";
 
 const MINUTE = 60_000;
@@ -40,7 +40,7 @@ describe("detecting late and missed meetings from real evidence", () => {
     control.createEvent("ann@example.com", { summary: "Missed it", start: at(-60), end: at(-30), attendees: guests, meet: "ddd-eeee-fff" });
     control.addConferenceRecord({ owner: "ann@example.com", meetingCode: "ddd-eeee-fff", startTime: at(-60), endTime: at(-30), participants: [{ email: "dana@client.example", joinTime: at(-59), leaveTime: at(-31) }] });
     control.createEvent("ann@example.com", { summary: "Declined pitch", start: at(-40), end: at(-20), attendees: [{ email: "ann@example.com", response: "declined" }, { email: "dana@client.example", response: "accepted" }] });
-    control.createEvent("ann@example.com", { id: "cancelme", summary: "Cancelled later", start: at(-20), end: at(40), attendees: guests });
+    control.createEvent("ann@example.com", { id: "cancelme", summary: "Cancelled later", start: at(-20), end: at(40), attendees: guests, meet: "ggg-hhhh-iii" });
 
     control.addUser({ provider: "microsoft", email: "cam@contoso.example", name: "Cam Diaz" });
     control.addUser({ provider: "microsoft", email: "eve@contoso.example", name: "Eve Ng" });
@@ -69,6 +69,9 @@ describe("detecting late and missed meetings from real evidence", () => {
     cam = await connectAs(harness, "microsoft", "cam@contoso.example");
     await waitForMeeting(ann, "Cancelled later", (m) => m.state !== null);
     await waitForMeeting(cam, "Their Teams call", (m) => m.state !== null);
+    // These meetings ended before the calendars were connected: placed quietly unless we had been watching.
+    await connectedLongAgo(harness, "ann@example.com");
+    await connectedLongAgo(harness, "cam@contoso.example");
     // The cron tick: queues attendance reads for meetings under way or just ended.
     await detect();
   }, 60_000);
@@ -103,7 +106,7 @@ describe("detecting late and missed meetings from real evidence", () => {
   });
 
   it("a meeting cancelled after it started is excused and its pending alert withdrawn", async () => {
-    // No conference to ask: after the grace it is "late".
+    // Its Meet has no record yet (nobody joined): after the grace it is "late".
     const before = await waitForMeeting(ann, "Cancelled later", (m) => m.state === "late");
     harness.emulator.control.cancelEvent("ann@example.com", "cancelme");
     await harness.service.services.db.$transaction((tx) => import("../../src/sync/sync-task.js").then(({ requestSync }) => requestSync(tx, before.connectionId, "test-cancel", new Date())));
@@ -116,10 +119,12 @@ describe("detecting late and missed meetings from real evidence", () => {
     expect(await alertKinds(meeting.id)).toEqual([]);
   });
 
-  it("a Teams meeting the user does not organise, with no evidence, is suspected and not confirmed on its own, saying why", async () => {
+  it("a Teams meeting the user does not organise, without presence, is check-in only: no question of its own, and it says why", async () => {
     const meeting = await waitForMeeting(cam, "Their Teams call", (m) => m.state === "suspected_missed");
     const row = await harness.service.services.db.meeting.findUniqueOrThrow({ where: { id: meeting.id } });
-    expect(row.evidenceNote).toMatch(/organi[sz]er/i);
+    expect(row).toMatchObject({ evidenceSource: "check_in", liveSignal: false });
+    expect(row.evidenceSourceReason).toMatch(/organi[sz]er/i);
+    expect(await alertKinds(meeting.id)).toEqual([]);
     expect(await harness.service.services.db.task.count({ where: { kind: "open_recovery_case", idempotencyKey: `open_recovery_case:${meeting.id}` } })).toBe(0);
   });
 
@@ -136,7 +141,7 @@ describe("detecting late and missed meetings from real evidence", () => {
         if (text.includes("event: alert")) return text;
       }
     })();
-    harness.emulator.control.createEvent("ann@example.com", { summary: "Stream me", start: at(-15), end: at(15), attendees: [{ email: "ann@example.com", response: "accepted" }, { email: "dana@client.example", response: "accepted" }] });
+    harness.emulator.control.createEvent("ann@example.com", { summary: "Stream me", start: at(-15), end: at(15), meet: "jjj-kkkk-lll", attendees: [{ email: "ann@example.com", response: "accepted" }, { email: "dana@client.example", response: "accepted" }] });
     const connection = await harness.service.services.db.connection.findFirstOrThrow({ where: { accountEmail: "ann@example.com" } });
     await harness.service.services.db.$transaction((tx) => import("../../src/sync/sync-task.js").then(({ requestSync }) => requestSync(tx, connection.id, "test-stream", new Date())));
     const text = await Promise.race([received, new Promise<string>((_, reject) => setTimeout(() => reject(new Error("no alert streamed")), 10_000))]);

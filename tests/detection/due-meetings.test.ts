@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CalendarEvent } from "../../src/calendars/provider.js";
 import { detectionHooks, detectMeetings } from "../../src/detection/detect-meetings.js";
-import { decide } from "../../src/detection/domain/index.js";
+import { decide, DEFAULT_DETECTION_SETTINGS } from "../../src/detection/domain/index.js";
 import { persistDecisions } from "../../src/detection/persist-decisions.js";
 import { markUserMeetingsDue } from "../../src/detection/wake-up.js";
 import { systemClock } from "../../src/platform/clock.js";
@@ -85,16 +85,16 @@ describe("detection reads only the meetings that are due", () => {
     await services.db.meeting.update({ where: { id }, data: { nextCheckAt: now } });
     const row = await services.db.meeting.findUniqueOrThrow({ where: { id } });
     const decision = decide({
-      meeting: { id, start: row.start, end: row.end, state: row.state, watched: true, isCancelled: false, selfDeclined: false },
+      meeting: { id, start: row.start, end: row.end, state: row.state, watched: true, isCancelled: false, selfDeclined: false, source: "conference", liveSignal: true, watchedSince: null },
       evidence: [],
-      settings: { lateGraceMinutes: 5, settleMinutes: 10, autoConfirmMinutes: null },
+      settings: DEFAULT_DETECTION_SETTINGS,
       now,
     });
     // A sync stores a change after the read and before the decision is stored.
     const changedAt = new Date(now.getTime() + 1000);
     await services.db.meeting.update({ where: { id }, data: { nextCheckAt: changedAt } });
 
-    const subjects = new Map([[id, { id, userId, title: row.title, start: row.start, end: row.end, timeZone: row.timeZone, userTimeZone: null }]]);
+    const subjects = new Map([[id, { id, userId, title: row.title, location: null, start: row.start, end: row.end, timeZone: row.timeZone, userTimeZone: null }]]);
     await services.db.$transaction((tx) =>
       persistDecisions(tx, [{ meeting: { id, userId, state: row.state, nextCheckAt: row.nextCheckAt }, decision }], now, detectionHooks(services.detection, subjects, now)),
     );
@@ -137,9 +137,9 @@ describe("detection reads only the meetings that are due", () => {
       providerEventId: row.providerEventId, iCalUid: null, seriesId: null, originalStart: null, title: "Synced, renamed", description: null, location: null,
       start: row.start, end: row.end, timeZone: row.timeZone, isAllDay: false, organizer: null, isOrganizer: false,
       attendees: [{ email: "client@else.example", name: "Client", response: "accepted", isSelf: false, isOrganizer: false, isOptional: false, isResource: false }],
-      selfResponse: "accepted", isCancelled: false, isFree: false, isBuffer: false, conference: { meetCode: null, teamsJoinUrl: null, onlineMeetingId: null, url: null }, updatedAt: null,
+      selfResponse: "accepted", isCancelled: false, isFree: false, isBuffer: false, conference: { meetCode: "abc-defg-hij", teamsJoinUrl: null, onlineMeetingId: null, url: null }, updatedAt: null,
     };
-    const target = { userId, connectionId: row.connectionId, calendarId: row.calendarId };
+    const target = { userId, connectionId: row.connectionId, calendarId: row.calendarId, access: { meetAttendance: true, teamsReports: false, presence: "unknown" as const } };
     const syncedAt = new Date(now.getTime() + MINUTE);
     await services.db.$transaction((tx) => storeChanges(tx, target, [{ kind: "upsert", event }], syncedAt));
     expect(await nextCheckOf(id)).toEqual(row.start); // a new title decides nothing

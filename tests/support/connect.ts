@@ -30,3 +30,20 @@ export async function waitForMeeting(browser: CookieClient, title: string, check
   }
   throw new Error(`meeting "${title}" did not reach the expected state within ${timeout} ms; last seen: ${JSON.stringify(found)}`);
 }
+
+/**
+ * As if the user had connected this calendar long ago: a new connection is never asked about
+ * meetings that ended before it was made (PRODUCT §3), so tests about past meetings backdate it
+ * and let detection decide the connection's meetings afresh, as it would have live.
+ */
+export async function connectedLongAgo(harness: Harness, email: string): Promise<void> {
+  const { db } = harness.service.services;
+  const connection = await db.connection.findFirstOrThrow({ where: { accountEmail: email } });
+  await db.$transaction(async (tx) => {
+    await tx.connection.update({ where: { id: connection.id }, data: { createdAt: new Date("2020-01-01T00:00:00Z") } });
+    const meetings = { connectionId: connection.id };
+    await tx.alert.deleteMany({ where: { meeting: meetings } });
+    await tx.stateTransition.deleteMany({ where: { meeting: meetings } });
+    await tx.meeting.updateMany({ where: { ...meetings, watched: true }, data: { state: null, stateChangedAt: null, digestedAt: null, nextCheckAt: new Date() } });
+  });
+}

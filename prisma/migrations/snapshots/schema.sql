@@ -1,6 +1,6 @@
 -- The whole database schema, generated from empty by tools/sqlgen (npm run migration:new).
 -- Not run by anything: the drift test compares it with what the migrations build.
--- schema.prisma sha256: 143a1a9b104e04629e38eec074343daf76148aaf3826087cc9cff8de03cb4928
+-- schema.prisma sha256: 861e9f4d10787dd6d06613bcc2a5bb269ececf7087edc56205be9ed571b49687
 
 -- CreateSchema
 CREATE SCHEMA IF NOT EXISTS "public";
@@ -21,10 +21,19 @@ CREATE TYPE "ResponseStatus" AS ENUM ('needs_action', 'accepted', 'tentative', '
 CREATE TYPE "MeetingState" AS ENUM ('upcoming', 'in_progress', 'late', 'attended', 'suspected_missed', 'missed', 'excused');
 
 -- CreateEnum
-CREATE TYPE "EvidenceKind" AS ENUM ('conference_joined', 'others_joined', 'checked_in', 'marked_attended');
+CREATE TYPE "EvidenceKind" AS ENUM ('conference_joined', 'others_joined', 'checked_in', 'marked_attended', 'presence_in_call');
 
 -- CreateEnum
-CREATE TYPE "AlertKind" AS ENUM ('late', 'suspected_missed', 'needs_reauth', 'buffer_conflict', 'reminder', 'send_outcome_unknown');
+CREATE TYPE "EvidenceSource" AS ENUM ('conference', 'presence', 'check_in');
+
+-- CreateEnum
+CREATE TYPE "CheckInPrompt" AS ENUM ('digest', 'each', 'never');
+
+-- CreateEnum
+CREATE TYPE "PresenceStatus" AS ENUM ('unknown', 'available', 'unavailable');
+
+-- CreateEnum
+CREATE TYPE "AlertKind" AS ENUM ('late', 'suspected_missed', 'needs_reauth', 'buffer_conflict', 'reminder', 'send_outcome_unknown', 'nudge', 'heads_up', 'digest');
 
 -- CreateEnum
 CREATE TYPE "AlertChannel" AS ENUM ('email', 'feed', 'webhook');
@@ -71,6 +80,11 @@ CREATE TABLE "settings" (
     "alert_channels" "AlertChannel"[] DEFAULT ARRAY['email', 'feed']::"AlertChannel"[],
     "webhook_url" TEXT,
     "send_via" "MailTransport" NOT NULL DEFAULT 'mailbox',
+    "check_in_prompt" "CheckInPrompt" NOT NULL DEFAULT 'digest',
+    "late_alerts_without_signal" BOOLEAN NOT NULL DEFAULT false,
+    "nudge_minutes" INTEGER NOT NULL DEFAULT 5,
+    "nudge_channels" "AlertChannel"[] DEFAULT ARRAY['feed']::"AlertChannel"[],
+    "time_zone_chosen" BOOLEAN NOT NULL DEFAULT false,
     "updated_at" TIMESTAMPTZ(3) NOT NULL,
 
     CONSTRAINT "settings_pkey" PRIMARY KEY ("user_id")
@@ -122,6 +136,8 @@ CREATE TABLE "connections" (
     "backoff_until" TIMESTAMPTZ(3),
     "backoff_attempts" INTEGER NOT NULL DEFAULT 0,
     "push_status" "PushStatus" NOT NULL DEFAULT 'none',
+    "presence_status" "PresenceStatus" NOT NULL DEFAULT 'unknown',
+    "presence_note" TEXT,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL,
 
@@ -194,6 +210,10 @@ CREATE TABLE "meetings" (
     "state_changed_at" TIMESTAMPTZ(3),
     "evidence_checked_at" TIMESTAMPTZ(3),
     "evidence_note" TEXT,
+    "evidence_source" "EvidenceSource" NOT NULL DEFAULT 'check_in',
+    "evidence_source_reason" TEXT NOT NULL DEFAULT '',
+    "live_signal" BOOLEAN NOT NULL DEFAULT false,
+    "digested_at" TIMESTAMPTZ(3),
     "next_check_at" TIMESTAMPTZ(3) DEFAULT CURRENT_TIMESTAMP,
     "first_seen_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL,

@@ -1,5 +1,6 @@
-import { decisionFrom, walk, type Decision, type Transition } from "./decision.js";
-import { isWatchedNow, unwatchedReason, type DetectableMeeting } from "./detectable-meeting.js";
+import { decisionFrom, walk, type AskPolicy, type Decision, type Transition } from "./decision.js";
+import { endedBeforeWatching, isWatchedNow, unwatchedReason, type DetectableMeeting } from "./detectable-meeting.js";
+import { digestTimeFor } from "./digest-time.js";
 import { othersJoinedWithoutUser, strongestAttendance, type EvidenceItem } from "./evidence.js";
 import { earliestAfter, minutesAfter } from "./instants.js";
 import type { DetectionSettings } from "./settings.js";
@@ -12,11 +13,16 @@ export interface DetectionInput {
   readonly now: Date;
 }
 
+/** A nudge that reaches the user this long after the start is still worth sending (a pass may run a little late). */
+const NUDGE_LATEST_MINUTES = 2;
+
 /** The instants at which the answer changes by the clock alone. */
 function thresholds(meeting: DetectableMeeting, settings: DetectionSettings) {
   const autoConfirmMinutes = settings.autoConfirmMinutes;
   return {
     start: meeting.start,
+    nudge: settings.nudgeMinutes > 0 ? minutesAfter(meeting.start, -settings.nudgeMinutes) : null,
+    nudgeLatest: minutesAfter(meeting.start, NUDGE_LATEST_MINUTES),
     graceOver: minutesAfter(meeting.start, settings.lateGraceMinutes),
     settled: minutesAfter(meeting.end, settings.settleMinutes),
     // Never before the settle window closes: lagging conference data gets its chance first.
@@ -25,6 +31,16 @@ function thresholds(meeting: DetectableMeeting, settings: DetectionSettings) {
         ? null
         : minutesAfter(meeting.end, Math.max(autoConfirmMinutes, settings.settleMinutes)),
   };
+}
+
+/** "Running late?" is only asked where joins can be seen live, unless the user asked for it everywhere. */
+function mayBeLate(input: DetectionInput): boolean {
+  return input.meeting.liveSignal || input.settings.lateAlertsWithoutSignal;
+}
+
+/** Only meetings we cannot see get a nudge: where we can, the late alert is the right question. */
+function nudged(input: DetectionInput): boolean {
+  return !input.meeting.liveSignal && input.settings.nudgeMinutes > 0 && !endedBeforeWatching(input.meeting);
 }
 
 /**
@@ -46,14 +62,17 @@ function arrowOutOf(state: MeetingState, input: DetectionInput): Transition | nu
     case "in_progress":
     case "late":
       if (attendance !== null) return { from: state, to: "attended", reason: `evidence_${attendance}` };
-      if (reached(at.settled)) return { from: state, to: "suspected_missed", reason: "no_evidence_after_settle" };
-      if (state === "in_progress" && reached(at.graceOver)) {
+      if (reached(at.settled)) {
+        return { from: state, to: "suspected_missed", reason: meeting.source === "check_in" ? "no_check_in" : "no_evidence_after_settle" };
+      }
+      if (state === "in_progress" && reached(at.graceOver) && mayBeLate(input)) {
         return { from: state, to: "late", reason: "no_evidence_after_grace" };
       }
       return null;
     case "suspected_missed":
       if (attendance !== null) return { from: state, to: "attended", reason: `evidence_${attendance}` };
-      if (othersJoinedWithoutUser(evidence) && reached(at.autoConfirm)) {
+      // Nobody's miss is confirmed for them about a meeting held before they signed up.
+      if (othersJoinedWithoutUser(evidence) && reached(at.autoConfirm) && !endedBeforeWatching(meeting)) {
         return { from: state, to: "missed", reason: "others_joined_auto_confirmed" };
       }
       return null;
@@ -66,19 +85,39 @@ function recheckAt(state: MeetingState, input: DetectionInput): Date | null {
   const at = thresholds(input.meeting, input.settings);
   switch (state) {
     case "upcoming":
-      return earliestAfter(input.now, [at.start]);
+      return earliestAfter(input.now, nudged(input) && at.nudge ? [at.nudge, at.start] : [at.start]);
     case "in_progress":
-      return earliestAfter(input.now, [at.graceOver, at.settled]);
+      return earliestAfter(input.now, mayBeLate(input) ? [at.graceOver, at.settled] : [at.settled]);
     case "late":
       return earliestAfter(input.now, [at.settled]);
     case "suspected_missed":
       // Only others_joined evidence can make the clock confirm; without it we wait for the user.
-      return at.autoConfirm !== null && othersJoinedWithoutUser(input.evidence)
+      return at.autoConfirm !== null && othersJoinedWithoutUser(input.evidence) && !endedBeforeWatching(input.meeting)
         ? earliestAfter(input.now, [at.autoConfirm])
         : null;
     default:
       return null;
   }
+}
+
+/**
+ * What may be asked about this meeting now (PRODUCT §3, "ask only when it matters"): nothing
+ * about a meeting that ended before we watched; "are you sure?" on its own only where a signal
+ * exists (or the user asked for each); otherwise the day's digest; and a nudge just before a
+ * meeting we cannot see.
+ */
+function askPolicy(input: DetectionInput, next: MeetingState): AskPolicy {
+  const { meeting, settings, now, evidence } = input;
+  if (endedBeforeWatching(meeting)) return { askWhenSuspected: false, digest: null, nudgeNow: false };
+  const signal = meeting.source !== "check_in";
+  const at = thresholds(meeting, settings);
+  const inNudgeWindow = at.nudge !== null && now.getTime() >= at.nudge.getTime() && now.getTime() < at.nudgeLatest.getTime();
+  const settledAt = new Date(Math.max(now.getTime(), at.settled.getTime()));
+  return {
+    askWhenSuspected: signal || settings.checkInPrompt === "each",
+    digest: !signal && settings.checkInPrompt === "digest" ? digestTimeFor(settledAt, settings.timeZone, settings.workdayEnd) : null,
+    nudgeNow: nudged(input) && inNudgeWindow && (next === "upcoming" || next === "in_progress") && strongestAttendance(evidence) === null,
+  };
 }
 
 /**
@@ -95,5 +134,5 @@ export function decide(input: DetectionInput): Decision {
   if (start === null) return { next: null, transitions: [], alerts: [], withdrawAlerts: [], tasks: [], recheckAt: null };
   const path = walk(start, (state) => arrowOutOf(state, input));
   const next = path.at(-1)?.to ?? start;
-  return decisionFrom({ meeting, path, start, now, recheckAt: recheckAt(next, input) });
+  return decisionFrom({ meeting, path, start, now, recheckAt: recheckAt(next, input), ask: askPolicy(input, next) });
 }

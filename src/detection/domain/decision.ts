@@ -6,6 +6,8 @@ export type TransitionReason =
   | "meeting_started"
   | "no_evidence_after_grace"
   | "no_evidence_after_settle"
+  /** a check-in-only meeting ended without a check-in: asked about in the digest, or not at all */
+  | "no_check_in"
   | `evidence_${AttendanceEvidenceKind}`
   | "others_joined_auto_confirmed"
   | UnwatchedReason
@@ -20,7 +22,7 @@ export interface Transition {
   readonly reason: TransitionReason;
 }
 
-export type DetectionAlertKind = "late" | "suspected_missed";
+export type DetectionAlertKind = "late" | "suspected_missed" | "nudge";
 
 export interface AlertCommand {
   readonly kind: DetectionAlertKind;
@@ -28,10 +30,10 @@ export interface AlertCommand {
   readonly idempotencyKey: string;
 }
 
-export interface TaskCommand {
-  readonly kind: "open_recovery_case";
-  readonly idempotencyKey: string;
-}
+export type TaskCommand =
+  | { readonly kind: "open_recovery_case"; readonly idempotencyKey: string }
+  /** list the meeting in the user's digest of `day` (their local date), sent at `dueAt` */
+  | { readonly kind: "send_digest"; readonly day: string; readonly dueAt: Date };
 
 /** What the edge stores and does, in one transaction. */
 export interface Decision {
@@ -77,14 +79,31 @@ export function walk(start: MeetingState, nextArrow: (state: MeetingState) => Tr
   return path;
 }
 
+/** What the decision may ask of the user about this meeting, beyond the states it passes. */
+export interface AskPolicy {
+  /** "are you sure?" for this meeting on its own (a signal exists, or the user asked for each) */
+  readonly askWhenSuspected: boolean;
+  /** the digest that lists it instead, when it ends up suspected without a per-meeting question */
+  readonly digest: { readonly day: string; readonly dueAt: Date } | null;
+  /** a nudge is due now (a few minutes before a meeting we cannot see) */
+  readonly nudgeNow: boolean;
+}
+
+/** Nothing is asked: a user's own action, or a meeting that ended before we watched. */
+export const ASK_NOTHING: AskPolicy = { askWhenSuspected: false, digest: null, nudgeNow: false };
+
 interface DecisionParts {
-  readonly meeting: { readonly id: string; readonly end: Date; readonly state: MeetingState | null };
+  readonly meeting: { readonly id: string; readonly end: Date; readonly state: MeetingState | null; readonly liveSignal: boolean };
   readonly path: readonly Transition[];
   /** the state the walk began in (the stored state, or `upcoming` on first sight) */
   readonly start: MeetingState;
   readonly now: Date;
   readonly recheckAt: Date | null;
+  readonly ask?: AskPolicy;
 }
+
+/** A nudge no longer asks anything once the meeting is settled one way or the other. */
+const NUDGE_ANSWERED: ReadonlySet<MeetingState> = new Set<MeetingState>(["attended", "missed", "excused", "suspected_missed"]);
 
 /**
  * Alerts and tasks are named on entering a state, for the state the decision lands in only:
@@ -93,18 +112,21 @@ interface DecisionParts {
  * after the end raises nothing; "are you sure?" follows at end + settle.
  * Leaving a state withdraws its alert: only the stored state can have raised one.
  */
-export function decisionFrom({ meeting, path, start, now, recheckAt }: DecisionParts): Decision {
+export function decisionFrom({ meeting, path, start, now, recheckAt, ask = ASK_NOTHING }: DecisionParts): Decision {
   const next = path.at(-1)?.to ?? start;
-  if (path.length === 0) return { next, transitions: [], alerts: [], withdrawAlerts: [], tasks: [], recheckAt };
+  const nudge: AlertCommand[] = ask.nudgeNow ? [{ kind: "nudge", idempotencyKey: alertKey("nudge", meeting.id) }] : [];
+  if (path.length === 0) return { next, transitions: [], alerts: nudge, withdrawAlerts: [], tasks: [], recheckAt };
   const raised = ALERT_OF_STATE[next];
-  const stillUseful = raised !== "late" || now.getTime() < meeting.end.getTime();
+  const stillUseful = raised === "late" ? now.getTime() < meeting.end.getTime() : raised !== "suspected_missed" || ask.askWhenSuspected;
   const left = meeting.state === null ? undefined : ALERT_OF_STATE[meeting.state];
+  const withdraw: DetectionAlertKind[] = [...(left !== undefined ? [left] : []), ...(!meeting.liveSignal && NUDGE_ANSWERED.has(next) ? (["nudge"] as const) : [])];
+  const digest = next === "suspected_missed" && !ask.askWhenSuspected && ask.digest !== null ? [{ kind: "send_digest" as const, ...ask.digest }] : [];
   return {
     next,
     transitions: path,
-    alerts: raised !== undefined && stillUseful ? [{ kind: raised, idempotencyKey: alertKey(raised, meeting.id) }] : [],
-    withdrawAlerts: left !== undefined ? [left] : [],
-    tasks: next === "missed" ? [{ kind: "open_recovery_case", idempotencyKey: recoveryCaseKey(meeting.id) }] : [],
+    alerts: [...nudge, ...(raised !== undefined && stillUseful ? [{ kind: raised, idempotencyKey: alertKey(raised, meeting.id) }] : [])],
+    withdrawAlerts: withdraw,
+    tasks: next === "missed" ? [{ kind: "open_recovery_case", idempotencyKey: recoveryCaseKey(meeting.id) }] : digest,
     recheckAt,
   };
 }

@@ -1,3 +1,4 @@
+import type { EvidenceSource } from "./evidence-source.js";
 import type { MeetingState } from "./states.js";
 
 /** What detection needs to know about one meeting; all instants are UTC `Date`s. */
@@ -12,6 +13,15 @@ export interface DetectableMeeting {
   readonly isCancelled: boolean;
   /** the user's own response is "declined" */
   readonly selfDeclined: boolean;
+  /** how the meeting can be known (evidence-source.ts) */
+  readonly source: EvidenceSource;
+  /** joins can be seen while it runs, so "running late?" can be true */
+  readonly liveSignal: boolean;
+  /**
+   * Since when we watch this calendar (the connection was made). A meeting that ended before
+   * is placed quietly: nobody is asked about what happened before they signed up.
+   */
+  readonly watchedSince: Date | null;
 }
 
 /**
@@ -22,6 +32,11 @@ export function isWatchedNow(meeting: DetectableMeeting): boolean {
   return meeting.watched && !meeting.isCancelled && !meeting.selfDeclined;
 }
 
+/** Ended before we watched: decided for the history, never asked about. */
+export function endedBeforeWatching(meeting: Pick<DetectableMeeting, "end" | "watchedSince">): boolean {
+  return meeting.watchedSince !== null && meeting.end.getTime() <= meeting.watchedSince.getTime();
+}
+
 export type UnwatchedReason = "cancelled" | "declined" | "no_longer_watched";
 
 export function unwatchedReason(meeting: DetectableMeeting): UnwatchedReason {
@@ -29,4 +44,3 @@ export function unwatchedReason(meeting: DetectableMeeting): UnwatchedReason {
   if (meeting.selfDeclined) return "declined";
   return "no_longer_watched";
 }
-

@@ -1,17 +1,17 @@
 /**
  * What the detector knows about who joined (PRODUCT §3). Collected at the edge from Meet
- * participants, Teams attendance reports, "I'm here" links and the app.
+ * participants, Teams attendance reports, Graph presence, "I'm here" links and the app.
  */
-export type EvidenceKind = "conference_joined" | "checked_in" | "marked_attended" | "others_joined";
+export type EvidenceKind = "conference_joined" | "presence_in_call" | "checked_in" | "marked_attended" | "others_joined";
 
 /** Evidence that the user was there, strongest first. `others_joined` is not among them. */
-export const ATTENDANCE_EVIDENCE_KINDS = ["conference_joined", "checked_in", "marked_attended"] as const;
+export const ATTENDANCE_EVIDENCE_KINDS = ["conference_joined", "presence_in_call", "checked_in", "marked_attended"] as const;
 
 export type AttendanceEvidenceKind = (typeof ATTENDANCE_EVIDENCE_KINDS)[number];
 
 export interface EvidenceItem {
   readonly kind: EvidenceKind;
-  /** the join time for conference data, the click time for a check-in */
+  /** the join time for conference data, the reading time for presence, the click time for a check-in */
   readonly observedAt: Date;
 }
 

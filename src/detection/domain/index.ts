@@ -18,15 +18,31 @@ export {
   type EvidenceKind,
 } from "./evidence.js";
 export {
+  EVIDENCE_SOURCES,
+  evidenceSourceOf,
+  physicalLocation,
+  placeOf,
+  type EvidenceSource,
+  type MeetingPlace,
+  type MeetingVisibility,
+  type SignalAccess,
+  type SourceFacts,
+} from "./evidence-source.js";
+export { digestTimeFor } from "./digest-time.js";
+export {
+  CHECK_IN_PROMPTS,
   DEFAULT_DETECTION_SETTINGS,
   DETECTION_SETTING_BOUNDS,
   detectionSettingsProblems,
+  type CheckInPrompt,
   type DetectionSettings,
   type SettingsProblem,
 } from "./settings.js";
-export type { DetectableMeeting, UnwatchedReason } from "./detectable-meeting.js";
+export { endedBeforeWatching, type DetectableMeeting, type UnwatchedReason } from "./detectable-meeting.js";
 export {
   alertKey,
+  ASK_NOTHING,
+  type AskPolicy,
   recoveryCaseKey,
   type AlertCommand,
   type Decision,

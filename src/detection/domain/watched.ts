@@ -1,7 +1,10 @@
 /**
- * PRODUCT §3: a meeting is watched when it has at least one other attendee, the user has
- * not declined it, it is not cancelled, not all-day, and not marked free. Our own buffer
- * events are never meetings.
+ * PRODUCT §3: a meeting is watched when it has at least one other person (an attendee, or the
+ * organiser when that is not the user), the user has not declined it, it is not cancelled, not
+ * all-day, and not marked free. Our own buffer events are never meetings.
+ *
+ * The organiser counts on its own because Graph names the organiser only in `organizer`, not
+ * among the attendees: a 1:1 a colleague organises with only the user invited is a meeting.
  */
 export interface WatchableMeeting {
   isCancelled: boolean;
@@ -9,11 +12,21 @@ export interface WatchableMeeting {
   isFree: boolean;
   isBuffer: boolean;
   selfResponse: "needs_action" | "accepted" | "tentative" | "declined";
-  attendees: ReadonlyArray<{ isSelf: boolean; isResource: boolean; response: string }>;
+  attendees: ReadonlyArray<{ email: string; isSelf: boolean; isResource: boolean; response: string }>;
+  organizer: { email: string } | null;
+  isOrganizer: boolean;
 }
 
 export function isWatched(meeting: WatchableMeeting): boolean {
   if (meeting.isCancelled || meeting.isAllDay || meeting.isFree || meeting.isBuffer) return false;
   if (meeting.selfResponse === "declined") return false;
-  return meeting.attendees.some((attendee) => !attendee.isSelf && !attendee.isResource);
+  if (meeting.attendees.some((attendee) => !attendee.isSelf && !attendee.isResource)) return true;
+  return organizedBySomeoneElse(meeting);
+}
+
+function organizedBySomeoneElse(meeting: WatchableMeeting): boolean {
+  if (meeting.isOrganizer || !meeting.organizer?.email) return false;
+  const organizer = meeting.organizer.email.toLowerCase();
+  // An organiser listed as one of the user's own addresses, or as a room, is nobody else.
+  return !meeting.attendees.some((attendee) => attendee.email.toLowerCase() === organizer && (attendee.isSelf || attendee.isResource));
 }

@@ -327,6 +327,42 @@ export function suspectedMissedAlert(input: {
   };
 }
 
+/**
+ * A few minutes before a meeting no signal can see (in person, phone, another video link):
+ * one tap to say "I'm here", or to warn them early (seed 002: call ahead with a realistic time
+ * rather than staring at the clock). It asks nothing if the user ignores it.
+ */
+export function nudgeAlert(input: { meetingTitle: string; start: Date; timeZone: string; where: string | null; locale?: string }): AlertText {
+  const title = oneLine(input.meetingTitle);
+  const at = formatTimeOfDay(input.start, input.timeZone, input.locale);
+  const place = input.where ? ` (${oneLine(input.where)})` : "";
+  return {
+    subject: `${title || "Your meeting"} starts at ${at}`,
+    body: `We can't see this one${place}, so tap I'm here when you arrive. Running behind? Tell them now, with a realistic time.`,
+  };
+}
+
+export interface DigestItem {
+  readonly title: string;
+  readonly start: Date;
+  readonly end: Date;
+}
+
+/**
+ * End of the working day: the meetings we could not see and got no check-in, asked about once
+ * and together, not one by one (seed 002: be sure before admitting you goofed). No blame: most
+ * of them were surely attended.
+ */
+export function digestAlert(input: { items: readonly DigestItem[]; timeZone: string; locale?: string }): AlertText {
+  const count = input.items.length;
+  const lines = input.items.map((item) => `- ${oneLine(item.title) || "(no title)"}, ${formatMeetingTime(item.start, item.end, input.timeZone, input.locale)}`);
+  const these = count === 1 ? "this meeting" : `these ${count} meetings`;
+  return {
+    subject: count === 1 ? `Were you at ${oneLine(input.items[0]!.title) || "this meeting"}?` : `Were you at these ${count} meetings?`,
+    body: `We couldn't see ${these}, and you didn't check in:\n${lines.join("\n")}\n\nIf you were there, one tap says so. If you missed one, tell us and we'll help you make it right.`,
+  };
+}
+
 // ——— helpers ———
 
 const TITLE_NAMES_A_MEETING = /\b(meeting|call|sync|catch-?up|chat|interview|review|demo|stand-?up|1:1|one-on-one|session|lunch|coffee|workshop|presentation|briefing|conversation)$/i;

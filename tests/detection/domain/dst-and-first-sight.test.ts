@@ -19,6 +19,9 @@ function localMeeting(id: string, startIso: string, endIso: string): DetectableM
     watched: true,
     isCancelled: false,
     selfDeclined: false,
+    source: "conference",
+    liveSignal: true,
+    watchedSince: null,
   };
 }
 

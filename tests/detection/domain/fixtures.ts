@@ -17,6 +17,10 @@ export function meeting(overrides: Partial<DetectableMeeting> = {}): DetectableM
     watched: true,
     isCancelled: false,
     selfDeclined: false,
+    // a meeting whose conference we can read live (a Meet the user joins): every question can be asked
+    source: "conference",
+    liveSignal: true,
+    watchedSince: null,
     ...overrides,
   };
 }

@@ -26,8 +26,15 @@ describe("placing a meeting at first sight", () => {
   });
 
   it("places only a watched meeting that has not begun", () => {
-    expect(placeAtSight({ watched: true, start: minute(0) }, minute(-1)).state).toBe("upcoming");
-    expect(placeAtSight({ watched: true, start: minute(0) }, minute(0)).state).toBeNull();
-    expect(placeAtSight({ watched: false, start: minute(0) }, minute(-1)).state).toBeNull();
+    expect(placeAtSight({ watched: true, start: minute(0), liveSignal: true }, minute(-1)).state).toBe("upcoming");
+    expect(placeAtSight({ watched: true, start: minute(0), liveSignal: true }, minute(0)).state).toBeNull();
+    expect(placeAtSight({ watched: false, start: minute(0), liveSignal: true }, minute(-1)).state).toBeNull();
+  });
+
+  it("looks at a meeting we cannot see early enough for its nudge, and decide names the instant", () => {
+    const placed = placeAtSight({ watched: true, start: minute(120), liveSignal: false }, minute(0));
+    expect(placed).toEqual({ state: "upcoming", nextCheckAt: minute(60) });
+    const soon = placeAtSight({ watched: true, start: minute(10), liveSignal: false }, minute(0));
+    expect(soon).toEqual({ state: "upcoming", nextCheckAt: minute(0) });
   });
 });

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  DEFAULT_DETECTION_SETTINGS,
   LEGAL_TRANSITIONS,
   applyUserAction,
   decide,
@@ -74,7 +75,7 @@ const arrowsExercised = new Set<string>();
 
 /** Plays a scenario the way the edge would: every event is followed by `decide`, `next` is stored. */
 function play(scenario: Scenario): void {
-  const settings: DetectionSettings = scenario.settings;
+  const settings: DetectionSettings = { ...DEFAULT_DETECTION_SETTINGS, ...scenario.settings };
   const start = new Date(Date.UTC(2026, 0, 1) + scenario.startSeconds * 1000);
   let meeting: DetectableMeeting = {
     id: "m-prop",
@@ -84,6 +85,9 @@ function play(scenario: Scenario): void {
     watched: scenario.initiallyWatched,
     isCancelled: false,
     selfDeclined: false,
+    source: "conference",
+    liveSignal: true,
+    watchedSince: null,
   };
   let now = new Date(start.getTime() + scenario.firstSeenMinute * 60_000);
   let recheckAt: Date | null = null;
@@ -117,7 +121,7 @@ function play(scenario: Scenario): void {
       alertKeysByKind.set(alert.kind, [...(alertKeysByKind.get(alert.kind) ?? []), alert.idempotencyKey]);
       expect(new Set(alertKeysByKind.get(alert.kind)).size).toBe(1);
     }
-    for (const task of decision.tasks) taskKeys.push(task.idempotencyKey);
+    for (const task of decision.tasks) taskKeys.push(task.kind === "open_recovery_case" ? task.idempotencyKey : `digest:${task.day}`);
     expect(taskKeys.every((key) => key === `open_recovery_case:${meeting.id}`)).toBe(true);
     if (decision.recheckAt !== null) expect(decision.recheckAt.getTime()).toBeGreaterThan(now.getTime());
   };
