@@ -4,6 +4,7 @@ export interface AlertView {
   id: string;
   kind: string;
   meetingId: string | null;
+  meetingIds: string[];
   connectionId: string | null;
   title: string;
   body: string;
@@ -12,6 +13,11 @@ export interface AlertView {
   withdrawn: boolean;
   read: boolean;
   deliveries: Array<{ channel: string; status: string; deliveredAt: string | null; lastError: string | null }>;
+}
+
+function meetingIdsOf(data: unknown): string[] {
+  if (!data || typeof data !== "object" || !("meetingIds" in data) || !Array.isArray(data.meetingIds)) return [];
+  return data.meetingIds.filter((id: unknown): id is string => typeof id === "string");
 }
 
 function linksOf(data: unknown): AlertView["links"] {
@@ -36,6 +42,7 @@ export class AlertQueries {
       id: row.id,
       kind: row.kind,
       meetingId: row.meetingId,
+      meetingIds: meetingIdsOf(row.data),
       connectionId: row.connectionId,
       title: row.title,
       body: row.body,

@@ -56,4 +56,26 @@ export class MeetingActions {
       return { state: result.decision.next };
     });
   }
+
+  /**
+   * "I was at all of them" on a digest: every meeting it lists that is still unanswered is
+   * marked attended (the user's word, as "I was there" on each); meetings answered meanwhile
+   * keep their answer. The digest then asks nothing more and is withdrawn.
+   */
+  async answerDigestAllAttended(userId: string, alertId: string): Promise<Array<{ id: string; state: MeetingState | null }>> {
+    const { db } = this.deps.detection;
+    const alert = await db.alert.findFirst({ where: { id: alertId, userId, kind: "digest" }, select: { data: true } });
+    if (!alert) throw new NotFoundError("Digest", alertId);
+    const listed = digestMeetingIds(alert.data);
+    const pending = await db.meeting.findMany({ where: { id: { in: listed }, userId, state: "suspected_missed" }, select: { id: true } });
+    for (const meeting of pending) await this.act(userId, meeting.id, { type: "deny_missed" }, `digest:${alertId}`);
+    await db.alert.updateMany({ where: { id: alertId, withdrawnAt: null }, data: { withdrawnAt: this.deps.clock.now(), readAt: this.deps.clock.now() } });
+    const states = await db.meeting.findMany({ where: { id: { in: listed }, userId }, select: { id: true, state: true } });
+    return listed.flatMap((id) => states.filter((meeting) => meeting.id === id));
+  }
+}
+
+function digestMeetingIds(data: unknown): string[] {
+  if (!data || typeof data !== "object" || !("meetingIds" in data) || !Array.isArray(data.meetingIds)) return [];
+  return data.meetingIds.filter((id: unknown): id is string => typeof id === "string");
 }

@@ -45,6 +45,10 @@ export class MeetingQueries {
       free: row.isFree,
       conference: { meetCode: row.meetCode, teamsJoinUrl: row.teamsJoinUrl, url: row.conferenceUrl },
       watched: row.watched,
+      evidenceSource: row.evidenceSource,
+      evidenceSourceReason: row.evidenceSourceReason,
+      liveSignal: row.liveSignal,
+      evidenceNote: row.evidenceNote,
       // A meeting watched once keeps its state (e.g. "excused" after it was cancelled).
       state: row.state,
     }));

@@ -1,6 +1,6 @@
 import { DateTime } from "luxon";
 import { z } from "zod";
-import { DETECTION_SETTING_BOUNDS } from "../detection/domain/index.js";
+import { CHECK_IN_PROMPTS, DETECTION_SETTING_BOUNDS } from "../detection/domain/index.js";
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time as HH:mm, e.g. 09:00");
 
@@ -16,7 +16,7 @@ export const workingHoursSchema = z
 
 export const timeZoneSchema = z.string().refine((zone) => DateTime.local().setZone(zone).isValid, "must be an IANA time zone, e.g. Europe/Berlin");
 
-const { lateGraceMinutes, settleMinutes, autoConfirmMinutes } = DETECTION_SETTING_BOUNDS;
+const { lateGraceMinutes, settleMinutes, autoConfirmMinutes, nudgeMinutes } = DETECTION_SETTING_BOUNDS;
 
 /** The user's settings as the API shows them (PRODUCT §7 names, plus a few more). */
 export const settingsView = z
@@ -32,6 +32,12 @@ export const settingsView = z
     alertChannels: z.array(z.enum(["email", "feed", "webhook"])).max(3),
     webhookUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).nullable(),
     sendVia: z.enum(["mailbox", "smtp"]).describe("approved drafts go out from the user's own mailbox, or over SMTP"),
+    checkInPrompt: z
+      .enum(CHECK_IN_PROMPTS)
+      .describe("meetings we cannot see (in person, phone, other links) that got no check-in: one digest at the end of the working day, a question for each, or never"),
+    lateAlertsWithoutSignal: z.boolean().describe("ask 'running late?' after the start of meetings we cannot see too (off: only where joins can be seen)"),
+    nudgeMinutes: z.number().int().min(nudgeMinutes.min).max(nudgeMinutes.max).describe("minutes before a meeting we cannot see to offer 'I'm here' / 'running late'; 0 = no nudge"),
+    nudgeChannels: z.array(z.enum(["email", "feed", "webhook"])).max(3).describe("where nudges and heads-ups go (the feed by default: they matter for minutes)"),
   })
   .meta({ id: "Settings" });
 

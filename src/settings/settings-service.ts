@@ -7,7 +7,7 @@ import { workingHoursSchema, type SettingsUpdate, type SettingsView } from "./se
 /** Checks a webhook URL before it is saved (https only, no private addresses …). */
 export type WebhookUrlCheck = (url: string) => Promise<string | null>;
 
-const DETECTION_SETTINGS = ["lateGraceMinutes", "settleMinutes", "autoConfirmMinutes", "timeZone", "workingHours"] as const;
+const DETECTION_SETTINGS = ["lateGraceMinutes", "settleMinutes", "autoConfirmMinutes", "timeZone", "workingHours", "checkInPrompt", "lateAlertsWithoutSignal", "nudgeMinutes"] as const;
 
 /** Reads and updates a user's settings; a user always has a row (created on first read). */
 export class SettingsService {
@@ -27,20 +27,30 @@ export class SettingsService {
       alertChannels: row.alertChannels,
       webhookUrl: row.webhookUrl,
       sendVia: row.sendVia === "smtp" ? "smtp" : "mailbox",
+      checkInPrompt: row.checkInPrompt,
+      lateAlertsWithoutSignal: row.lateAlertsWithoutSignal,
+      nudgeMinutes: row.nudgeMinutes,
+      nudgeChannels: row.nudgeChannels,
     };
   }
 
   async update(userId: string, update: SettingsUpdate): Promise<SettingsView> {
     const current = await this.get(userId);
     const next = { ...current, ...update };
-    if (next.alertChannels.includes("webhook") && !next.webhookUrl) {
+    if ((next.alertChannels.includes("webhook") || next.nudgeChannels.includes("webhook")) && !next.webhookUrl) {
       throw new AppError("body/webhookUrl: is required when alertChannels includes webhook", { code: "validation_failed", httpStatus: 400 });
     }
     if (update.webhookUrl) {
       const problem = await this.deps.checkWebhookUrl(update.webhookUrl);
       if (problem) throw new AppError(`body/webhookUrl: ${problem}`, { code: "validation_failed", httpStatus: 400 });
     }
-    const data = { ...update, ...(update.alertChannels ? { alertChannels: [...new Set(update.alertChannels)] } : {}) };
+    const data = {
+      ...update,
+      ...(update.alertChannels ? { alertChannels: [...new Set(update.alertChannels)] } : {}),
+      ...(update.nudgeChannels ? { nudgeChannels: [...new Set(update.nudgeChannels)] } : {}),
+      // a zone the user (or their browser) chose is never replaced by a calendar's
+      ...(update.timeZone !== undefined ? { timeZoneChosen: true } : {}),
+    };
     // Detection stores each meeting's next check from these: a changed grace or settle window
     // must be decided again now, not at the instant the old value named.
     const decisive = DETECTION_SETTINGS.some((key) => update[key] !== undefined && JSON.stringify(update[key]) !== JSON.stringify(current[key]));

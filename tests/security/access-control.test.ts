@@ -10,7 +10,7 @@ import { eventually, settleTasks } from "../sync/support.js";
 const MINUTE = 60_000;
 const EVIL = "https://evil.example";
 
-type ObjectKind = "meeting" | "lateMeeting" | "case" | "draft" | "connection";
+type ObjectKind = "meeting" | "lateMeeting" | "case" | "draft" | "connection" | "digest";
 
 /**
  * How each /api route is tried as another user. Every /api route the app registers must be
@@ -26,6 +26,7 @@ const API_ROUTES: Record<string, { object?: ObjectKind; body?: unknown; stream?:
   "POST /api/meetings/:id/running-late": { object: "lateMeeting", body: { minutes: 5 } },
   "GET /api/alerts": {},
   "GET /api/alerts/stream": { stream: true },
+  "POST /api/alerts/:id/all-attended": { object: "digest", body: {} },
   "GET /api/settings": {},
   "PUT /api/settings": { body: { lateGraceMinutes: 7 } },
   "GET /api/cases": {},
@@ -85,7 +86,7 @@ describe("every route is scoped to its signed-in user", () => {
       { email: self, response: "accepted" as const },
       { email: "dana@client.example", name: "Dana Smith", response: "accepted" as const },
     ];
-    control.createEvent("ann@example.com", { summary: "Ann private late", start: at(-12), end: at(40), attendees: guests("ann@example.com") });
+    control.createEvent("ann@example.com", { summary: "Ann private late", start: at(-12), end: at(40), attendees: guests("ann@example.com"), meet: true });
     control.createEvent("ann@example.com", { summary: "Ann private missed", start: at(-90), end: at(-45), attendees: guests("ann@example.com"), description: "Call +1 415 555 0199" });
     control.createEvent("bob@contoso.example", { summary: "Bob own meeting", start: at(120), end: at(150), attendees: guests("bob@contoso.example") }, "microsoft");
 
@@ -103,7 +104,12 @@ describe("every route is scoped to its signed-in user", () => {
     const pending = drafts.find((d) => d.status === "pending");
     expect(pending).toBeDefined();
     const connection = (await ann.json<{ connections: Array<{ id: string }> }>("/api/connections")).body.connections[0]!;
-    Object.assign(ids, { meeting: missed.id, lateMeeting: late.id, case: theCase.id, draft: pending!.id, connection: connection.id });
+    const { db } = harness.service.services;
+    const annId = (await db.connection.findUniqueOrThrow({ where: { id: connection.id } })).userId;
+    const digest = await db.alert.create({
+      data: { userId: annId, kind: "digest", idempotencyKey: "digest:ann:test", title: "Were you at Ann private late?", body: "Ann private", data: { meetingIds: [late.id] } },
+    });
+    Object.assign(ids, { meeting: missed.id, lateMeeting: late.id, case: theCase.id, draft: pending!.id, connection: connection.id, digest: digest.id });
     const alerts = (await ann.json<{ alerts: Array<{ id: string }> }>("/api/alerts")).body.alerts;
     expect(alerts.length).toBeGreaterThan(0);
     annSecrets.push(...Object.values(ids), ...alerts.map((a) => a.id), ...drafts.map((d) => d.id), "Ann private", "ann@example.com", "Pacific/Chatham");

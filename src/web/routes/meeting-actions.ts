@@ -45,4 +45,19 @@ export const meetingActionRoutes: FastifyPluginAsyncZod<{ actions: MeetingAction
       return { id: request.params.id, state: result.state };
     },
   );
+
+  app.post(
+    "/api/alerts/:id/all-attended",
+    {
+      schema: {
+        tags: ["alerts"],
+        summary: "Answer a digest: I was at all of these",
+        description: "Marks every meeting the digest lists that is still unanswered as attended, and withdraws the digest. To say you missed one, confirm that meeting (`POST /api/meetings/:id/confirm` with `missed: true`) first.",
+        params,
+        body: z.object({}).strict().optional(),
+        response: { 200: z.object({ meetings: z.array(stateReply) }), 400: errorReply, 401: errorReply, 403: errorReply, 404: errorReply },
+      },
+    },
+    async (request) => ({ meetings: await actions.answerDigestAllAttended(request.session!.userId, request.params.id) }),
+  );
 };

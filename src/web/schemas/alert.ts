@@ -3,8 +3,9 @@ import { z } from "zod";
 export const alertView = z
   .object({
     id: z.uuid(),
-    kind: z.enum(["late", "suspected_missed", "needs_reauth", "buffer_conflict", "reminder", "send_outcome_unknown"]),
+    kind: z.enum(["late", "suspected_missed", "needs_reauth", "buffer_conflict", "reminder", "send_outcome_unknown", "nudge", "heads_up", "digest"]),
     meetingId: z.uuid().nullable(),
+    meetingIds: z.array(z.uuid()).describe("the meetings a digest asks about (empty for other kinds)"),
     connectionId: z.uuid().nullable(),
     title: z.string(),
     body: z.string(),

@@ -30,6 +30,12 @@ export const meetingView = z
     free: z.boolean(),
     conference: z.object({ meetCode: z.string().nullable(), teamsJoinUrl: z.string().nullable(), url: z.string().nullable() }),
     watched: z.boolean(),
+    evidenceSource: z
+      .enum(["conference", "presence", "check_in"])
+      .describe("how the service can know whether you joined: the conference's participants (Meet, Teams as organiser), your Teams presence, or only your check-in"),
+    evidenceSourceReason: z.string().describe("one line saying what we can and cannot see of this meeting"),
+    liveSignal: z.boolean().describe("joins are seen while the meeting runs, so a 'running late?' can be asked"),
+    evidenceNote: z.string().nullable().describe("why a signal was unavailable for this meeting when we last looked (e.g. Graph refused presence)"),
     state: z.enum(MEETING_STATES).nullable().describe("detection state; null when the meeting was never watched"),
   })
   .meta({ id: "Meeting" });
