@@ -158,7 +158,8 @@ export class ConnectFlow {
       if (existing) {
         await tx.connection.update({ where: { id: connectionId }, data: sealed });
       } else {
-        await tx.connection.create({ data: { id: connectionId, userId, provider: kind, accountId: account.accountId, ...sealed } });
+        // On the service's clock: detection never asks about meetings that ended before this instant.
+        await tx.connection.create({ data: { id: connectionId, userId, provider: kind, accountId: account.accountId, createdAt: now, ...sealed } });
       }
       return { userId, connectionId, newUser };
     });

@@ -75,7 +75,7 @@ export class SandboxService {
       await tx.task.deleteMany({ where: { userId, status: { in: ["queued", "done", "failed", "cancelled"] } } });
       // The connection goes with its calendar rows, meetings and sandbox events (cascade).
       await tx.connection.delete({ where: { id: connection.id } });
-      return tx.connection.create({ data: { userId, provider: "sandbox", accountId: SANDBOX_ACCOUNT.accountId, accountEmail: SANDBOX_ACCOUNT.email, scopes: [] }, select: { id: true } });
+      return tx.connection.create({ data: sandboxConnection(userId, this.deps.clock.now()), select: { id: true } });
     });
     const seeded = await this.seed(fresh.id, { onlyWhenEmpty: false });
     await this.firstSync(fresh.id);
@@ -144,7 +144,7 @@ export class SandboxService {
         // Alerts go to the feed only: the sample address reads no mail, and the outbox preview then
         // shows just what was "sent" to the sample people (email alerts can be switched on in settings).
         const user = await tx.user.create({ data: { email: SANDBOX_ACCOUNT.email, name: SANDBOX_ACCOUNT.name, settings: { create: { timeZone, alertChannels: ["feed"] } } } });
-        const connection = await tx.connection.create({ data: { userId: user.id, provider: "sandbox", accountId: SANDBOX_ACCOUNT.accountId, accountEmail: SANDBOX_ACCOUNT.email, scopes: [] } });
+        const connection = await tx.connection.create({ data: sandboxConnection(user.id, this.deps.clock.now()) });
         return { userId: user.id, connectionId: connection.id };
       });
     } catch (error) {
@@ -181,6 +181,17 @@ export class SandboxService {
   }
 }
 
+
+/**
+ * The sample calendar plays one the user connected days ago: its sample meetings from earlier
+ * today are asked about, as they would be for someone who had been using the service, rather
+ * than placed quietly like the meetings before a real first connect.
+ */
+const SANDBOX_CONNECTED_AGO_MS = 3 * 24 * 60 * 60_000;
+
+function sandboxConnection(userId: string, now: Date) {
+  return { userId, provider: "sandbox" as const, accountId: SANDBOX_ACCOUNT.accountId, accountEmail: SANDBOX_ACCOUNT.email, scopes: [], createdAt: new Date(now.getTime() - SANDBOX_CONNECTED_AGO_MS) };
+}
 
 /** The zone of the machine `npm start` runs on: the person trying the sandbox is usually there. */
 function serverZone(): string {
