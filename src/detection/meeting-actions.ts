@@ -28,6 +28,8 @@ export class MeetingActions {
       await tx.$queryRaw`select id from meetings where id = ${meetingId}::uuid and user_id = ${userId}::uuid for update`;
       const meeting = await tx.meeting.findFirst({ where: { id: meetingId, userId }, include: { evidence: true, user: { include: { settings: true } }, connection: { select: { createdAt: true } } } });
       if (!meeting) throw new NotFoundError("Meeting", meetingId);
+      // "I'm here" before the end is a check-in (allowed a little early, like the link); after, the user's word.
+      if (action.type === "mark_attended" && now.getTime() < meeting.end.getTime()) action = { type: "check_in" };
       const result = applyUserAction(
         {
           id: meeting.id,

@@ -113,7 +113,11 @@ export class DraftService {
       if (meeting.isCancelled || meeting.deletedAt) throw new ConflictError("This meeting was cancelled.", "meeting_cancelled");
       if (meeting.end.getTime() <= now.getTime()) throw new ConflictError("This meeting is already over.", "meeting_over");
       const self = meeting.connection.accountEmail.toLowerCase();
-      const others = meeting.attendees.filter((a) => !a.isSelf && !a.isResource && a.email.toLowerCase() !== self);
+      const attendees = meeting.attendees.filter((a) => !a.isSelf && !a.isResource && a.email.toLowerCase() !== self);
+      // Graph names the organiser only in `organizer`: a 1:1 someone else organises has them nowhere else.
+      const organizer = meeting.organizerEmail?.toLowerCase();
+      const organizerMissing = organizer && organizer !== self && !meeting.isOrganizer && !attendees.some((a) => a.email.toLowerCase() === organizer);
+      const others = organizerMissing ? [...attendees, { email: organizer, name: meeting.organizerName }] : attendees;
       if (others.length === 0) throw new AppError("This meeting has no other attendees to tell.", { code: "no_attendees", httpStatus: 409 });
       const text = lateNotice({ attendeeNames: others.map((a) => a.name), meetingTitle: meeting.title, minutesLate: minutes, userName: meeting.user.name ?? "" });
       const key = `late_notice:${meetingId}`;

@@ -4,6 +4,7 @@ import { detectJob } from "../../jobs/detect.js";
 import { runJob } from "../../jobs/run-job.js";
 import { FixedClock } from "../../src/platform/clock.js";
 import { eventually, syncNow } from "../recovery/support/recovery-helpers.js";
+import { connectedLongAgo } from "../support/connect.js";
 import { startHarness, type Harness } from "../support/service-harness.js";
 import { hasChromium, launchBrowser, screenshots, screenshotWhenFailing, type RunningBrowser } from "./support/browser.js";
 
@@ -42,8 +43,8 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser", { timeout: 60_0
       { email: "dana@client.example", name: "Dana Smith", response: "accepted" as const },
     ];
     const organizer = { email: "ann@example.com", name: "Ann Lee" };
-    control.createEvent("ann@example.com", { summary: "Pricing review", start: at(-180), end: at(-135), attendees: guests, organizer, description: "Agenda: pricing for 2027\nDana's mobile: +1 (415) 555-0132" });
-    control.createEvent("ann@example.com", { summary: "Weekly sync", start: at(2), end: at(32), attendees: guests, organizer });
+    control.createEvent("ann@example.com", { summary: "Pricing review", start: at(-180), end: at(-135), attendees: guests, organizer, meet: "pri-cing-rev", description: "Agenda: pricing for 2027\nDana's mobile: +1 (415) 555-0132" });
+    control.createEvent("ann@example.com", { summary: "Weekly sync", start: at(2), end: at(32), attendees: guests, organizer, meet: "wee-klys-ync" });
     control.createEvent("ann@example.com", { summary: "Client lunch", start: at(150), end: at(210), attendees: guests, organizer });
     browser = await launchBrowser();
     page = browser.page;
@@ -73,6 +74,8 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser", { timeout: 60_0
     await page.waitForURL((url) => url.pathname === "/" && !url.search.includes("connected"), { timeout: 15_000 });
     await expect.poll(() => page.getByRole("heading", { level: 1, name: "Today" }).isVisible(), { timeout: 10_000 }).toBe(true);
     expect(await page.getByText("Your Google calendar is connected").isVisible()).toBe(true);
+    // The missed meeting ended before this first connect, which never asks about it: as if Ann had been connected.
+    await connectedLongAgo(harness, "ann@example.com");
 
     // The first sync and detection run in the background; the missed meeting is then asked about.
     await eventually(async () => (await meeting("Pricing review"))?.state === "suspected_missed" || (await detect(), false), "the missed meeting to be suspected", { timeout: 20_000 });

@@ -40,6 +40,7 @@ describe("the SMTP server down while alerts are raised", () => {
       start: at(-12),
       end: at(30),
       attendees: [{ email: "ann@example.com", response: "accepted" }, { email: "dana@client.example", response: "accepted" }],
+      meet: true,
     });
     const ann = await connectAs(harness, "google", "ann@example.com");
     const meeting = await waitForMeeting(ann, "Late while mail is down", (m) => m.state === "late", 15_000);

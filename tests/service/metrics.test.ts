@@ -33,7 +33,7 @@ describe("GET /metrics", () => {
       { email: "ann@example.com", response: "accepted" as const },
       { email: "dana@client.example", name: "Dana Smith", response: "accepted" as const },
     ];
-    control.createEvent("ann@example.com", { summary: "Running late now", start: at(-12), end: at(30), attendees: guests });
+    control.createEvent("ann@example.com", { summary: "Running late now", start: at(-12), end: at(30), attendees: guests, meet: true });
     ann = await connectAs(harness, "google", "ann@example.com");
     await waitForMeeting(ann, "Running late now", (m) => m.state === "late");
     await settleTasks(harness);

@@ -37,13 +37,13 @@ export async function waitForMeeting(browser: CookieClient, title: string, check
  * and let detection decide the connection's meetings afresh, as it would have live.
  */
 export async function connectedLongAgo(harness: Harness, email: string): Promise<void> {
-  const { db } = harness.service.services;
+  const { db, clock } = harness.service.services;
   const connection = await db.connection.findFirstOrThrow({ where: { accountEmail: email } });
   await db.$transaction(async (tx) => {
     await tx.connection.update({ where: { id: connection.id }, data: { createdAt: new Date("2020-01-01T00:00:00Z") } });
     const meetings = { connectionId: connection.id };
     await tx.alert.deleteMany({ where: { meeting: meetings } });
     await tx.stateTransition.deleteMany({ where: { meeting: meetings } });
-    await tx.meeting.updateMany({ where: { ...meetings, watched: true }, data: { state: null, stateChangedAt: null, digestedAt: null, nextCheckAt: new Date() } });
+    await tx.meeting.updateMany({ where: { ...meetings, watched: true }, data: { state: null, stateChangedAt: null, digestedAt: null, nextCheckAt: clock.now() } });
   });
 }
