@@ -1,7 +1,7 @@
 import { Prisma, type Database } from "../db/client.js";
 import type { Logger } from "../platform/logger.js";
 import type { Metrics } from "../platform/metrics.js";
-import { lateAlert, nudgeAlert, suspectedMissedAlert } from "../recovery/domain/index.js";
+import { lateAlert, nudgeAlert, placesHeadsUp, suspectedMissedAlert } from "../recovery/domain/index.js";
 import type { CheckInLinks } from "./check-in-links.js";
 import {
   decide,
@@ -13,11 +13,13 @@ import {
   type EvidenceKind,
   type EvidenceSource,
   type MeetingState,
+  physicalLocation,
 } from "./domain/index.js";
 import { enqueueTasks } from "../tasks/sql/enqueue-task.js";
 import { needsTransaction, persistDecisions, type DecidedMeeting, type NewDetectionAlert, type PersistHooks } from "./persist-decisions.js";
 import { scheduleDetectionWakeUp } from "./wake-up.js";
 import { digestTask } from "./digest.js";
+import { previousCallTask } from "./previous-call.js";
 
 const HOUR_MS = 60 * 60 * 1000;
 
@@ -79,10 +81,31 @@ interface CandidateRow {
   workdayEnd: string | null;
   userTimeZone: string | null;
   evidence: EvidenceItem[];
+  /** what is needed to place the meeting itself (heads-up: two places back to back) */
+  description: string | null;
+  meetCode: string | null;
+  teamsJoinUrl: string | null;
+  conferenceUrl: string | null;
+  /** the watched meeting ending last at or just before this one's start (only read while upcoming) */
+  previous: PreviousRow | null;
+}
+
+/** The meeting right before a candidate, as much as a heads-up needs. */
+interface PreviousRow {
+  id: string;
+  title: string;
+  end: Date;
+  location: string | null;
+  description: string | null;
+  meetCode: string | null;
+  teamsJoinUrl: string | null;
+  conferenceUrl: string | null;
+  liveSignal: boolean;
 }
 
 /** A candidate as PostgreSQL encodes it in JSON: instants are ISO strings. */
-type CandidateJson = Omit<CandidateRow, "start" | "end" | "evidenceCheckedAt" | "nextCheckAt" | "evidence" | "watchedSince"> & {
+type CandidateJson = Omit<CandidateRow, "start" | "end" | "evidenceCheckedAt" | "nextCheckAt" | "evidence" | "watchedSince" | "previous"> & {
+  previous: (Omit<PreviousRow, "end"> & { end: string }) | null;
   start: string;
   end: string;
   watchedSince: string | null;
@@ -102,6 +125,7 @@ function candidateFrom(json: CandidateJson): CandidateRow {
     evidenceCheckedAt: dateOrNull(json.evidenceCheckedAt),
     nextCheckAt: dateOrNull(json.nextCheckAt),
     evidence: json.evidence.map((item) => ({ kind: item.kind, observedAt: new Date(item.observedAt) })),
+    previous: json.previous === null ? null : { ...json.previous, end: new Date(json.previous.end) },
   };
 }
 
@@ -121,7 +145,16 @@ async function selectCandidates(db: Database, where: Prisma.Sql, order: Prisma.S
              s.auto_confirm_minutes as "autoConfirmMinutes", s.time_zone as "userTimeZone",
              s.check_in_prompt as "checkInPrompt", s.late_alerts_without_signal as "lateAlertsWithoutSignal",
              s.nudge_minutes as "nudgeMinutes", s.working_hours->>'end' as "workdayEnd",
-             coalesce((select json_agg(json_build_object('kind', e.kind, 'observedAt', e.observed_at)) from evidence e where e.meeting_id = m.id), '[]') as evidence
+             coalesce((select json_agg(json_build_object('kind', e.kind, 'observedAt', e.observed_at)) from evidence e where e.meeting_id = m.id), '[]') as evidence,
+             m.description, m.meet_code as "meetCode", m.teams_join_url as "teamsJoinUrl", m.conference_url as "conferenceUrl",
+             -- only a meeting that has not begun can get a heads-up: the others skip the probe
+             case when m.state is null or m.state = 'upcoming' then (
+               select json_build_object('id', p.id, 'title', p.title, 'end', p."end", 'location', p.location, 'description', p.description,
+                                        'meetCode', p.meet_code, 'teamsJoinUrl', p.teams_join_url, 'conferenceUrl', p.conference_url, 'liveSignal', p.live_signal)
+                 from meetings p
+                where p.user_id = m.user_id and p.id <> m.id and p.watched and p.deleted_at is null
+                  and p.start < m.start and p."end" >= m.start - interval '5 minutes' and p."end" <= m."end"
+                order by p."end" desc, p.id limit 1) end as previous
         from meetings m left join settings s on s.user_id = m.user_id join connections cn on cn.id = m.connection_id
        where ${where}
        order by ${order}
@@ -157,6 +190,11 @@ function decideRow(row: CandidateRow, now: Date): DecidedMeeting {
     evidence: row.evidence,
     settings: detectionSettingsOf(row),
     now,
+    headsUp: {
+      start: row.start,
+      place: physicalLocation(row),
+      previous: row.previous && { id: row.previous.id, end: row.previous.end, place: physicalLocation(row.previous), liveSignal: row.previous.liveSignal },
+    },
   });
   return { meeting: { id: row.id, userId: row.userId, state: row.state, nextCheckAt: row.nextCheckAt }, decision };
 }
@@ -302,6 +340,8 @@ export interface AlertSubject {
   /** the user's own zone (settings), preferred over the event's */
   userTimeZone: string | null;
   location: string | null;
+  /** the meeting right before, for a heads-up */
+  previous?: { title: string; end: Date; location: string | null } | null;
 }
 
 /** How decisions become rows: alert wording and links, delivery, and the recovery-case task. */
@@ -313,13 +353,19 @@ export function detectionHooks(deps: DetectionDependencies, meetings: ReadonlyMa
     taskFor: (item, command) =>
       command.kind === "open_recovery_case"
         ? { kind: "open_recovery_case", payload: { meetingId: item.meeting.id }, idempotencyKey: command.idempotencyKey, dueAt: now, userId: item.meeting.userId }
-        : digestTask(item.meeting.userId, command.day, command.dueAt),
+        : command.kind === "send_digest"
+          ? digestTask(item.meeting.userId, command.day, command.dueAt)
+          : previousCallTask(item.meeting.id, command.previousMeetingId, now),
   };
 }
 
 function describeAlert(deps: DetectionDependencies, meeting: AlertSubject, kind: DetectionAlertKind, now: Date): { title: string; body: string; data: Prisma.InputJsonValue } {
   const timeZone = meeting.userTimeZone ?? meeting.timeZone;
   const dashboard = `${deps.publicUrl}/?meeting=${meeting.id}`;
+  if (kind === "heads_up") {
+    const text = placesHeadsUp({ meetingTitle: meeting.title, start: meeting.start, where: meeting.location, previousTitle: meeting.previous?.title ?? "", previousEnd: meeting.previous?.end ?? meeting.start, previousWhere: meeting.previous?.location ?? null, timeZone });
+    return { title: text.subject, body: text.body, data: { links: [{ label: "Tell them I'm running late", url: `${dashboard}&action=late` }] } };
+  }
   if (kind === "nudge") {
     const text = nudgeAlert({ meetingTitle: meeting.title, start: meeting.start, timeZone, where: meeting.location });
     return {

@@ -3,6 +3,7 @@ import { endedBeforeWatching, isWatchedNow, unwatchedReason, type DetectableMeet
 import { digestTimeFor } from "./digest-time.js";
 import { othersJoinedWithoutUser, strongestAttendance, type EvidenceItem } from "./evidence.js";
 import { earliestAfter, minutesAfter } from "./instants.js";
+import { placesHeadsUpAt, previousCallWorthReading, stillInCallCheckAt, twoPlacesBackToBack, type HeadsUpFacts } from "./heads-up.js";
 import type { DetectionSettings } from "./settings.js";
 import { isFinalState, type MeetingState } from "./states.js";
 
@@ -11,6 +12,8 @@ export interface DetectionInput {
   readonly evidence: readonly EvidenceItem[];
   readonly settings: DetectionSettings;
   readonly now: Date;
+  /** where the meeting is and what comes right before it, for heads-ups; absent = none */
+  readonly headsUp?: HeadsUpFacts;
 }
 
 /** A nudge that reaches the user this long after the start is still worth sending (a pass may run a little late). */
@@ -85,7 +88,7 @@ function recheckAt(state: MeetingState, input: DetectionInput): Date | null {
   const at = thresholds(input.meeting, input.settings);
   switch (state) {
     case "upcoming":
-      return earliestAfter(input.now, nudged(input) && at.nudge ? [at.nudge, at.start] : [at.start]);
+      return earliestAfter(input.now, [at.start, ...(nudged(input) && at.nudge ? [at.nudge] : []), ...headsUpInstants(input)]);
     case "in_progress":
       return earliestAfter(input.now, mayBeLate(input) ? [at.graceOver, at.settled] : [at.settled]);
     case "late":
@@ -100,6 +103,18 @@ function recheckAt(state: MeetingState, input: DetectionInput): Date | null {
   }
 }
 
+/** The instants before the start at which a heads-up can become due. */
+function headsUpInstants(input: DetectionInput): Date[] {
+  const facts = input.headsUp;
+  if (!facts || endedBeforeWatching(input.meeting)) return [];
+  return [...(twoPlacesBackToBack(facts) ? [placesHeadsUpAt(facts)] : []), ...(previousCallWorthReading(facts) ? [stillInCallCheckAt(facts)] : [])];
+}
+
+/** Within [from, start): the heads-up still comes before the meeting does. */
+function beforeStartFrom(from: Date, input: DetectionInput): boolean {
+  return input.now.getTime() >= from.getTime() && input.now.getTime() < input.meeting.start.getTime();
+}
+
 /**
  * What may be asked about this meeting now (PRODUCT §3, "ask only when it matters"): nothing
  * about a meeting that ended before we watched; "are you sure?" on its own only where a signal
@@ -108,7 +123,7 @@ function recheckAt(state: MeetingState, input: DetectionInput): Date | null {
  */
 function askPolicy(input: DetectionInput, next: MeetingState): AskPolicy {
   const { meeting, settings, now, evidence } = input;
-  if (endedBeforeWatching(meeting)) return { askWhenSuspected: false, digest: null, nudgeNow: false };
+  if (endedBeforeWatching(meeting)) return { askWhenSuspected: false, digest: null, nudgeNow: false, headsUpNow: false, readPreviousCall: null };
   const signal = meeting.source !== "check_in";
   const at = thresholds(meeting, settings);
   const inNudgeWindow = at.nudge !== null && now.getTime() >= at.nudge.getTime() && now.getTime() < at.nudgeLatest.getTime();
@@ -117,6 +132,11 @@ function askPolicy(input: DetectionInput, next: MeetingState): AskPolicy {
     askWhenSuspected: signal || settings.checkInPrompt === "each",
     digest: !signal && settings.checkInPrompt === "digest" ? digestTimeFor(settledAt, settings.timeZone, settings.workdayEnd) : null,
     nudgeNow: nudged(input) && inNudgeWindow && (next === "upcoming" || next === "in_progress") && strongestAttendance(evidence) === null,
+    headsUpNow: next === "upcoming" && input.headsUp !== undefined && twoPlacesBackToBack(input.headsUp) && beforeStartFrom(placesHeadsUpAt(input.headsUp), input),
+    readPreviousCall:
+      next === "upcoming" && input.headsUp?.previous && previousCallWorthReading(input.headsUp) && beforeStartFrom(stillInCallCheckAt(input.headsUp), input)
+        ? input.headsUp.previous.id
+        : null,
   };
 }
 

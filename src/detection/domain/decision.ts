@@ -22,7 +22,7 @@ export interface Transition {
   readonly reason: TransitionReason;
 }
 
-export type DetectionAlertKind = "late" | "suspected_missed" | "nudge";
+export type DetectionAlertKind = "late" | "suspected_missed" | "nudge" | "heads_up";
 
 export interface AlertCommand {
   readonly kind: DetectionAlertKind;
@@ -33,7 +33,9 @@ export interface AlertCommand {
 export type TaskCommand =
   | { readonly kind: "open_recovery_case"; readonly idempotencyKey: string }
   /** list the meeting in the user's digest of `day` (their local date), sent at `dueAt` */
-  | { readonly kind: "send_digest"; readonly day: string; readonly dueAt: Date };
+  | { readonly kind: "send_digest"; readonly day: string; readonly dueAt: Date }
+  /** read whether the user is still in the previous meeting's call (a heads-up if so) */
+  | { readonly kind: "check_previous_call"; readonly previousMeetingId: string };
 
 /** What the edge stores and does, in one transaction. */
 export interface Decision {
@@ -87,10 +89,14 @@ export interface AskPolicy {
   readonly digest: { readonly day: string; readonly dueAt: Date } | null;
   /** a nudge is due now (a few minutes before a meeting we cannot see) */
   readonly nudgeNow: boolean;
+  /** a heads-up is due now: back to back at two places */
+  readonly headsUpNow: boolean;
+  /** the previous meeting whose call is to be read now (still in it?) */
+  readonly readPreviousCall: string | null;
 }
 
 /** Nothing is asked: a user's own action, or a meeting that ended before we watched. */
-export const ASK_NOTHING: AskPolicy = { askWhenSuspected: false, digest: null, nudgeNow: false };
+export const ASK_NOTHING: AskPolicy = { askWhenSuspected: false, digest: null, nudgeNow: false, headsUpNow: false, readPreviousCall: null };
 
 interface DecisionParts {
   readonly meeting: { readonly id: string; readonly end: Date; readonly state: MeetingState | null; readonly liveSignal: boolean };
@@ -114,8 +120,12 @@ const NUDGE_ANSWERED: ReadonlySet<MeetingState> = new Set<MeetingState>(["attend
  */
 export function decisionFrom({ meeting, path, start, now, recheckAt, ask = ASK_NOTHING }: DecisionParts): Decision {
   const next = path.at(-1)?.to ?? start;
-  const nudge: AlertCommand[] = ask.nudgeNow ? [{ kind: "nudge", idempotencyKey: alertKey("nudge", meeting.id) }] : [];
-  if (path.length === 0) return { next, transitions: [], alerts: nudge, withdrawAlerts: [], tasks: [], recheckAt };
+  const nudge: AlertCommand[] = [
+    ...(ask.nudgeNow ? [{ kind: "nudge" as const, idempotencyKey: alertKey("nudge", meeting.id) }] : []),
+    ...(ask.headsUpNow ? [{ kind: "heads_up" as const, idempotencyKey: alertKey("heads_up", meeting.id) }] : []),
+  ];
+  const readCall: TaskCommand[] = ask.readPreviousCall ? [{ kind: "check_previous_call", previousMeetingId: ask.readPreviousCall }] : [];
+  if (path.length === 0) return { next, transitions: [], alerts: nudge, withdrawAlerts: [], tasks: readCall, recheckAt };
   const raised = ALERT_OF_STATE[next];
   const stillUseful = raised === "late" ? now.getTime() < meeting.end.getTime() : raised !== "suspected_missed" || ask.askWhenSuspected;
   const left = meeting.state === null ? undefined : ALERT_OF_STATE[meeting.state];
@@ -126,7 +136,7 @@ export function decisionFrom({ meeting, path, start, now, recheckAt, ask = ASK_N
     transitions: path,
     alerts: [...nudge, ...(raised !== undefined && stillUseful ? [{ kind: raised, idempotencyKey: alertKey(raised, meeting.id) }] : [])],
     withdrawAlerts: withdraw,
-    tasks: next === "missed" ? [{ kind: "open_recovery_case", idempotencyKey: recoveryCaseKey(meeting.id) }] : digest,
+    tasks: next === "missed" ? [{ kind: "open_recovery_case", idempotencyKey: recoveryCaseKey(meeting.id) }] : [...digest, ...readCall],
     recheckAt,
   };
 }

@@ -30,6 +30,14 @@ export {
 } from "./evidence-source.js";
 export { digestTimeFor } from "./digest-time.js";
 export {
+  PLACES_LEAD_MINUTES,
+  STILL_IN_CALL_LEAD_MINUTES,
+  previousCallWorthReading,
+  twoPlacesBackToBack,
+  type HeadsUpFacts,
+  type PreviousMeeting,
+} from "./heads-up.js";
+export {
   CHECK_IN_PROMPTS,
   DEFAULT_DETECTION_SETTINGS,
   DETECTION_SETTING_BOUNDS,

@@ -47,6 +47,8 @@ export {
   suspectedMissedAlert,
   nudgeAlert,
   digestAlert,
+  placesHeadsUp,
+  stillInCallHeadsUp,
   type DigestItem,
   DEFAULT_WHAT_WENT_WRONG,
   PROPOSAL_MAX_WORDS,

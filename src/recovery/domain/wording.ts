@@ -342,6 +342,39 @@ export function nudgeAlert(input: { meetingTitle: string; start: Date; timeZone:
   };
 }
 
+/**
+ * Back to back at two places (seed 002, "dealing with tardiness"): the user cannot be at both
+ * on time, so say so before the start, with one tap to warn the next meeting.
+ */
+export function placesHeadsUp(input: {
+  meetingTitle: string;
+  start: Date;
+  where: string | null;
+  previousTitle: string;
+  previousEnd: Date;
+  previousWhere: string | null;
+  timeZone: string;
+  locale?: string;
+}): AlertText {
+  const title = oneLine(input.meetingTitle) || "your next meeting";
+  const previous = oneLine(input.previousTitle) || "your previous meeting";
+  const at = (place: string | null) => (place ? ` at ${oneLine(place)}` : "");
+  return {
+    subject: `Heads-up: ${title} starts at ${formatTimeOfDay(input.start, input.timeZone, input.locale)}`,
+    body: `${previous} ends at ${formatTimeOfDay(input.previousEnd, input.timeZone, input.locale)}${at(input.previousWhere)}, and ${title} starts at ${formatTimeOfDay(input.start, input.timeZone, input.locale)}${at(input.where)}. If you won't make it on time, tell them now, with a realistic time.`,
+  };
+}
+
+/** Still in the previous call a couple of minutes before the next meeting starts. */
+export function stillInCallHeadsUp(input: { meetingTitle: string; start: Date; previousTitle: string; timeZone: string; locale?: string }): AlertText {
+  const title = oneLine(input.meetingTitle) || "your next meeting";
+  const previous = oneLine(input.previousTitle) || "your previous meeting";
+  return {
+    subject: `Still in ${previous}? ${title} starts at ${formatTimeOfDay(input.start, input.timeZone, input.locale)}`,
+    body: `You're still in the ${previous} call, and ${title} starts at ${formatTimeOfDay(input.start, input.timeZone, input.locale)}. If you'll be late, tell them now, with a realistic time.`,
+  };
+}
+
 export interface DigestItem {
   readonly title: string;
   readonly start: Date;

@@ -121,7 +121,7 @@ function play(scenario: Scenario): void {
       alertKeysByKind.set(alert.kind, [...(alertKeysByKind.get(alert.kind) ?? []), alert.idempotencyKey]);
       expect(new Set(alertKeysByKind.get(alert.kind)).size).toBe(1);
     }
-    for (const task of decision.tasks) taskKeys.push(task.kind === "open_recovery_case" ? task.idempotencyKey : `digest:${task.day}`);
+    for (const task of decision.tasks) taskKeys.push(task.kind === "open_recovery_case" ? task.idempotencyKey : task.kind);
     expect(taskKeys.every((key) => key === `open_recovery_case:${meeting.id}`)).toBe(true);
     if (decision.recheckAt !== null) expect(decision.recheckAt.getTime()).toBeGreaterThan(now.getTime());
   };
