@@ -87,6 +87,7 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     clock,
     sealer,
     providers: { google: providers.oauth("google"), microsoft: providers.oauth("microsoft") },
+    calendars: providers,
     publicUrl: config.publicUrl,
     log,
   });
