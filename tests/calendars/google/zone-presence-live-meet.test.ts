@@ -87,7 +87,7 @@ describe("Google time zone, presence and Meet while it runs, against the emulato
     expect(await gus.attendance(meetQuery("liv-eeee-one"))).toMatchObject({ available: true, selfInCallNow: false, othersInCallNow: false });
   });
 
-  it("counts only the live record when the user rejoined in a second conference of the same code", async () => {
+  it("a user who was only in an earlier, ended conference of the code is not in the call; the others in the live one are", async () => {
     const first = emulator.control.addConferenceRecord({
       owner: "gus@example.com", meetingCode: "two-reco-rds", startTime: at(-9 * MINUTE), endTime: at(-6 * MINUTE),
       participants: [{ email: "gus@example.com", joinTime: at(-9 * MINUTE) }],
@@ -97,7 +97,7 @@ describe("Google time zone, presence and Meet while it runs, against the emulato
       owner: "gus@example.com", meetingCode: "two-reco-rds", startTime: at(-4 * MINUTE),
       participants: [{ email: "dana@client.example", joinTime: at(-4 * MINUTE) }],
     });
-    // Gus left the first conference when it ended and is not in the second: not in the call now.
+    // Gus's participant in the first record has no latestEndTime, but that record has ended: not in the call now.
     expect(await gus.attendance(meetQuery("two-reco-rds"))).toMatchObject({ available: true, selfJoinedAt: new Date(at(-9 * MINUTE)), selfInCallNow: false, othersInCallNow: true });
   });
 
