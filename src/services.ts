@@ -88,6 +88,7 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     clock,
     sealer,
     providers: { google: providers.oauth("google"), microsoft: providers.oauth("microsoft") },
+    calendars: providers,
     publicUrl: config.publicUrl,
     log,
   });

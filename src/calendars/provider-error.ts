@@ -18,8 +18,13 @@ const RETRYABLE: ReadonlySet<ProviderErrorKind> = new Set(["rate_limited", "tran
 export class ProviderError extends AppError {
   readonly kind: ProviderErrorKind;
   readonly provider: string;
+  /**
+   * The provider's own error code (Graph `error.code`, e.g. "AuthenticationError"), for the few
+   * callers that must tell two failures of one status apart; never parse the message for it.
+   */
+  readonly providerCode: string | null;
 
-  constructor(provider: string, kind: ProviderErrorKind, message: string, options: { cause?: unknown; retryAfterMs?: number | null; status?: number } = {}) {
+  constructor(provider: string, kind: ProviderErrorKind, message: string, options: { cause?: unknown; retryAfterMs?: number | null; status?: number; providerCode?: string | null } = {}) {
     super(message, {
       code: `provider_${kind}`,
       httpStatus: 502,
@@ -30,6 +35,7 @@ export class ProviderError extends AppError {
     });
     this.kind = kind;
     this.provider = provider;
+    this.providerCode = options.providerCode ?? null;
   }
 }
 

@@ -136,9 +136,27 @@ export interface Participant {
 }
 
 export type Attendance =
-  | { available: true; selfJoinedAt: Date | null; othersJoinedAt: Date | null; participants: Participant[] }
+  | {
+      available: true;
+      selfJoinedAt: Date | null;
+      othersJoinedAt: Date | null;
+      /** the conference is live and the user is in it right now (joined, not left) */
+      selfInCallNow: boolean;
+      /** the conference is live and someone else is in it right now */
+      othersInCallNow: boolean;
+      participants: Participant[];
+    }
   /** e.g. "only the organiser can read Teams attendance reports", "no conference record yet" */
   | { available: false; reason: string };
+
+/**
+ * The user's presence status as the provider shows it to colleagues (Teams: "In a call",
+ * "Away" …), read at `readAt`. `availability` and `activity` are the provider's own words
+ * (Graph: Available, Busy, Away … / InACall, InAConferenceCall, InAMeeting …), kept as strings
+ * because the provider adds values. Unavailable, with why in plain words, when the account
+ * has no presence (Google, a personal Microsoft account) or may not read it.
+ */
+export type PresenceReading = { available: true; availability: string; activity: string; readAt: Date } | { available: false; reason: string };
 
 export interface NewEvent {
   title: string;
@@ -177,6 +195,10 @@ export interface CalendarProvider {
   deleteEvent(providerCalendarId: string, providerEventId: string): Promise<void>;
   /** sends an RFC 822 message from the user's own mailbox */
   sendMail(mime: Buffer): Promise<SentMessage>;
+  /** the user's presence status now; "no presence here" is an answer, not an error */
+  presence(): Promise<PresenceReading>;
+  /** the user's own time zone as the calendar account has it (IANA), or null when it names none we can map */
+  timeZone(): Promise<string | null>;
 }
 
 export interface TokenSet {

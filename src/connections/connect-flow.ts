@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import type { Database } from "../db/client.js";
+import type { ProviderFactory } from "../calendars/provider-factory.js";
 import type { OAuthProvider, ProviderAccount, TokenSet } from "../calendars/provider.js";
 import type { Clock } from "../platform/clock.js";
 import { AppError } from "../platform/errors.js";
 import type { Logger } from "../platform/logger.js";
 import type { TokenSealer } from "../platform/token-sealer.js";
+import { adoptCalendarTimeZone } from "./adopt-time-zone.js";
 import { createPkcePair, randomToken, sha256Hex } from "./pkce.js";
 
 export type OAuthKind = OAuthProvider["kind"];
@@ -29,6 +31,8 @@ export interface ConnectFlowDependencies {
   clock: Clock;
   sealer: TokenSealer;
   providers: Partial<Record<OAuthKind, OAuthProvider>>;
+  /** builds the connected calendar, to read its time zone for a new user */
+  calendars: Pick<ProviderFactory, "calendar">;
   publicUrl: string;
   log: Logger;
 }
@@ -101,7 +105,19 @@ export class ConnectFlow {
       this.deps.log.warn({ provider: kind, err: error }, "authorization code exchange failed");
       throw new ConnectError("exchange_failed", `${label(kind)} did not accept the sign-in (the code may have been used or expired). Start again from the Connect button.`, error);
     }
-    return this.storeConnection(kind, exchanged, claimed.userId);
+    const result = await this.storeConnection(kind, exchanged, claimed.userId);
+    // A new user starts in their calendar's zone rather than UTC; later connections never change it.
+    if (result.newUser) {
+      await adoptCalendarTimeZone(this.deps, {
+        userId: result.userId,
+        connectionId: result.connectionId,
+        provider: kind,
+        accountId: exchanged.account.accountId,
+        accountEmail: exchanged.account.email,
+        accessToken: exchanged.tokens.accessToken,
+      });
+    }
+    return result;
   }
 
   private provider(kind: OAuthKind): OAuthProvider {

@@ -106,6 +106,25 @@ export function registerControlRoutes(app: FastifyInstance, control: EmulatorCon
     return { ok: true };
   });
 
+  app.post("/_emulator/presence", async (request) => {
+    const input = z.object({ account: z.string(), availability: z.string(), activity: z.string(), from: z.string().optional(), until: z.string().optional() }).parse(body(request));
+    control.setPresence(input.account, input, { ...(input.from ? { from: input.from } : {}), ...(input.until ? { until: input.until } : {}) });
+    return { ok: true };
+  });
+  app.post("/_emulator/time-zone", async (request) => {
+    const input = ownerSchema.extend({ timeZone: z.string() }).parse(body(request));
+    control.setTimeZone(input.account, input.timeZone, input.provider);
+    return { ok: true };
+  });
+  app.post<{ Params: { id: string } }>("/_emulator/meet/conferences/:id/leave", async (request) => {
+    const input = z.object({ email: z.string(), at: z.string().optional() }).parse(body(request));
+    control.leaveConference(request.params.id, input.email, input.at);
+    return { ok: true };
+  });
+  app.post<{ Params: { id: string } }>("/_emulator/meet/conferences/:id/end", async (request) => {
+    control.endConference(request.params.id, z.object({ at: z.string().optional() }).parse(body(request)).at);
+    return { ok: true };
+  });
   app.post("/_emulator/meet/conferences", async (request) => control.addConferenceRecord(body(request) as Parameters<EmulatorControl["addConferenceRecord"]>[0]));
   app.post("/_emulator/teams/attendance", async (request) => control.addTeamsAttendance(body(request) as Parameters<EmulatorControl["addTeamsAttendance"]>[0]));
   app.get("/_emulator/google/channels", async () => control.channels());

@@ -15,7 +15,19 @@ import { toIanaZone } from "./windows-zones.js";
 const providerSchema = z.enum(["google", "microsoft"]);
 const responseSchema = z.enum(["needsAction", "accepted", "declined", "tentative"]);
 
-export const userInputSchema = z.object({ provider: providerSchema, email: z.string().email(), name: z.string().optional(), id: z.string().optional(), tenantId: z.string().optional() });
+export const userInputSchema = z.object({
+  provider: providerSchema, email: z.string().email(), name: z.string().optional(), id: z.string().optional(),
+  /** Microsoft: PERSONAL_TENANT_ID makes a personal account (no presence); default: the work tenant. */
+  tenantId: z.string().optional(),
+  /** Google: IANA (default "UTC"); Microsoft: Windows or IANA name (default "Pacific Standard Time"). */
+  timeZone: z.string().optional(),
+});
+
+export const presenceInputSchema = z.object({ availability: z.string().min(1), activity: z.string().min(1) });
+export type PresenceInput = z.input<typeof presenceInputSchema>;
+/** When a scheduled presence holds, in the emulator's clock (ISO instants); either end may be open. */
+export const presenceWindowSchema = z.object({ from: z.string().optional(), until: z.string().optional() });
+export type PresenceWindow = z.input<typeof presenceWindowSchema>;
 
 /** A calendar event as tests describe it; `start`/`end` are ISO instants, or dates when allDay. */
 export const eventInputSchema = z.object({
@@ -94,6 +106,22 @@ export class EmulatorControl {
 
   addUser(input: z.input<typeof userInputSchema>): Account {
     return this.ctx.state.addAccount(userInputSchema.parse(input));
+  }
+
+  /**
+   * The Teams presence Graph reports for a Microsoft account. Without a window it replaces the
+   * standing presence (default Available/Available); with `{ from, until }` it holds only while
+   * the emulator clock is inside, over the standing one, so tests can advance time through it.
+   */
+  setPresence(email: string, value: PresenceInput, window: PresenceWindow = {}): void {
+    const presence = presenceInputSchema.parse(value);
+    const { from, until } = presenceWindowSchema.parse(window);
+    this.ctx.state.setPresence(this.account(email, "microsoft").id, { ...presence, from: from === undefined ? undefined : Date.parse(from), until: until === undefined ? undefined : Date.parse(until) });
+  }
+
+  /** The account's own zone: Google's "timezone" setting, Graph's mailboxSettings.timeZone. */
+  setTimeZone(email: string, timeZone: string, provider?: Provider): void {
+    this.account(email, provider).timeZone = timeZone;
   }
 
   /** The account that "logs in" at the next authorize request of that provider (created if new). */
@@ -272,6 +300,28 @@ export class EmulatorControl {
       }),
     });
     return { name: `conferenceRecords/${id}` };
+  }
+
+  private conference(name: string) {
+    const record = this.ctx.state.conferences.get(name.replace(/^conferenceRecords\//, ""));
+    if (!record) throw new Error(`emulator: no conference record ${name}`);
+    return record;
+  }
+
+  /** A participant of a live conference leaves (latestEndTime set), at `at` or the emulator's now. */
+  leaveConference(name: string, email: string, at?: string): void {
+    const user = this.ctx.state.requireAccount("google", email);
+    const participant = this.conference(name).participants.find((p) => p.userId === user.id);
+    if (!participant) throw new Error(`emulator: ${email} is not a participant of ${name}`);
+    participant.latestEndTime = iso(at ?? new Date(this.ctx.state.now()).toISOString());
+  }
+
+  /** The conference ends (endTime set); everyone still in it leaves then, as Meet records it. */
+  endConference(name: string, at?: string): void {
+    const record = this.conference(name);
+    const endTime = iso(at ?? new Date(this.ctx.state.now()).toISOString());
+    record.endTime = endTime;
+    for (const participant of record.participants) participant.latestEndTime ??= endTime;
   }
 
   /** A Teams attendance report for the online meeting behind joinWebUrl; readable after the lag, by the organiser. */

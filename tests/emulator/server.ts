@@ -9,6 +9,7 @@ import { registerGoogleCalendar } from "./google/calendar.js";
 import { registerGmail } from "./google/gmail.js";
 import { registerGoogleMeet } from "./google/meet.js";
 import { registerGoogleOAuth } from "./google/oauth.js";
+import { registerGoogleSettings } from "./google/settings.js";
 import { registerGoogleUserinfo } from "./google/userinfo.js";
 import { registerGoogleWatch } from "./google/watch.js";
 import { IdTokenSigner } from "./jwt.js";
@@ -18,7 +19,9 @@ import { registerGraphCalendars } from "./microsoft/calendars.js";
 import { registerGraphDelta } from "./microsoft/delta.js";
 import { registerMicrosoftIdentity } from "./microsoft/identity.js";
 import { registerGraphMail } from "./microsoft/mail.js";
+import { registerGraphMailboxSettings } from "./microsoft/mailbox-settings.js";
 import { registerGraphOnlineMeetings } from "./microsoft/online-meetings.js";
+import { registerGraphPresence } from "./microsoft/presence.js";
 import { registerGraphSchedule } from "./microsoft/schedule.js";
 import { registerGraphSubscriptions } from "./microsoft/subscriptions.js";
 import { RequestLog } from "./request-log.js";
@@ -110,6 +113,7 @@ function buildApp(ctx: EmulatorContext, control: EmulatorControl): FastifyInstan
   registerGoogleOAuth(app, ctx);
   registerGoogleUserinfo(app, ctx);
   registerGoogleCalendar(app, ctx);
+  registerGoogleSettings(app, ctx);
   registerGoogleWatch(app, ctx);
   registerGoogleMeet(app, ctx);
   registerGmail(app, ctx);
@@ -122,6 +126,8 @@ function buildApp(ctx: EmulatorContext, control: EmulatorControl): FastifyInstan
   registerGraphSubscriptions(app, ctx);
   registerGraphMail(app, ctx);
   registerGraphOnlineMeetings(app, ctx);
+  registerGraphPresence(app, ctx);
+  registerGraphMailboxSettings(app, ctx);
   return app;
 }
 

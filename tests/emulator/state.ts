@@ -7,8 +7,23 @@ export interface Account {
   provider: Provider;
   email: string;
   name: string;
-  /** Microsoft only: the directory (tenant) the account lives in. */
+  /** Microsoft only: the directory (tenant) the account lives in; PERSONAL_TENANT_ID for a personal account. */
   tenantId: string;
+  /** Google: the Calendar "timezone" setting (IANA). Microsoft: mailboxSettings.timeZone (Windows or IANA name). */
+  timeZone: string;
+}
+
+/** The tenant every personal Microsoft account (outlook.com, hotmail.com) signs in from. */
+export const PERSONAL_TENANT_ID = "9188040d-6c67-4c5b-b112-36a304b66dad";
+/** The emulator's one work-or-school directory ("Contoso"); a made-up id. */
+export const WORK_TENANT_ID = "3c2c8b4e-6f0a-4d55-9a8e-0f6d1b7a2e10";
+
+/** A Teams presence as set by a test; `from`/`until` (emulator epoch ms) bound a scheduled one. */
+export interface PresenceEntry {
+  availability: string;
+  activity: string;
+  from: number | undefined;
+  until: number | undefined;
 }
 
 export interface OAuthClient {
@@ -207,6 +222,8 @@ export class EmulatorState {
   readonly conferences = new Map<string, ConferenceRecord>();
   readonly onlineMeetings = new Map<string, OnlineMeeting>();
   readonly sentMail: SentMail[] = [];
+  /** Microsoft accounts' presence, by account id: the latest matching entry wins. */
+  readonly presence = new Map<string, PresenceEntry[]>();
   /** Who "logs in" at the next authorize request, per provider; "deny" answers access_denied. */
   readonly nextLogin = new Map<Provider, string | "deny">();
   /** Bumped to invalidate every sync/delta token issued earlier for an account. */
@@ -231,7 +248,7 @@ export class EmulatorState {
     this.timeOffsetMs += ms;
   }
 
-  addAccount(input: { provider: Provider; email: string; name?: string | undefined; id?: string | undefined; tenantId?: string | undefined }): Account {
+  addAccount(input: { provider: Provider; email: string; name?: string | undefined; id?: string | undefined; tenantId?: string | undefined; timeZone?: string | undefined }): Account {
     const existing = this.findAccount(input.provider, input.email);
     if (existing) return existing;
     const account: Account = {
@@ -239,7 +256,10 @@ export class EmulatorState {
       provider: input.provider,
       email: input.email.toLowerCase(),
       name: input.name ?? input.email.split("@")[0] ?? input.email,
-      tenantId: input.tenantId ?? "9188040d-6c67-4c5b-b112-36a304b66dad",
+      // A work account unless told otherwise: presence and Teams artifacts exist only there.
+      tenantId: input.tenantId ?? WORK_TENANT_ID,
+      // Outlook's default format is a Windows name, so the Microsoft default exercises the mapping.
+      timeZone: input.timeZone ?? (input.provider === "google" ? "UTC" : "Pacific Standard Time"),
     };
     this.accounts.set(account.id, account);
     return account;
@@ -299,6 +319,24 @@ export class EmulatorState {
       }
     }
     return count;
+  }
+
+  /** The presence Graph reports now: the latest entry whose window holds the clock, else "Available". */
+  presenceOf(accountId: string): { availability: string; activity: string } {
+    const now = this.now();
+    const entries = this.presence.get(accountId) ?? [];
+    for (let index = entries.length - 1; index >= 0; index -= 1) {
+      const entry = entries[index]!;
+      if ((entry.from === undefined || entry.from <= now) && (entry.until === undefined || now < entry.until)) return { availability: entry.availability, activity: entry.activity };
+    }
+    return { availability: "Available", activity: "Available" };
+  }
+
+  /** An unscheduled presence replaces the standing one; scheduled ones stack on top until they end. */
+  setPresence(accountId: string, entry: PresenceEntry): void {
+    const scheduled = entry.from !== undefined || entry.until !== undefined;
+    const kept = (this.presence.get(accountId) ?? []).filter((e) => scheduled || e.from !== undefined || e.until !== undefined);
+    this.presence.set(accountId, scheduled ? [...kept, entry] : [entry, ...kept]);
   }
 
   nextChangeSeq(): number {

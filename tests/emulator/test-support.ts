@@ -43,11 +43,11 @@ export function pkcePair(): { verifier: string; challenge: string } {
 }
 
 /** Runs the whole Google consent flow for `email` and returns a client holding its tokens. */
-export async function connectGoogle(emulator: Emulator, email: string): Promise<OAuth2Client> {
+export async function connectGoogle(emulator: Emulator, email: string, scope: string[] = GOOGLE_SCOPES): Promise<OAuth2Client> {
   const client = googleClient(emulator);
   const { verifier, challenge } = pkcePair();
   emulator.control.setNextLogin("google", email);
-  const params = await authorize(client.generateAuthUrl({ access_type: "offline", prompt: "consent", scope: GOOGLE_SCOPES, state: "s", code_challenge: challenge, code_challenge_method: "S256" as never }));
+  const params = await authorize(client.generateAuthUrl({ access_type: "offline", prompt: "consent", scope, state: "s", code_challenge: challenge, code_challenge_method: "S256" as never }));
   const { tokens } = await client.getToken({ code: params.get("code") ?? "", codeVerifier: verifier });
   client.setCredentials(tokens);
   return client;
@@ -65,12 +65,12 @@ export async function microsoftToken(emulator: Emulator, form: Record<string, st
 }
 
 /** Runs the Microsoft authorization-code flow (PKCE) for `email` and returns the token response. */
-export async function connectMicrosoft(emulator: Emulator, email: string): Promise<MicrosoftTokens> {
+export async function connectMicrosoft(emulator: Emulator, email: string, scope: string = MICROSOFT_SCOPES): Promise<MicrosoftTokens> {
   const { verifier, challenge } = pkcePair();
   emulator.control.setNextLogin("microsoft", email);
-  const query = new URLSearchParams({ client_id: emulator.env.MICROSOFT_CLIENT_ID, response_type: "code", redirect_uri: MICROSOFT_REDIRECT, scope: MICROSOFT_SCOPES, state: "st", code_challenge: challenge, code_challenge_method: "S256" });
+  const query = new URLSearchParams({ client_id: emulator.env.MICROSOFT_CLIENT_ID, response_type: "code", redirect_uri: MICROSOFT_REDIRECT, scope, state: "st", code_challenge: challenge, code_challenge_method: "S256" });
   const params = await authorize(`${emulator.env.MICROSOFT_AUTHORITY_URL}/common/oauth2/v2.0/authorize?${query.toString()}`);
-  const { status, body } = await microsoftToken(emulator, { grant_type: "authorization_code", code: params.get("code") ?? "", redirect_uri: MICROSOFT_REDIRECT, code_verifier: verifier, scope: MICROSOFT_SCOPES });
+  const { status, body } = await microsoftToken(emulator, { grant_type: "authorization_code", code: params.get("code") ?? "", redirect_uri: MICROSOFT_REDIRECT, code_verifier: verifier, scope });
   if (status !== 200) throw new Error(JSON.stringify(body));
   return body as unknown as MicrosoftTokens;
 }

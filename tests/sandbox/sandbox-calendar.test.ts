@@ -122,6 +122,23 @@ describe("the sandbox calendar provider", () => {
     expect(await calendar.attendance({ ...query, providerEventId: noConference.id })).toEqual({ available: false, reason: "This sandbox event has no conference" });
   });
 
+  it("says who is in a running sandbox conference: joined, and the scheduled end not yet reached", async () => {
+    const start = new Date(clock.now().getTime() - 10 * MINUTE);
+    const end = new Date(start.getTime() + HOUR);
+    const query = { meetCode: "sbx-test", teamsJoinUrl: null, onlineMeetingId: null, start, end, isOrganizer: false };
+    const both = await insert(event({ title: "Running, both in", start, end, selfJoinedAt: new Date(start.getTime() + 2 * MINUTE), othersJoinedAt: start }));
+    expect(await calendar.attendance({ ...query, providerEventId: both.id })).toMatchObject({ available: true, selfInCallNow: true, othersInCallNow: true });
+    const othersOnly = await insert(event({ title: "Running, only them", start, end, othersJoinedAt: start }));
+    expect(await calendar.attendance({ ...query, providerEventId: othersOnly.id })).toMatchObject({ available: true, selfInCallNow: false, othersInCallNow: true });
+    const over = await insert(event({ title: "Over", start: new Date(start.getTime() - 2 * HOUR), end: new Date(start.getTime() - HOUR), selfJoinedAt: new Date(start.getTime() - 2 * HOUR), othersJoinedAt: new Date(start.getTime() - 2 * HOUR) }));
+    expect(await calendar.attendance({ ...query, providerEventId: over.id })).toMatchObject({ available: true, selfInCallNow: false, othersInCallNow: false });
+  });
+
+  it("has no presence and no zone of its own (the browser gives the zone)", async () => {
+    expect(await calendar.presence()).toEqual({ available: false, reason: expect.stringContaining("no presence") });
+    expect(await calendar.timeZone()).toBeNull();
+  });
+
   it("free/busy leaves out declined and free events", async () => {
     const day = new Date("2026-11-20T08:00:00Z");
     await insert(event({ title: "Busy", start: day, end: new Date(day.getTime() + HOUR) }));

@@ -37,8 +37,11 @@ export async function fetchMeetAttendance(deps: AttendanceDependencies, query: A
   if (records.length === 0) return { available: false, reason: "No Meet conference record for this meeting yet" };
 
   const participants: Participant[] = [];
+  /** participants of a live conference (no endTime) with no latestEndTime: in the call right now */
+  const presentNow: Participant[] = [];
   for (const record of records) {
     if (!record.name) continue;
+    const live = !record.endTime;
     let pageToken: string | undefined;
     do {
       const page = await deps.call("Meet participants.list", async () => {
@@ -48,13 +51,17 @@ export async function fetchMeetAttendance(deps: AttendanceDependencies, query: A
       for (const participant of page.participants ?? []) {
         if (!participant.earliestStartTime) continue;
         const user = participant.signedinUser?.user ?? null;
-        participants.push({
+        const seen: Participant = {
           accountId: user ? user.replace(/^users\//, "") : null,
           email: null,
           displayName: participant.signedinUser?.displayName ?? participant.anonymousUser?.displayName ?? participant.phoneUser?.displayName ?? null,
           joinedAt: new Date(participant.earliestStartTime),
           leftAt: participant.latestEndTime ? new Date(participant.latestEndTime) : null,
-        });
+        };
+        participants.push(seen);
+        // Meet: latestEndTime "can be null if it's an active meeting". An ended record's
+        // participants have all left, whatever a lagging participant resource still says.
+        if (live && !seen.leftAt) presentNow.push(seen);
       }
       pageToken = page.nextPageToken ?? undefined;
     } while (pageToken);
@@ -66,6 +73,8 @@ export async function fetchMeetAttendance(deps: AttendanceDependencies, query: A
     available: true,
     selfJoinedAt: earliest(participants.filter(isSelf)),
     othersJoinedAt: earliest(participants.filter((p) => !isSelf(p))),
+    selfInCallNow: presentNow.some(isSelf),
+    othersInCallNow: presentNow.some((p) => !isSelf(p)),
     participants,
   };
 }

@@ -9,6 +9,7 @@ import type { AccessTokenSource, CalendarProvider, EventChange, SyncPage, SyncRe
 import { collectRound } from "../sync-pages.js";
 import { fetchMeetAttendance } from "./attendance.js";
 import { classifyGoogleError } from "./errors.js";
+import { ianaZoneOrNull } from "./time-zone.js";
 import { BUFFER_MARKER_PROPERTY, mapGoogleEvent } from "./event-mapping.js";
 import type { GoogleEndpoints } from "./oauth.js";
 
@@ -193,6 +194,15 @@ export function createGoogleCalendar(deps: GoogleCalendarDependencies): Calendar
       // The JSON form with `raw`: the media-upload form ignores the API's rootUrl.
       const sent = await call("Gmail messages.send", async () => (await gmail.users.messages.send({ userId: "me", requestBody: { raw: mime.toString("base64url") } }, { retry: false })).data);
       return { providerMessageId: sent.id ?? null };
+    },
+
+    // Google has no presence status (Meet shows no "in a call" state through any API).
+    presence: async () => ({ available: false, reason: "Google accounts have no presence status" }),
+
+    /** The user's Calendar setting "timezone" (settings.get; calendar.readonly covers it), an IANA name. */
+    async timeZone() {
+      const setting = await call("Google settings.get timezone", async () => (await calendar.settings.get({ setting: "timezone" }, { retry: false })).data);
+      return ianaZoneOrNull(setting.value);
     },
   };
 }

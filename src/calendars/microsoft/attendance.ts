@@ -60,6 +60,9 @@ async function readAttendance(ctx: MicrosoftContext, query: AttendanceQuery, joi
     available: true,
     selfJoinedAt: earliest(participants.filter(isSelf)),
     othersJoinedAt: earliest(participants.filter((participant) => !isSelf(participant))),
+    // Teams publishes attendance reports only after the meeting ends: they never say who is in it now.
+    selfInCallNow: false,
+    othersInCallNow: false,
     participants,
   };
 }

@@ -9,7 +9,9 @@ import type { MicrosoftContext } from "./context.js";
 import type { MicrosoftEndpoints } from "./endpoints.js";
 import { createEvent, deleteEvent, moveEvent } from "./event-writes.js";
 import { createGraphApi } from "./graph-client.js";
+import { readMailboxTimeZone } from "./mailbox-time-zone.js";
 import { sendMail } from "./mail.js";
+import { readPresence } from "./presence.js";
 import { createSubscription, deleteSubscription, renewSubscription } from "./subscriptions.js";
 import { collectRound } from "../sync-pages.js";
 import { syncPages } from "./sync.js";
@@ -39,5 +41,7 @@ export function createMicrosoftCalendar(deps: { endpoints: MicrosoftEndpoints; t
     moveEvent: (_providerCalendarId, providerEventId, range) => moveEvent(ctx, providerEventId, range),
     deleteEvent: (_providerCalendarId, providerEventId) => deleteEvent(ctx, providerEventId),
     sendMail: (mime) => sendMail(ctx, mime),
+    presence: () => readPresence(ctx),
+    timeZone: () => readMailboxTimeZone(ctx),
   };
 }

@@ -10,8 +10,12 @@ export interface MicrosoftEndpoints {
 
 export const PROVIDER = "microsoft";
 
-/** PRODUCT §1: the fixed Microsoft scopes (offline_access is what makes the token endpoint issue refresh tokens). */
-export const MICROSOFT_SCOPES = ["offline_access", "User.Read", "Calendars.ReadWrite", "Mail.Send", "OnlineMeetings.Read", "OnlineMeetingArtifact.Read.All"] as const;
+/**
+ * PRODUCT §1: the fixed Microsoft scopes (offline_access is what makes the token endpoint issue
+ * refresh tokens). Presence.Read reads the user's own Teams presence (/me/presence);
+ * MailboxSettings.Read their preferred time zone (/me/mailboxSettings), which User.Read does not cover.
+ */
+export const MICROSOFT_SCOPES = ["offline_access", "User.Read", "Calendars.ReadWrite", "Mail.Send", "OnlineMeetings.Read", "OnlineMeetingArtifact.Read.All", "Presence.Read", "MailboxSettings.Read"] as const;
 
 export function withoutTrailingSlash(url: string): string {
   return url.replace(/\/+$/, "");

@@ -37,6 +37,7 @@ export function classifyGraphFailure(error: unknown, context: FailureContext, no
   return new ProviderError(PROVIDER, kind, `Microsoft Graph ${context.operation} failed: ${detail}: ${error.message}`, {
     cause: error,
     status: status > 0 ? status : undefined,
+    providerCode: code || null,
     retryAfterMs: kind === "rate_limited" ? parseRetryAfter(retryAfter, now) : null,
   });
 }

@@ -79,10 +79,14 @@ export function createSandboxCalendar(deps: SandboxCalendarDependencies): Calend
       if (!selfJoinedAt && !othersJoinedAt && now < row.start) return { available: false, reason: "No conference record yet" };
       const me = await owner();
       const others = mapSandboxEvent(row, me).attendees.filter((attendee) => !attendee.isSelf);
+      // The simulation records joins but no leaves: whoever joined stays until the scheduled end.
+      const running = now.getTime() < row.end.getTime();
       return {
         available: true,
         selfJoinedAt,
         othersJoinedAt,
+        selfInCallNow: running && selfJoinedAt !== null,
+        othersInCallNow: running && othersJoinedAt !== null && others.length > 0,
         participants: [
           ...(selfJoinedAt ? [{ accountId: account.accountId, email: me.email, displayName: me.name, joinedAt: selfJoinedAt, leftAt: null }] : []),
           ...(othersJoinedAt ? others.map((person) => ({ accountId: null, email: person.email, displayName: person.name, joinedAt: othersJoinedAt, leftAt: null })) : []),
@@ -145,6 +149,11 @@ export function createSandboxCalendar(deps: SandboxCalendarDependencies): Calend
       );
       return { providerMessageId: messageId };
     },
+
+    presence: async () => ({ available: false, reason: "The sandbox calendar has no presence status" }),
+
+    // The sandbox user's zone comes from their browser when they sign in, not from a calendar.
+    timeZone: async () => null,
   };
 }
 

@@ -78,7 +78,7 @@ export function registerGoogleCalendar(app: FastifyInstance, ctx: EmulatorContex
     if (!account) return reply;
     return {
       kind: "calendar#calendarList", etag: `"${state.currentChangeSeq()}"`, nextSyncToken: encodeSyncToken({ a: account.id, s: state.currentChangeSeq(), g: state.generationOf(account.id) }),
-      items: [{ kind: "calendar#calendarListEntry", etag: '"1"', id: account.email, summary: account.email, timeZone: "UTC", colorId: "14", backgroundColor: "#9fe1e7", foregroundColor: "#000000", selected: true, accessRole: "owner", defaultReminders: [{ method: "popup", minutes: 10 }], primary: true, conferenceProperties: { allowedConferenceSolutionTypes: ["hangoutsMeet"] } }],
+      items: [{ kind: "calendar#calendarListEntry", etag: '"1"', id: account.email, summary: account.email, timeZone: account.timeZone, colorId: "14", backgroundColor: "#9fe1e7", foregroundColor: "#000000", selected: true, accessRole: "owner", defaultReminders: [{ method: "popup", minutes: 10 }], primary: true, conferenceProperties: { allowedConferenceSolutionTypes: ["hangoutsMeet"] } }],
     };
   });
 
@@ -87,7 +87,7 @@ export function registerGoogleCalendar(app: FastifyInstance, ctx: EmulatorContex
     if (!account) return reply;
     const q = stringParams(request.query);
     const maxResults = Math.min(Number(q["maxResults"] ?? "250"), 2500);
-    const envelope = { kind: "calendar#events", etag: `"p${state.currentChangeSeq()}"`, summary: account.email, description: "", updated: new Date(state.now()).toISOString(), timeZone: "UTC", accessRole: "owner", defaultReminders: [{ method: "popup", minutes: 10 }] };
+    const envelope = { kind: "calendar#events", etag: `"p${state.currentChangeSeq()}"`, summary: account.email, description: "", updated: new Date(state.now()).toISOString(), timeZone: account.timeZone, accessRole: "owner", defaultReminders: [{ method: "popup", minutes: 10 }] };
 
     if (q["pageToken"]) {
       const pending = pages.get(q["pageToken"]);
