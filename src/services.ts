@@ -22,6 +22,7 @@ import type { DetectionDependencies } from "./detection/detect-meetings.js";
 import { detectMeetingTask, detectUserTask, fetchEvidenceTask } from "./detection/detect-task.js";
 import { MeetingActions } from "./detection/meeting-actions.js";
 import { sendDigestTask } from "./detection/digest.js";
+import { checkPreviousCallTask } from "./detection/previous-call.js";
 import { AlertQueries } from "./alerts/alert-queries.js";
 import { announceAlerts } from "./alerts/alert-stream.js";
 import { SettingsService } from "./settings/settings-service.js";
@@ -166,6 +167,7 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
       sendDraftTask({ ...recovery, mailer, outbox: new SandboxWorldOutbox({ db, clock, outbox: new OutboxMailer({ db, log: log.child({ component: "mailer" }) }) }), log: log.child({ component: "drafts" }) }),
       syncConnectionTask(sync), maintainPushTask(push), detectMeetingTask(detection, sync), detectUserTask(detection, sync), fetchEvidenceTask(detection, sync),
       sendDigestTask({ db, publicUrl: config.publicUrl, onAlertsRaised: detection.onAlertsRaised }),
+      checkPreviousCallTask({ ...sync, publicUrl: config.publicUrl }),
       deliverAlertTask({ db, mailer, clock, log: log.child({ component: "alerts" }), publicUrl: config.publicUrl, mailFrom: config.mailFrom, webhook: config.webhooks, metrics }),
     ],
     async close() {

@@ -2,7 +2,7 @@ import type { Prisma } from "../db/client.js";
 import { queueAlertDeliveriesPerSettings } from "../notify/index.js";
 import { announceAlerts } from "./alert-stream.js";
 
-export type AlertKind = "late" | "suspected_missed" | "needs_reauth" | "buffer_conflict" | "reminder" | "send_outcome_unknown";
+export type AlertKind = "late" | "suspected_missed" | "needs_reauth" | "buffer_conflict" | "reminder" | "send_outcome_unknown" | "heads_up";
 
 export interface NewAlert {
   userId: string;
@@ -44,7 +44,7 @@ export async function raiseAlert(tx: Tx, alert: NewAlert, now: Date): Promise<bo
   });
   const [row] = created;
   if (!row) return false;
-  await queueAlertDeliveriesPerSettings(tx, [{ alertId: row.id, userId: alert.userId }], now);
+  await queueAlertDeliveriesPerSettings(tx, [{ alertId: row.id, userId: alert.userId, kind: alert.kind }], now);
   await announceAlerts(tx, [{ userId: alert.userId, alertId: row.id }]);
   return true;
 }
