@@ -37,6 +37,8 @@ export interface RunDayOptions {
   database?: TestDatabase;
   /** progress lines (the bench prints them) */
   progress?: (line: string) => void;
+  /** run the cron jobs every minute all day, not every five outside the meetings (see cronTicks) */
+  everyMinute?: boolean;
 }
 
 export interface AlertRecord {
@@ -164,6 +166,7 @@ export async function runDay(options: RunDayOptions = {}): Promise<DayRun> {
       return next ? next.dueAt.getTime() : Number.POSITIVE_INFINITY;
     };
 
+    const nextTick = cronTicks(activeWindows(world, connectAt), options.everyMinute ?? false);
     for (let now = from.getTime(); now <= until.getTime(); ) {
       clock.set(new Date(now));
       steps += 1;
@@ -190,9 +193,8 @@ export async function runDay(options: RunDayOptions = {}): Promise<DayRun> {
       }
       for (const mail of sink.messages.slice(emails.length)) emails.push(emailRecord(mail, clock.now()));
       if ((now - from.getTime()) % (60 * MINUTE) === 0) progress(`${clock.now().toISOString()} ${emails.length} emails so far`);
-      const nextMinute = (Math.floor(now / MINUTE) + 1) * MINUTE;
       const nextHappening = pending[0]?.at.getTime() ?? Number.POSITIVE_INFINITY;
-      now = Math.max(now + 1, Math.min(nextMinute, nextHappening, await nextDueTask()));
+      now = Math.max(now + 1, Math.min(nextTick(now), nextHappening, await nextDueTask()));
     }
 
     const run = await collect(harness, fixture, world, variant, emails, connectAt, clicks.done);
@@ -212,6 +214,36 @@ export async function runDay(options: RunDayOptions = {}): Promise<DayRun> {
     await harness?.close();
     await sink.close();
   }
+}
+
+/** Around each of Tuesday's meetings, and just after each connect, the clock stops at every minute. */
+const ACTIVE_BEFORE_MS = 20 * MINUTE;
+/** The detect job reads attendance until an hour after the end. */
+const ACTIVE_AFTER_MS = 70 * MINUTE;
+const QUIET_STEP_MS = 5 * MINUTE;
+
+function activeWindows(world: World, connectAt: Map<string, Date>): Array<[number, number]> {
+  return [
+    ...[...world.meetings.values()].filter((placed) => placed.meeting.day === "today").map((placed): [number, number] => [placed.start.getTime() - ACTIVE_BEFORE_MS, placed.end.getTime() + ACTIVE_AFTER_MS]),
+    ...[...connectAt.values()].map((at): [number, number] => [at.getTime(), at.getTime() + FIRST_CONNECT_WINDOW_MS]),
+  ];
+}
+
+/**
+ * The next instant the cron jobs run. Every minute where anything can happen (around a meeting,
+ * after a connect); elsewhere every five minutes, with the sync: a minute's detect run there
+ * finds nothing due (the exact-instant wake-ups are tasks, and the driver stops at every due
+ * task anyway) and no meeting whose attendance it would read. `everyMinute` turns this off.
+ */
+function cronTicks(windows: Array<[number, number]>, everyMinute: boolean): (now: number) => number {
+  const active = (instant: number) => windows.some(([from, to]) => from <= instant && instant <= to);
+  return (now) => {
+    const minute = (Math.floor(now / MINUTE) + 1) * MINUTE;
+    if (everyMinute || active(minute)) return minute;
+    const quiet = (Math.floor(now / QUIET_STEP_MS) + 1) * QUIET_STEP_MS;
+    const nextWindow = Math.min(...windows.map(([from]) => Math.ceil(from / MINUTE) * MINUTE).filter((from) => from > now));
+    return Math.min(quiet, nextWindow);
+  };
 }
 
 /** The user's browser goes through OAuth; their zone is set as the dashboard would from the browser (PRODUCT §3). */
