@@ -35,7 +35,7 @@ export interface Happening {
   /** at the same instant, lower ranks first (presence before conference data) */
   rank: number;
   what: string;
-  apply(): void;
+  apply(): void | Promise<void>;
 }
 
 export interface WorldMeeting {
@@ -167,7 +167,9 @@ function meetHappenings(control: EmulatorControl, fixture: DayFixture, placed: W
       at: placed.end,
       rank: 1,
       what: `Meet record of ${placed.meeting.key} (finished)`,
-      apply: () => control.addConferenceRecord({ owner: owner.email, meetingCode: code, startTime: firstJoin.toISOString(), endTime: placed.end.toISOString(), participants: joins.map((join) => participant(join, true)) }),
+      apply: () => {
+        control.addConferenceRecord({ owner: owner.email, meetingCode: code, startTime: firstJoin.toISOString(), endTime: placed.end.toISOString(), participants: joins.map((join) => participant(join, true)) });
+      },
     }];
   }
   const waves = [...new Set(joins.map((join) => join.at.getTime()))].sort((a, b) => a - b);
@@ -177,7 +179,9 @@ function meetHappenings(control: EmulatorControl, fixture: DayFixture, placed: W
       at: new Date(wave),
       rank: 1,
       what: `Meet ${placed.meeting.key}: ${joins.filter((join) => join.at.getTime() === wave).map((join) => join.person.key).join(", ")} join`,
-      apply: () => control.addConferenceRecord({ owner: owner.email, meetingCode: code, startTime: firstJoin.toISOString(), participants: joined.map((join) => participant(join, false)) }),
+      apply: () => {
+        control.addConferenceRecord({ owner: owner.email, meetingCode: code, startTime: firstJoin.toISOString(), participants: joined.map((join) => participant(join, false)) });
+      },
     };
   });
 }
