@@ -217,25 +217,32 @@ export interface Presence {
 const AVAILABLE: Presence = { availability: "Available", activity: "Available" };
 const IN_A_MEETING: Presence = { availability: "Busy", activity: "InAMeeting" };
 
-type PresenceControl = { setPresence?: (email: string, presence: Presence) => unknown };
+/**
+ * The one loosely typed spot: the emulator's presence control, if it has one yet. Another
+ * engineer is adding it (expected: `control.setPresence(email, { availability, activity })`,
+ * perhaps with a time window); until it exists the world simulates no presence, and the
+ * scoring counts Teams meetings the user does not organise as check-in only.
+ */
+function presenceControl(control: EmulatorControl): ((email: string, presence: Presence) => unknown) | undefined {
+  const candidate: unknown = (control as unknown as { setPresence?: unknown }).setPresence;
+  return typeof candidate === "function" ? (candidate as (email: string, presence: Presence) => unknown).bind(control) : undefined;
+}
 
 /**
- * The one place presence reaches the emulator. Another engineer is adding the control
- * (expected: `control.setPresence(email, { availability, activity })`, perhaps with a time
- * window); until it exists this does nothing and returns false, and the world reports presence
- * as not simulated (so Teams meetings the user does not organise count as check-in only).
- * It is called at the window's start; a window-taking control can be given `window` here.
+ * Sets the user's presence for `window`; called at the window's start (the next window's call
+ * ends it). A control that takes a window can be handed `window` here. Returns whether the
+ * emulator could be told.
  */
 export function presenceDuring(control: EmulatorControl, email: string, window: { from: Date; to: Date }, presence: Presence): boolean {
   void window;
-  const setPresence = (control as unknown as PresenceControl).setPresence;
-  if (typeof setPresence !== "function") return false;
-  setPresence.call(control, email, presence);
+  const setPresence = presenceControl(control);
+  if (!setPresence) return false;
+  setPresence(email, presence);
   return true;
 }
 
 export function presenceSupported(control: EmulatorControl): boolean {
-  return typeof (control as unknown as PresenceControl).setPresence === "function";
+  return presenceControl(control) !== undefined;
 }
 
 /**
