@@ -109,6 +109,8 @@ export interface DayRun {
 const MINUTE = 60_000;
 const SYNC_EVERY_MINUTES = 5;
 const FIRST_CONNECT_WINDOW_MS = 10 * MINUTE;
+/** Real time a step may take to run its due tasks before the driver gives up and says which. */
+const DRAIN_TIMEOUT_MS = 60_000;
 
 export async function runDay(options: RunDayOptions = {}): Promise<DayRun> {
   const fixture = options.fixture ?? realDay;
@@ -154,15 +156,17 @@ export async function runDay(options: RunDayOptions = {}): Promise<DayRun> {
     // clock made due, since no notification says so, and the runner's loop takes what tasks queue.
     await taskRunner.start();
     const drain = async () => {
+      const deadline = performance.now() + DRAIN_TIMEOUT_MS;
       for (;;) {
         const { ran } = await taskRunner.drain();
-        const busy = await services.db.task.count({ where: { OR: [{ status: "running" }, { status: "queued", dueAt: { lte: clock.now() } }] } });
-        if (busy === 0) return;
+        const busy = await services.db.task.findMany({ where: { OR: [{ status: "running" }, { status: "queued", dueAt: { lte: clock.now() } }] }, select: { kind: true, status: true }, take: 5 });
+        if (busy.length === 0) return;
+        if (performance.now() > deadline) throw new Error(`tasks still due or running at ${clock.now().toISOString()} after ${DRAIN_TIMEOUT_MS} ms: ${JSON.stringify(busy)}`);
         if (ran === 0) await new Promise((resolve) => setTimeout(resolve, 2));
       }
     };
     const nextDueTask = async (): Promise<number> => {
-      const next = await services.db.task.findFirst({ where: { status: { in: ["queued", "running"] } }, orderBy: { dueAt: "asc" }, select: { dueAt: true } });
+      const next = await services.db.task.findFirst({ where: { status: "queued", dueAt: { gt: clock.now() } }, orderBy: { dueAt: "asc" }, select: { dueAt: true } });
       return next ? next.dueAt.getTime() : Number.POSITIVE_INFINITY;
     };
 
@@ -170,8 +174,9 @@ export async function runDay(options: RunDayOptions = {}): Promise<DayRun> {
     for (let now = from.getTime(); now <= until.getTime(); ) {
       clock.set(new Date(now));
       steps += 1;
-      // One at a time and finished before the cron runs: a click racing a detection pass is a
-      // different question from the day's figures (see the report on the check-in variant).
+      // One at a time, finished before the cron runs. (A check-in click racing a detection pass
+      // left meetings `in_progress` with an in_progress→attended transition recorded: the pass
+      // stores its state over the one the click stored. A bug of its own, kept out of the figures.)
       while (pending.length > 0 && pending[0]!.at.getTime() <= now) await pending.shift()!.apply();
       for (const user of fixture.users) {
         if (browsers.has(user.key) || connectAt.get(user.key)!.getTime() > now) continue;
