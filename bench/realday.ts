@@ -10,7 +10,8 @@
  * service (HTTP, OAuth, sync, detection, the task table, alert emails over SMTP to a sink) runs
  * against the provider emulator, which enforces the providers' visibility rules (Meet records:
  * the space owner or a participant; Teams attendance reports: the organiser only, after the
- * end), on a clock moved minute by minute until 23:59 in New York. The fixture, the world and
+ * end), on a clock moved minute by minute through Tuesday and on until Wednesday's working day
+ * has ended in New York (Tuesday evening's meetings are asked about in Wednesday's digest). The fixture, the world and
  * the scoring live in tests/realday/ (realday.test.ts asserts the targets).
  *
  * Variants: `never_clicks` (default; the user never clicks anything, the worst case for

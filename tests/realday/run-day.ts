@@ -109,6 +109,7 @@ export interface DayRun {
 const MINUTE = 60_000;
 const SYNC_EVERY_MINUTES = 5;
 const FIRST_CONNECT_WINDOW_MS = 10 * MINUTE;
+const AFTER_NEXT_WORKDAY_MS = 30 * MINUTE;
 /** Real time a step may take to run its due tasks before the driver gives up and says which. */
 const DRAIN_TIMEOUT_MS = 60_000;
 
@@ -119,8 +120,14 @@ export async function runDay(options: RunDayOptions = {}): Promise<DayRun> {
   const wallStarted = performance.now();
   const connectAt = new Map(fixture.users.map((user) => [user.key, connectInstant(fixture, user)]));
   const from = new Date(Math.min(...[...connectAt.values()].map((at) => at.getTime())));
-  // Until 23:59 in the zone whose day ends last.
-  const until = new Date(Math.max(...fixture.users.map((user) => localInstant(fixture.date, "23:59", user.timeZone).getTime())));
+  // Past midnight in the zone whose day ends last, until half an hour after Wednesday's working
+  // day ends there: a meeting that settles after the end of the working day is asked about in
+  // the next working day's digest, which still counts for "every check-in-only missed meeting in
+  // the digest". Wednesday has no meetings of its own.
+  const nextDay = DateTime.fromISO(fixture.date).plus({ days: 1 }).toISODate()!;
+  const until = new Date(
+    Math.max(...fixture.users.flatMap((user) => [localInstant(fixture.date, "23:59", user.timeZone).getTime(), localInstant(nextDay, user.workingHours.end, user.timeZone).getTime() + AFTER_NEXT_WORKDAY_MS])),
+  );
   const clock = new FixedClock(from);
 
   // google-auth-library checks the id_token's iat/exp against the machine's real clock
