@@ -46,7 +46,9 @@ export interface AlertRecord {
   kind: string;
   createdAt: Date;
   withdrawnAt: Date | null;
-  /** the meetings it is about: its meeting, or those a digest lists (`data.meetingIds`) */
+  /** the meeting it is about, when it is about one (`alerts.meeting_id`) */
+  meetingId: string | null;
+  /** every meeting it is about: its meeting, and those it lists (a digest's `data.meetingIds`) */
   meetingIds: string[];
 }
 
@@ -73,10 +75,11 @@ export interface MeetingRecord {
   watched: boolean | null;
   finalState: string | null;
   transitions: string[];
-  /** alerts about this meeting alone */
+  /** alerts about this meeting (their `meetingId`) */
   alerts: AlertRecord[];
-  /** digest-like alerts that list this meeting among others */
+  /** alerts that list it without being about it alone (a digest), even when it is the only one listed */
   listedIn: AlertRecord[];
+  /** emails of its own alerts (a digest's email is counted per user) */
   emails: number;
   /** the variant pressed "I'm here" for it */
   checkedIn: boolean;
@@ -327,6 +330,7 @@ async function collect(
       kind: String(row.kind),
       createdAt: row.createdAt,
       withdrawnAt: row.withdrawnAt,
+      meetingId: row.meetingId,
       meetingIds: [...new Set([...(row.meetingId ? [row.meetingId] : []), ...listedMeetingIds(row.data)])],
     } satisfies AlertRecord,
     userEmail: row.user.email.toLowerCase(),
@@ -336,7 +340,7 @@ async function collect(
   const meetings: MeetingRecord[] = [...world.meetings.values()].map((placed) => {
     const row = rows.find((candidate) => candidate.providerEventId === placed.providerEventId && candidate.user.email.toLowerCase() === placed.user.email.toLowerCase());
     const about = row ? alerts.filter((alert) => alert.record.meetingIds.includes(row.id)).map((alert) => alert.record) : [];
-    const single = about.filter((alert) => alert.meetingIds.length === 1);
+    const own = about.filter((alert) => alert.meetingId === row?.id);
     return {
       key: placed.meeting.key,
       user: placed.user.key,
@@ -351,9 +355,9 @@ async function collect(
       watched: row?.watched ?? null,
       finalState: row?.state ?? null,
       transitions: row ? transitions.filter((t) => t.meetingId === row.id).map((t) => `${t.fromState}→${t.toState}`) : [],
-      alerts: single,
-      listedIn: about.filter((alert) => alert.meetingIds.length > 1),
-      emails: emails.filter((email) => email.alertId && single.some((alert) => alert.id === email.alertId)).length,
+      alerts: own,
+      listedIn: about.filter((alert) => alert.meetingId !== row?.id),
+      emails: emails.filter((email) => email.alertId && own.some((alert) => alert.id === email.alertId)).length,
       checkedIn: checkedIn.has(placed.meeting.key),
     };
   });

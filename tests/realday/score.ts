@@ -248,7 +248,7 @@ export function formatScore(score: Score): string[] {
   const widths = header.map((_, column) => Math.max(...table.map((cells) => cells[column]!.length)));
   const render = (cells: string[]) => cells.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  ");
   const rule = widths.map((width) => "-".repeat(width)).join("  ");
-  const lines = [render(header), rule, ...body.map(render), rule, render(total), ""];
+  const lines = [render(header), rule, ...body.map(render), rule, render(total), "(emails: of alerts about one meeting; digests are counted per user below)", ""];
   lines.push(`Monday (ended before connecting): ${score.previousDay.meetings} meetings, ${score.previousDay.alerted} alerted, ${score.previousDay.emails} emails`);
   for (const user of score.users) {
     const kinds = Object.entries(user.alertsByKind).map(([kind, count]) => `${kind} ${count}`).join(", ") || "none";
@@ -264,6 +264,7 @@ export function formatMeetings(score: Score): string[] {
   return score.meetings.map((meeting) => {
     const truth = meeting.truth.outcome === "late" ? `late ${meeting.truth.lateMinutes}m` : meeting.truth.outcome;
     const said = [...meeting.alerts, ...meeting.listedIn]
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
       .map((alert) => `${alert.kind}@${Math.round((alert.createdAt.getTime() - meeting.start.getTime()) / 60_000)}m${alert.withdrawnAt ? "(withdrawn)" : ""}`)
       .join(" ");
     const state = meeting.watched === false ? "unwatched" : (meeting.finalState ?? "not stored");
