@@ -2,7 +2,7 @@ import { Writable } from "node:stream";
 import { createLogger, type Logger } from "../../src/platform/logger.js";
 
 /** A real pino logger whose lines a test can read back. */
-export function capturedLogger(level: "debug" | "info" = "info"): { log: Logger; lines(): Array<Record<string, unknown>>; text(): string } {
+export function capturedLogger(level: "debug" | "info" | "warn" = "info"): { log: Logger; lines(): Array<Record<string, unknown>>; text(): string } {
   let buffer = "";
   const sink = new Writable({
     write(chunk: Buffer, _encoding, done) {

@@ -3,7 +3,7 @@ import type { Clock } from "../../src/platform/clock.js";
 import { startService, type RunningService } from "../../src/service.js";
 import { startEmulator, type Emulator } from "../emulator/server.js";
 import { freePort } from "./child-process.js";
-import { createTestDatabase } from "./database.js";
+import { createTestDatabase, type TestDatabase } from "./database.js";
 import { capturedLogger } from "./log-capture.js";
 
 export const TEST_KEY = Buffer.alloc(32, 11).toString("base64");
@@ -18,10 +18,14 @@ export interface Harness {
 
 /**
  * The service as it runs for real (own database, task runner, HTTP) with both providers
- * pointed at a fresh emulator. `env` overrides configuration.
+ * pointed at a fresh emulator. `env` overrides configuration. `database` replaces the clone of
+ * the test run's template (outside vitest, e.g. a benchmark, which has no template to clone);
+ * the harness drops it on close either way. `logLevel` "warn" keeps a long run's captured log small.
  */
-export async function startHarness(options: { env?: Record<string, string>; clock?: Clock; emulatorNow?: () => number } = {}): Promise<Harness> {
-  const database = await createTestDatabase();
+export async function startHarness(
+  options: { env?: Record<string, string>; clock?: Clock; emulatorNow?: () => number; database?: TestDatabase; logLevel?: "debug" | "info" | "warn" } = {},
+): Promise<Harness> {
+  const database = options.database ?? (await createTestDatabase());
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
   const publicUrl = options.env?.["PUBLIC_URL"] ?? baseUrl;
@@ -30,7 +34,7 @@ export async function startHarness(options: { env?: Record<string, string>; cloc
     microsoft: { redirectUris: [`${publicUrl}/auth/microsoft/callback`] },
     ...(options.emulatorNow ? { now: options.emulatorNow } : {}),
   });
-  const logs = capturedLogger("debug");
+  const logs = capturedLogger(options.logLevel ?? "debug");
   const config = loadConfig({
     ...emulator.env,
     DATABASE_URL: database.url,
