@@ -40,6 +40,7 @@ ADD COLUMN     "presence_status" "PresenceStatus" NOT NULL DEFAULT 'unknown';
 ALTER TABLE "meetings" ADD COLUMN     "digested_at" TIMESTAMPTZ(3),
 ADD COLUMN     "evidence_source" "EvidenceSource" NOT NULL DEFAULT 'check_in',
 ADD COLUMN     "evidence_source_reason" TEXT NOT NULL DEFAULT '',
+ADD COLUMN     "live_read_at" TIMESTAMPTZ(3),
 ADD COLUMN     "live_signal" BOOLEAN NOT NULL DEFAULT false;
 
 -- Back-fill (hand-written): meetings stored before evidence sources existed get theirs at the

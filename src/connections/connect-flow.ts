@@ -170,6 +170,9 @@ export class ConnectFlow {
         status: "active" as const,
         authorizedAt: now,
         lastSyncError: null,
+        // a new grant may carry Presence.Read (or a reconnect may still lack it): ask again
+        presenceStatus: "unknown" as const,
+        presenceNote: null,
       };
       if (existing) {
         await tx.connection.update({ where: { id: connectionId }, data: sealed });

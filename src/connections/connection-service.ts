@@ -32,6 +32,7 @@ export class ConnectionService {
       lastErrorAt: row.lastErrorAt?.toISOString() ?? null,
       backoffUntil: row.backoffUntil?.toISOString() ?? null,
       push: row.pushStatus,
+      presence: { status: row.presenceStatus, note: row.presenceNote },
       createdAt: row.createdAt.toISOString(),
     }));
   }

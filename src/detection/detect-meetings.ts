@@ -69,6 +69,7 @@ interface CandidateRow {
   hasConference: boolean;
   source: EvidenceSource;
   liveSignal: boolean;
+  liveSignalRead: boolean;
   watchedSince: Date | null;
   evidenceCheckedAt: Date | null;
   nextCheckAt: Date | null;
@@ -139,7 +140,7 @@ async function selectCandidates(db: Database, where: Prisma.Sql, order: Prisma.S
     select coalesce(json_agg(c), '[]')::text as batch from (
       select m.id, m.user_id as "userId", m.title, m.location, m.start, m."end", m.time_zone as "timeZone",
              m.state, m.watched, m.is_cancelled as "isCancelled", (m.self_response = 'declined') as "selfDeclined",
-             (m.meet_code is not null or m.teams_join_url is not null) as "hasConference", m.evidence_source as "source", m.live_signal as "liveSignal", cn.created_at as "watchedSince",
+             (m.meet_code is not null or m.teams_join_url is not null) as "hasConference", m.evidence_source as "source", m.live_signal as "liveSignal", (m.live_read_at is not null) as "liveSignalRead", cn.created_at as "watchedSince",
              m.evidence_checked_at as "evidenceCheckedAt", m.next_check_at as "nextCheckAt",
              s.late_grace_minutes as "lateGraceMinutes", s.settle_minutes as "settleMinutes",
              s.auto_confirm_minutes as "autoConfirmMinutes", s.time_zone as "userTimeZone",
@@ -147,13 +148,14 @@ async function selectCandidates(db: Database, where: Prisma.Sql, order: Prisma.S
              s.nudge_minutes as "nudgeMinutes", s.working_hours->>'end' as "workdayEnd",
              coalesce((select json_agg(json_build_object('kind', e.kind, 'observedAt', e.observed_at)) from evidence e where e.meeting_id = m.id), '[]') as evidence,
              m.description, m.meet_code as "meetCode", m.teams_join_url as "teamsJoinUrl", m.conference_url as "conferenceUrl",
-             -- only a meeting that has not begun can get a heads-up: the others skip the probe
+             -- only a meeting that has not begun can get a heads-up: the others skip the probe. One still
+             -- running well into this one is a double booking, not the meeting before it.
              case when m.state is null or m.state = 'upcoming' then (
                select json_build_object('id', p.id, 'title', p.title, 'end', p."end", 'location', p.location, 'description', p.description,
                                         'meetCode', p.meet_code, 'teamsJoinUrl', p.teams_join_url, 'conferenceUrl', p.conference_url, 'liveSignal', p.live_signal)
                  from meetings p
                 where p.user_id = m.user_id and p.id <> m.id and p.watched and p.deleted_at is null
-                  and p.start < m.start and p."end" >= m.start - interval '5 minutes' and p."end" <= m."end"
+                  and p.start < m.start and p."end" between m.start - interval '5 minutes' and m.start + interval '15 minutes'
                 order by p."end" desc, p.id limit 1) end as previous
         from meetings m left join settings s on s.user_id = m.user_id join connections cn on cn.id = m.connection_id
        where ${where}
@@ -186,7 +188,7 @@ async function readCandidates(db: Database, now: Date, scope: DetectionScope, cu
 
 function decideRow(row: CandidateRow, now: Date): DecidedMeeting {
   const decision = decide({
-    meeting: { id: row.id, start: row.start, end: row.end, state: row.state, watched: row.watched, isCancelled: row.isCancelled, selfDeclined: row.selfDeclined, source: row.source, liveSignal: row.liveSignal, watchedSince: row.watchedSince },
+    meeting: { id: row.id, start: row.start, end: row.end, state: row.state, watched: row.watched, isCancelled: row.isCancelled, selfDeclined: row.selfDeclined, source: row.source, liveSignal: row.liveSignal, liveSignalRead: row.liveSignalRead, watchedSince: row.watchedSince },
     evidence: row.evidence,
     settings: detectionSettingsOf(row),
     now,
@@ -266,9 +268,11 @@ export async function detectMeetings(deps: DetectionDependencies, now: Date, sco
       : decided.filter((item) => {
           const row = byId.get(item.meeting.id)!;
           const stale = !row.evidenceCheckedAt || now.getTime() - row.evidenceCheckedAt.getTime() > EVIDENCE_FRESH_MS;
-          // Only questions wait for a read: a nudge is about a meeting no source can see.
-          const asks = item.decision.alerts.some((alert) => alert.kind !== "nudge");
-          return asks && row.hasConference && row.source !== "check_in" && stale;
+          // Questions wait for a read (a nudge is about a meeting no source can see), and so does
+          // "suspected" without a question (a meeting before we watched): the history must be true too.
+          const asks = item.decision.alerts.some((alert) => alert.kind !== "nudge" && alert.kind !== "heads_up");
+          const suspects = item.decision.next === "suspected_missed" && item.meeting.state !== "suspected_missed";
+          return (asks || suspects) && row.hasConference && row.source !== "check_in" && stale;
         });
     const deferred = new Set(evidenceFirst.map((item) => item.meeting.id));
     const toStore = decided.filter((item) => !deferred.has(item.meeting.id) && worthStoring(item));

@@ -49,7 +49,8 @@ export function sendDigestTask(deps: DigestDependencies) {
           where: {
             userId,
             state: "suspected_missed",
-            evidenceSource: "check_in",
+            // what no signal could see: check-in only, or presence never read while it ran (signalSeesAbsence)
+            OR: [{ evidenceSource: "check_in" }, { evidenceSource: "presence", liveReadAt: null }],
             digestedAt: null,
             deletedAt: null,
             end: { lte: now },

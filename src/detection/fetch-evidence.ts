@@ -1,19 +1,32 @@
 import type { SyncDependencies } from "../sync/sync-connection.js";
 import { ProviderError } from "../calendars/provider-error.js";
+import type { CalendarProvider } from "../calendars/provider.js";
 import { errorMessage } from "../platform/errors.js";
+import { recordPresenceStatus } from "../sync/presence-status.js";
+import { inACall } from "./presence.js";
 
 export type EvidenceOutcome = "recorded" | "none_yet" | "unavailable" | "skipped";
 
+type MeetingRow = NonNullable<Awaited<ReturnType<typeof loadMeeting>>>;
+type EvidenceRow = { meetingId: string; kind: "conference_joined" | "others_joined" | "presence_in_call"; sourceKey: string; observedAt: Date };
+type Reading = { rows: EvidenceRow[]; unavailable: string | null };
+
+function loadMeeting(deps: SyncDependencies, meetingId: string) {
+  return deps.db.meeting.findUnique({ where: { id: meetingId }, include: { connection: true } });
+}
+
 /**
- * Asks the meeting's conference (Meet participants, Teams attendance report) whether the
- * user joined, and stores what it says as evidence: the user's own join, or that others
- * joined without them (used only for optional auto-confirmation). "No data" is never
- * evidence of absence: records lag and may be invisible to non-organisers.
+ * Asks what the meeting's signals say and stores it as evidence: the conference (Meet
+ * participants, Teams attendance report: the user's own join, or that others joined without
+ * them) and, while a Teams meeting runs, the user's presence ("in a call" is evidence that they
+ * are in it, weaker than a join). "No data" is never evidence of absence: records lag and may
+ * be invisible to non-organisers. A presence the account cannot read (a personal account, no
+ * consent) is recorded once on the connection, and its meetings fall back to check-in.
  */
 export async function fetchEvidence(meetingId: string, deps: SyncDependencies): Promise<EvidenceOutcome> {
   const { db, clock } = deps;
   const now = clock.now();
-  const meeting = await db.meeting.findUnique({ where: { id: meetingId }, include: { connection: true } });
+  const meeting = await loadMeeting(deps, meetingId);
   if (!meeting || (!meeting.meetCode && !meeting.teamsJoinUrl)) return "skipped";
   const connection = meeting.connection;
   if (connection.status !== "active" || (connection.backoffUntil && connection.backoffUntil > now)) return "skipped";
@@ -21,17 +34,9 @@ export async function fetchEvidence(meetingId: string, deps: SyncDependencies): 
   if (!tokens) return "skipped";
   const provider = deps.providers.calendar(connection, tokens);
 
-  let attendance;
+  let readings: Reading[];
   try {
-    attendance = await provider.attendance({
-      providerEventId: meeting.providerEventId,
-      meetCode: meeting.meetCode,
-      teamsJoinUrl: meeting.teamsJoinUrl,
-      onlineMeetingId: meeting.onlineMeetingId,
-      start: meeting.start,
-      end: meeting.end,
-      isOrganizer: meeting.isOrganizer,
-    });
+    readings = [await readConference(provider, meeting), ...(presenceMatters(meeting, now) ? [await readPresence(provider, meeting, deps, now)] : [])];
   } catch (error) {
     if (error instanceof ProviderError && error.kind === "rate_limited") {
       await db.connection.update({ where: { id: connection.id }, data: { backoffUntil: new Date(now.getTime() + (error.retryAfterMs ?? 60_000)) } });
@@ -39,18 +44,54 @@ export async function fetchEvidence(meetingId: string, deps: SyncDependencies): 
     await db.meeting.update({ where: { id: meetingId }, data: { evidenceCheckedAt: now, evidenceNote: `Could not read attendance: ${errorMessage(error)}` } });
     throw error;
   }
-  if (!attendance.available) {
-    await db.meeting.update({ where: { id: meetingId }, data: { evidenceCheckedAt: now, evidenceNote: attendance.reason } });
-    return "unavailable";
-  }
-  const rows = [
-    ...(attendance.selfJoinedAt ? [{ meetingId, kind: "conference_joined" as const, sourceKey: "conference", observedAt: attendance.selfJoinedAt }] : []),
-    ...(attendance.othersJoinedAt && !attendance.selfJoinedAt ? [{ meetingId, kind: "others_joined" as const, sourceKey: "conference", observedAt: attendance.othersJoinedAt }] : []),
-  ];
+  const rows = readings.flatMap((reading) => reading.rows);
+  const note = rows.length > 0 ? null : (readings.map((reading) => reading.unavailable).find((reason) => reason !== null) ?? null);
   await db.$transaction([
     db.evidence.createMany({ data: rows, skipDuplicates: true }),
     // New evidence can change the decision: the meeting is due again (the caller decides it at once).
-    db.meeting.update({ where: { id: meetingId }, data: { evidenceCheckedAt: now, evidenceNote: null, ...(rows.length > 0 ? { nextCheckAt: now } : {}) } }),
+    db.meeting.update({ where: { id: meetingId }, data: { evidenceCheckedAt: now, evidenceNote: note, ...(rows.length > 0 ? { nextCheckAt: now } : {}) } }),
   ]);
-  return rows.length > 0 ? "recorded" : "none_yet";
+  if (rows.length > 0) return "recorded";
+  return readings.every((reading) => reading.unavailable !== null) ? "unavailable" : "none_yet";
+}
+
+async function readConference(provider: CalendarProvider, meeting: MeetingRow): Promise<Reading> {
+  const attendance = await provider.attendance({
+    providerEventId: meeting.providerEventId,
+    meetCode: meeting.meetCode,
+    teamsJoinUrl: meeting.teamsJoinUrl,
+    onlineMeetingId: meeting.onlineMeetingId,
+    start: meeting.start,
+    end: meeting.end,
+    isOrganizer: meeting.isOrganizer,
+  });
+  if (!attendance.available) return { rows: [], unavailable: attendance.reason };
+  const id = meeting.id;
+  return {
+    rows: [
+      ...(attendance.selfJoinedAt ? [{ meetingId: id, kind: "conference_joined" as const, sourceKey: "conference", observedAt: attendance.selfJoinedAt }] : []),
+      ...(attendance.othersJoinedAt && !attendance.selfJoinedAt ? [{ meetingId: id, kind: "others_joined" as const, sourceKey: "conference", observedAt: attendance.othersJoinedAt }] : []),
+    ],
+    unavailable: null,
+  };
+}
+
+/** Presence says something about a Teams meeting only while it runs, and only where it can be read. */
+function presenceMatters(meeting: MeetingRow, now: Date): boolean {
+  return Boolean(meeting.teamsJoinUrl) && meeting.connection.presenceStatus !== "unavailable" && meeting.start.getTime() <= now.getTime() && now.getTime() < meeting.end.getTime();
+}
+
+async function readPresence(provider: CalendarProvider, meeting: MeetingRow, deps: SyncDependencies, now: Date): Promise<Reading> {
+  const reading = await provider.presence();
+  if (!reading.available) {
+    await recordPresenceStatus(deps, meeting.connection, { available: false, reason: reading.reason }, now);
+    return { rows: [], unavailable: `Teams presence is not available: ${reading.reason}` };
+  }
+  if (meeting.connection.presenceStatus !== "available") await recordPresenceStatus(deps, meeting.connection, { available: true }, now);
+  // Looked while it ran: from now on, no call seen means something (signalSeesAbsence).
+  await deps.db.meeting.update({ where: { id: meeting.id }, data: { liveReadAt: now } });
+  if (!inACall(reading.activity)) return { rows: [], unavailable: null };
+  // One observation per reading minute: a later reading is more evidence, not a duplicate row.
+  const minute = Math.floor(reading.readAt.getTime() / 60_000);
+  return { rows: [{ meetingId: meeting.id, kind: "presence_in_call", sourceKey: `presence:${minute}`, observedAt: reading.readAt }], unavailable: null };
 }

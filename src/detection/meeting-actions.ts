@@ -41,6 +41,7 @@ export class MeetingActions {
           selfDeclined: meeting.selfResponse === "declined",
           source: meeting.evidenceSource,
           liveSignal: meeting.liveSignal,
+          liveSignalRead: meeting.liveReadAt !== null,
           watchedSince: meeting.connection.createdAt,
         },
         action,

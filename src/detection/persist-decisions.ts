@@ -56,32 +56,40 @@ export async function persistDecisions(tx: Tx, items: readonly DecidedMeeting[],
     state: item.decision.next,
     changed: item.decision.next !== item.meeting.state,
     seen: item.meeting.nextCheckAt,
+    seen_state: item.meeting.state,
     next_check: item.decision.recheckAt,
   }));
-  const [stored] = await tx.$queryRaw<Array<{ recorded: number }>>`
-    with recorded as (
-      insert into state_transitions (id, meeting_id, from_state, to_state, reason, at)
-      select gen_random_uuid(), t.meeting_id, t.from_state, t.to_state, t.reason, ${now}::timestamptz
-        from jsonb_to_recordset(${JSON.stringify(transitions)}::jsonb)
-          as t(meeting_id uuid, from_state "MeetingState", to_state "MeetingState", reason text)
-      on conflict (meeting_id, from_state, to_state) do nothing
-      returning 1
-    ), decided as (
+  // A decision is stored only over the state it was made from: a user's answer (or another
+  // pass) committed meanwhile wins, and this decision, its transitions, alerts and tasks are
+  // dropped; whoever changed the state has decided from the newer one.
+  const [stored] = await tx.$queryRaw<Array<{ recorded: number; kept: string }>>`
+    with decided as (
       update meetings m
          set state = coalesce(c.state, m.state),
              state_changed_at = case when c.changed then ${now}::timestamptz else m.state_changed_at end,
              updated_at = case when c.changed then ${now}::timestamptz else m.updated_at end,
              next_check_at = case when m.next_check_at is not distinct from c.seen then c.next_check else m.next_check_at end
         from jsonb_to_recordset(${JSON.stringify(meetings)}::jsonb)
-          as c(id uuid, state "MeetingState", changed boolean, seen timestamptz, next_check timestamptz)
-       where m.id = c.id
+          as c(id uuid, state "MeetingState", changed boolean, seen timestamptz, seen_state "MeetingState", next_check timestamptz)
+       where m.id = c.id and m.state is not distinct from c.seen_state
+      returning m.id
+    ), recorded as (
+      insert into state_transitions (id, meeting_id, from_state, to_state, reason, at)
+      select gen_random_uuid(), t.meeting_id, t.from_state, t.to_state, t.reason, ${now}::timestamptz
+        from jsonb_to_recordset(${JSON.stringify(transitions)}::jsonb)
+          as t(meeting_id uuid, from_state "MeetingState", to_state "MeetingState", reason text)
+       where t.meeting_id in (select id from decided)
+      on conflict (meeting_id, from_state, to_state) do nothing
       returning 1
     )
-    select (select count(*) from recorded)::int as recorded`;
+    select (select count(*) from recorded)::int as recorded,
+           case when (select count(*) from decided) = ${meetings.length}::int then '*'
+                else coalesce((select json_agg(id)::text from decided), '[]') end as kept`;
   const recorded = stored?.recorded ?? 0;
-  if (recorded > 0) hooks.onTransitions?.(transitions.map((t) => ({ fromState: t.from_state, toState: t.to_state })));
+  const kept = stored?.kept === "*" ? byMeetingId : keptItems(byMeetingId, stored?.kept ?? "[]");
+  if (recorded > 0) hooks.onTransitions?.(kept.flatMap((item) => item.decision.transitions.map((t) => ({ fromState: t.from, toState: t.to }))));
 
-  const alertRows = byMeetingId.flatMap((item) =>
+  const alertRows = kept.flatMap((item) =>
     item.decision.alerts.map((command) => ({ item, command, description: hooks.describeAlert(item, command.kind) })),
   );
   let raised: NewDetectionAlert[] = [];
@@ -107,13 +115,19 @@ export async function persistDecisions(tx: Tx, items: readonly DecidedMeeting[],
     if (raised.length > 0) await hooks.onAlertsRaised(tx, raised);
   }
 
-  const withdrawals = items.flatMap((item) => item.decision.withdrawAlerts.map((kind) => `${kind}:${item.meeting.id}`));
+  const withdrawals = kept.flatMap((item) => item.decision.withdrawAlerts.map((kind) => `${kind}:${item.meeting.id}`));
   if (withdrawals.length > 0) await tx.alert.updateMany({ where: { idempotencyKey: { in: withdrawals }, withdrawnAt: null }, data: { withdrawnAt: now } });
 
-  const earliest = options.wakeUp === false ? null : earliestRecheck(items);
-  const tasks: NewTask[] = [...items.flatMap((item) => item.decision.tasks.map((command) => hooks.taskFor(item, command))), ...(earliest ? [wakeUpTask(earliest)] : [])];
+  const earliest = options.wakeUp === false ? null : earliestRecheck(kept);
+  const tasks: NewTask[] = [...kept.flatMap((item) => item.decision.tasks.map((command) => hooks.taskFor(item, command))), ...(earliest ? [wakeUpTask(earliest)] : [])];
   await enqueueTasks(tx, tasks);
   return { transitions: recorded, alerts: raised.length };
+}
+
+/** The decisions stored, when some were dropped because their meeting's state had moved on. */
+function keptItems(items: readonly DecidedMeeting[], keptJson: string): DecidedMeeting[] {
+  const ids = new Set(JSON.parse(keptJson) as string[]);
+  return items.filter((item) => ids.has(item.meeting.id));
 }
 
 function earliestRecheck(items: readonly DecidedMeeting[]): Date | null {

@@ -15,6 +15,7 @@ import { enqueueTasks } from "../tasks/sql/enqueue-task.js";
 import type { Metrics } from "../platform/metrics.js";
 import { observeSync } from "./sync-metrics.js";
 import { signalAccessOf } from "./signal-access.js";
+import { probePresence } from "./presence-status.js";
 import type { SignalAccess } from "../detection/domain/index.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -63,6 +64,7 @@ async function syncLocked(connectionId: string, deps: SyncDependencies): Promise
   try {
     const calendars = await ensureCalendars(db, connectionId, provider);
     const totals = { calendars: calendars.length, upserted: 0, removed: 0, fullRounds: 0 };
+    await probePresence(deps, connection, provider, clock.now());
     const access = signalAccessOf(connection);
     for (const calendar of calendars) {
       const stored = await syncCalendar(deps, { ...calendar, userId: connection.userId, connectionId, access }, provider, log);

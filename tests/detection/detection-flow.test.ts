@@ -119,11 +119,9 @@ describe("detecting late and missed meetings from real evidence", () => {
     expect(await alertKinds(meeting.id)).toEqual([]);
   });
 
-  it("a Teams meeting the user does not organise, without presence, is check-in only: no question of its own, and it says why", async () => {
+  it("a Teams meeting the user does not organise is known by presence; presence never read while it ran asks nothing on its own", async () => {
     const meeting = await waitForMeeting(cam, "Their Teams call", (m) => m.state === "suspected_missed");
-    const row = await harness.service.services.db.meeting.findUniqueOrThrow({ where: { id: meeting.id } });
-    expect(row).toMatchObject({ evidenceSource: "check_in", liveSignal: false });
-    expect(row.evidenceSourceReason).toMatch(/organi[sz]er/i);
+    expect(meeting).toMatchObject({ evidenceSource: "presence", liveSignal: true, evidenceSourceReason: "We'll see you in the Teams call through your presence status." });
     expect(await alertKinds(meeting.id)).toEqual([]);
     expect(await harness.service.services.db.task.count({ where: { kind: "open_recovery_case", idempotencyKey: `open_recovery_case:${meeting.id}` } })).toBe(0);
   });

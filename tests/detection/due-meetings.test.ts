@@ -85,7 +85,7 @@ describe("detection reads only the meetings that are due", () => {
     await services.db.meeting.update({ where: { id }, data: { nextCheckAt: now } });
     const row = await services.db.meeting.findUniqueOrThrow({ where: { id } });
     const decision = decide({
-      meeting: { id, start: row.start, end: row.end, state: row.state, watched: true, isCancelled: false, selfDeclined: false, source: "conference", liveSignal: true, watchedSince: null },
+      meeting: { id, start: row.start, end: row.end, state: row.state, watched: true, isCancelled: false, selfDeclined: false, source: "conference", liveSignal: true, liveSignalRead: true, watchedSince: null },
       evidence: [],
       settings: DEFAULT_DETECTION_SETTINGS,
       now,

@@ -218,31 +218,17 @@ const AVAILABLE: Presence = { availability: "Available", activity: "Available" }
 const IN_A_MEETING: Presence = { availability: "Busy", activity: "InAMeeting" };
 
 /**
- * The one loosely typed spot: the emulator's presence control, if it has one yet. Another
- * engineer is adding it (expected: `control.setPresence(email, { availability, activity })`,
- * perhaps with a time window); until it exists the world simulates no presence, and the
- * scoring counts Teams meetings the user does not organise as check-in only.
- */
-function presenceControl(control: EmulatorControl): ((email: string, presence: Presence) => unknown) | undefined {
-  const candidate: unknown = (control as unknown as { setPresence?: unknown }).setPresence;
-  return typeof candidate === "function" ? (candidate as (email: string, presence: Presence) => unknown).bind(control) : undefined;
-}
-
-/**
- * Sets the user's presence for `window`; called at the window's start (the next window's call
- * ends it). A control that takes a window can be handed `window` here. Returns whether the
- * emulator could be told.
+ * Sets the user's presence from `window.from` on (called at that instant; the next window's
+ * call replaces it), as Teams does when a call starts or ends.
  */
 export function presenceDuring(control: EmulatorControl, email: string, window: { from: Date; to: Date }, presence: Presence): boolean {
   void window;
-  const setPresence = presenceControl(control);
-  if (!setPresence) return false;
-  setPresence(email, presence);
+  control.setPresence(email, presence);
   return true;
 }
 
 export function presenceSupported(control: EmulatorControl): boolean {
-  return presenceControl(control) !== undefined;
+  return typeof control.setPresence === "function";
 }
 
 /**

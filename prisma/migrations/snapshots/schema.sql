@@ -1,6 +1,6 @@
 -- The whole database schema, generated from empty by tools/sqlgen (npm run migration:new).
 -- Not run by anything: the drift test compares it with what the migrations build.
--- schema.prisma sha256: 861e9f4d10787dd6d06613bcc2a5bb269ececf7087edc56205be9ed571b49687
+-- schema.prisma sha256: 6e124457fe341e23917aa0ba5ac22fe50f9a58b5d7344016f7bd4efaf66cca1a
 
 -- CreateSchema
 CREATE SCHEMA IF NOT EXISTS "public";
@@ -213,6 +213,7 @@ CREATE TABLE "meetings" (
     "evidence_source" "EvidenceSource" NOT NULL DEFAULT 'check_in',
     "evidence_source_reason" TEXT NOT NULL DEFAULT '',
     "live_signal" BOOLEAN NOT NULL DEFAULT false,
+    "live_read_at" TIMESTAMPTZ(3),
     "digested_at" TIMESTAMPTZ(3),
     "next_check_at" TIMESTAMPTZ(3) DEFAULT CURRENT_TIMESTAMP,
     "first_seen_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,

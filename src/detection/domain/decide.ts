@@ -1,5 +1,5 @@
 import { decisionFrom, walk, type AskPolicy, type Decision, type Transition } from "./decision.js";
-import { endedBeforeWatching, isWatchedNow, unwatchedReason, type DetectableMeeting } from "./detectable-meeting.js";
+import { endedBeforeWatching, isWatchedNow, signalSeesAbsence, unwatchedReason, type DetectableMeeting } from "./detectable-meeting.js";
 import { digestTimeFor } from "./digest-time.js";
 import { othersJoinedWithoutUser, strongestAttendance, type EvidenceItem } from "./evidence.js";
 import { earliestAfter, minutesAfter } from "./instants.js";
@@ -66,7 +66,7 @@ function arrowOutOf(state: MeetingState, input: DetectionInput): Transition | nu
     case "late":
       if (attendance !== null) return { from: state, to: "attended", reason: `evidence_${attendance}` };
       if (reached(at.settled)) {
-        return { from: state, to: "suspected_missed", reason: meeting.source === "check_in" ? "no_check_in" : "no_evidence_after_settle" };
+        return { from: state, to: "suspected_missed", reason: signalSeesAbsence(meeting) ? "no_evidence_after_settle" : "no_check_in" };
       }
       if (state === "in_progress" && reached(at.graceOver) && mayBeLate(input)) {
         return { from: state, to: "late", reason: "no_evidence_after_grace" };
@@ -124,7 +124,7 @@ function beforeStartFrom(from: Date, input: DetectionInput): boolean {
 function askPolicy(input: DetectionInput, next: MeetingState): AskPolicy {
   const { meeting, settings, now, evidence } = input;
   if (endedBeforeWatching(meeting)) return { askWhenSuspected: false, digest: null, nudgeNow: false, headsUpNow: false, readPreviousCall: null };
-  const signal = meeting.source !== "check_in";
+  const signal = signalSeesAbsence(meeting);
   const at = thresholds(meeting, settings);
   const inNudgeWindow = at.nudge !== null && now.getTime() >= at.nudge.getTime() && now.getTime() < at.nudgeLatest.getTime();
   const settledAt = new Date(Math.max(now.getTime(), at.settled.getTime()));

@@ -17,6 +17,8 @@ export interface DetectableMeeting {
   readonly source: EvidenceSource;
   /** joins can be seen while it runs, so "running late?" can be true */
   readonly liveSignal: boolean;
+  /** a live-only signal (Teams presence) was read while the meeting ran: only then does its silence mean something */
+  readonly liveSignalRead: boolean;
   /**
    * Since when we watch this calendar (the connection was made). A meeting that ended before
    * is placed quietly: nobody is asked about what happened before they signed up.
@@ -30,6 +32,15 @@ export interface DetectableMeeting {
  */
 export function isWatchedNow(meeting: DetectableMeeting): boolean {
   return meeting.watched && !meeting.isCancelled && !meeting.selfDeclined;
+}
+
+/**
+ * Whether "are you sure?" can be asked about this meeting on its own: its conference can be
+ * read, or its presence was read while it ran and never showed a call. Anything else is only
+ * known from a check-in, and goes to the digest.
+ */
+export function signalSeesAbsence(meeting: Pick<DetectableMeeting, "source" | "liveSignalRead">): boolean {
+  return meeting.source === "conference" || (meeting.source === "presence" && meeting.liveSignalRead);
 }
 
 /** Ended before we watched: decided for the history, never asked about. */

@@ -46,7 +46,7 @@ export {
   type DetectionSettings,
   type SettingsProblem,
 } from "./settings.js";
-export { endedBeforeWatching, type DetectableMeeting, type UnwatchedReason } from "./detectable-meeting.js";
+export { endedBeforeWatching, signalSeesAbsence, type DetectableMeeting, type UnwatchedReason } from "./detectable-meeting.js";
 export {
   alertKey,
   ASK_NOTHING,

@@ -11,6 +11,9 @@ export const connectionView = z
     lastErrorAt: z.iso.datetime().nullable(),
     backoffUntil: z.iso.datetime().nullable().describe("set while the provider asked us to slow down"),
     push: z.enum(["none", "active", "failed"]).describe("whether the provider pushes changes (needs an https PUBLIC_URL)"),
+    presence: z
+      .object({ status: z.enum(["unknown", "available", "unavailable"]), note: z.string().nullable().describe("why presence cannot be read, said once") })
+      .describe("Teams presence, the live signal for Teams meetings (work or school Microsoft accounts only)"),
     createdAt: z.iso.datetime(),
   })
   .meta({ id: "Connection" });

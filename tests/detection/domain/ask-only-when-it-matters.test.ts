@@ -85,6 +85,12 @@ describe("meetings with a signal", () => {
     expect(decision.transitions.at(-1)?.reason).toBe("evidence_presence_in_call");
   });
 
+  it("presence that was never read while the meeting ran asks nothing on its own: the digest lists it", () => {
+    const unread = meeting({ source: "presence", liveSignalRead: false });
+    expect(lifeOf(unread, minute(-60))).toMatchObject({ asked: ["late"], tasks: ["digest 2026-03-10 at 2026-03-10T21:00:00.000Z"] });
+    expect(lifeOf(meeting({ source: "presence", liveSignalRead: true }), minute(-60)).asked).toEqual(["late", "suspected_missed"]);
+  });
+
   it("keep their late and missed questions", () => {
     expect(lifeOf(meeting(), minute(-60)).asked).toEqual(["late", "suspected_missed"]);
   });

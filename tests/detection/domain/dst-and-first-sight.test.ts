@@ -21,6 +21,7 @@ function localMeeting(id: string, startIso: string, endIso: string): DetectableM
     selfDeclined: false,
     source: "conference",
     liveSignal: true,
+    liveSignalRead: true,
     watchedSince: null,
   };
 }

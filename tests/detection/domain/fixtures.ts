@@ -20,6 +20,7 @@ export function meeting(overrides: Partial<DetectableMeeting> = {}): DetectableM
     // a meeting whose conference we can read live (a Meet the user joins): every question can be asked
     source: "conference",
     liveSignal: true,
+    liveSignalRead: true,
     watchedSince: null,
     ...overrides,
   };

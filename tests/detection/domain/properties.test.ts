@@ -87,6 +87,7 @@ function play(scenario: Scenario): void {
     selfDeclined: false,
     source: "conference",
     liveSignal: true,
+    liveSignalRead: true,
     watchedSince: null,
   };
   let now = new Date(start.getTime() + scenario.firstSeenMinute * 60_000);
