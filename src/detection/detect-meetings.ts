@@ -155,7 +155,7 @@ async function selectCandidates(db: Database, where: Prisma.Sql, order: Prisma.S
                                         'meetCode', p.meet_code, 'teamsJoinUrl', p.teams_join_url, 'conferenceUrl', p.conference_url, 'liveSignal', p.live_signal)
                  from meetings p
                 where p.user_id = m.user_id and p.id <> m.id and p.watched and p.deleted_at is null
-                  and p.start < m.start and p."end" between m.start - interval '5 minutes' and m.start + interval '15 minutes'
+                  and p.start < m.start and p."end" between m.start - interval '30 minutes' and m.start + interval '15 minutes'
                 order by p."end" desc, p.id limit 1) end as previous
         from meetings m left join settings s on s.user_id = m.user_id join connections cn on cn.id = m.connection_id
        where ${where}

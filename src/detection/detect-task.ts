@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { SyncDependencies } from "../sync/sync-connection.js";
 import { errorMessage } from "../platform/errors.js";
+import { ProviderError } from "../calendars/provider-error.js";
 import { defineTask } from "../tasks/task-handler.js";
 import { detectMeetings, type DetectionDependencies } from "./detect-meetings.js";
 import { fetchEvidence } from "./fetch-evidence.js";
@@ -31,8 +32,15 @@ export function detectMeetingTask(detection: DetectionDependencies, sync: SyncDe
       const hasConference = Boolean(meeting.meetCode || meeting.teamsJoinUrl);
       const stale = !meeting.evidenceCheckedAt || now.getTime() - meeting.evidenceCheckedAt.getTime() > EVIDENCE_FRESH_MS;
       if (hasConference && stale && meeting.start <= now && meeting.state !== "attended") {
-        // Detection goes on without it: the alert is the point, and a later read can still mark attendance.
-        await fetchEvidence(meetingId, sync).catch((error: unknown) => context.log.warn({ meetingId, reason: errorMessage(error) }, "attendance could not be read before deciding"));
+        try {
+          await fetchEvidence(meetingId, sync);
+        } catch (error) {
+          // Throttled: ask again when the provider says (the task's retry honours Retry-After) rather
+          // than ask the user a question the reading might have answered. Anything else: detection
+          // goes on without it, and a later read can still mark attendance.
+          if (error instanceof ProviderError && error.kind === "rate_limited") throw error;
+          context.log.warn({ meetingId, reason: errorMessage(error) }, "attendance could not be read before deciding");
+        }
       }
       await detectMeetings(detection, sync.clock.now(), { meetingIds: [meetingId], evidenceJustRead: true });
     },

@@ -20,7 +20,7 @@ export interface PreviousMeeting {
 export interface HeadsUpFacts {
   readonly start: Date;
   readonly place: string | null;
-  /** the watched meeting that ends last at or just before this one's start; null when none */
+  /** the watched meeting that ends last before (up to half an hour) or just after this one's start; null when none */
   readonly previous: PreviousMeeting | null;
 }
 
@@ -42,10 +42,14 @@ export function twoPlacesBackToBack(facts: HeadsUpFacts): boolean {
   return backToBack(facts) && previous !== null && previous.place !== null && facts.place !== null && previous.place !== facts.place;
 }
 
-/** The previous meeting runs up to this one's start and its call can be read: look shortly before. */
+/**
+ * The previous meeting's call can be read, and it should be over by the time we look: being in
+ * it then means it ran over. Back to back with no gap, everyone is still in the first call two
+ * minutes before the second starts; that is no news and is not pointed out.
+ */
 export function previousCallWorthReading(facts: HeadsUpFacts): boolean {
   const previous = facts.previous;
-  return previous !== null && previous.liveSignal && previous.end.getTime() > minutesAfter(facts.start, -STILL_IN_CALL_LEAD_MINUTES).getTime();
+  return previous !== null && previous.liveSignal && previous.end.getTime() <= stillInCallCheckAt(facts).getTime();
 }
 
 export function placesHeadsUpAt(facts: HeadsUpFacts): Date {

@@ -111,3 +111,27 @@ describe("meetings that ended before the calendar was connected", () => {
     expect(lifeOf(meeting({ watchedSince: minute(10) }), minute(10)).asked).toEqual(["late", "suspected_missed"]);
   });
 });
+
+describe("heads-up before the next meeting", () => {
+  const previous = (overrides: Partial<{ end: Date; place: string | null; liveSignal: boolean }> = {}) => ({ id: "prev", end: START, place: "blue bottle, 66 mint st", liveSignal: false, ...overrides });
+  const decideAt = (now: Date, headsUp: Parameters<typeof decide>[0]["headsUp"]) => decide({ meeting: meeting(), evidence: [], settings: settings(), now, headsUp });
+
+  it("back to back at two places: a heads-up fifteen minutes before the start, woken for exactly then", () => {
+    const facts = { start: START, place: "acme hq, 1 market st", previous: previous() };
+    expect(decideAt(minute(-60), facts).recheckAt).toEqual(minute(-15));
+    expect(decideAt(minute(-15), facts).alerts.map((a) => a.idempotencyKey)).toEqual(["heads_up:m1"]);
+    // the same place, a gap, or a video call: nothing to point out
+    expect(decideAt(minute(-15), { ...facts, place: "blue bottle, 66 mint st" }).alerts).toEqual([]);
+    expect(decideAt(minute(-15), { ...facts, previous: previous({ end: minute(-20) }) }).alerts).toEqual([]);
+    expect(decideAt(minute(-15), { ...facts, place: null }).alerts).toEqual([]);
+  });
+
+  it("a previous call that should be over is looked at two minutes before the start; one ending at the start is not", () => {
+    const overrunPossible = { start: START, place: null, previous: previous({ end: minute(-10), place: null, liveSignal: true }) };
+    expect(decideAt(minute(-60), overrunPossible).recheckAt).toEqual(minute(-2));
+    expect(decideAt(minute(-2), overrunPossible).tasks).toEqual([{ kind: "check_previous_call", previousMeetingId: "prev" }]);
+    const backToBack = { start: START, place: null, previous: previous({ end: START, place: null, liveSignal: true }) };
+    expect(decideAt(minute(-2), backToBack).tasks).toEqual([]);
+    expect(decideAt(minute(-60), backToBack).recheckAt).toEqual(START);
+  });
+});
