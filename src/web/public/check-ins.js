@@ -85,5 +85,6 @@ export function SourceLine({ meeting, nowMs, zone }) {
   const text = sourceText(shown, nowMs);
   const full = [meeting.evidenceSourceReason, meeting.evidenceNote].filter(Boolean).join(" ");
   const kind = meeting.checkedInAt ? "checked-in" : seenLive(meeting) ? "seen" : "unseen";
-  return html`<span class=${"source source-" + kind} title=${full || undefined}><span aria-hidden="true">${kind === "seen" ? "◉" : kind === "checked-in" ? "✓" : "◌"}</span> ${text}</span>`;
+  return html`<span class=${"source source-" + kind} title=${full || undefined}><span aria-hidden="true">${kind === "seen" ? "◉" : kind === "checked-in" ? "✓" : "◌"}</span> ${text}</span>
+    ${meeting.evidenceNote && html`<span class="source source-note"><span aria-hidden="true">⚠</span> ${meeting.evidenceNote}</span>`}`;
 }

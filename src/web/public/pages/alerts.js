@@ -30,6 +30,10 @@ const EMAIL_ACTIONS = {
  */
 const answeredHere = new Map();
 const markAnswered = (alert) => answeredHere.set(alert.id, alert);
+/** Leaving the page forgets them: the next visit shows the server's list as it is. */
+export function useForgetAnsweredOnLeave() {
+  useEffect(() => () => answeredHere.clear(), []);
+}
 
 const UNSETTLED = new Set(["upcoming", "in_progress", "late"]);
 
@@ -63,6 +67,7 @@ export function AlertsPage({ profile, refreshKey, refresh, now, liveAlerts, head
   const [showResolved, setShowResolved] = useState(false);
   const [state, reload] = useResource(() => api.get(`/api/alerts?limit=100&includeWithdrawn=${showResolved}`), [refreshKey, showResolved]);
   const meetings = useMeetingsById(refreshKey, now);
+  useForgetAnsweredOnLeave();
   const zone = profile.timeZone;
 
   const alerts = mergeLive(state.data?.alerts, liveAlerts, showResolved);
@@ -264,7 +269,7 @@ function DigestItem({ alert, item, zone, onDone }) {
     ${item.state === "suspected_missed"
       ? html`<button type="button" class="secondary small-button" disabled=${state.busy} onClick=${missed} aria-label=${`I missed this one: ${title}`}>I missed this one</button>`
       : settled
-        ? html`<span class="answered"><span aria-hidden="true">${settled.symbol}</span> ${item.state === "missed" ? html`Missed: your recovery plan is under <a href="#/recovery">Recovery</a>` : settled.text}</span>`
+        ? html`<span class=${item.state === "attended" ? "answered" : "answered-other"}><span aria-hidden="true">${settled.symbol}</span> ${item.state === "missed" ? html`Missed: your recovery plan is under <a href="#/recovery">Recovery</a>` : settled.text}</span>`
         : null}
     <${ActionStatus} state=${{ ...state, message: undefined }} />
   </li>`;

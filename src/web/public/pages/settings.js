@@ -131,7 +131,7 @@ function SettingsForm({ saved, onSaved }) {
           ${CHECK_IN_PROMPTS.map(([value, label], index) => html`<label class="inline-check"><input type="radio" name="checkInPrompt" id=${index === 0 ? "setting-checkInPrompt" : undefined} value=${value}
             checked=${form.checkInPrompt === value} onChange=${() => set("checkInPrompt", value)} /> ${label}</label>`)}
         </div>
-        <p class="hint" id="hint-checkInPrompt">We never count one as missed unless you tell us so.</p>
+        <p class="hint" id="hint-checkInPrompt">The summary comes at the end of your working hours (${form.workingHours.end || "17:00"}, set under Recovery). We never count one as missed unless you tell us so.</p>
         ${error("checkInPrompt")}
       </div>
       ${numberField("nudgeMinutes", "Remind me before they start (minutes)", "With I'm here and \u201cTell them I'm N minutes late\u201d. 0 for no reminder; at most 60.", { min: "0", max: "60" })}

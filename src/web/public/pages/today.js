@@ -1,7 +1,7 @@
 // Today: connected calendars and their health, today's timeline, recent meetings.
 import { api } from "../api.js";
 import { dateTime, day, localDate, relative, time, timeRange } from "../format.js";
-import { AlertActions, AlertMeta, isOpenQuestion } from "./alerts.js";
+import { AlertActions, AlertMeta, isOpenQuestion, useForgetAnsweredOnLeave } from "./alerts.js";
 import { asksWereYouThere, offersCheckIn, rememberAnswer, SourceLine, useAnswers, useMeetingsById } from "../check-ins.js";
 import { useProviders } from "../providers.js";
 import { ActionStatus, Empty, html, Loading, Problem, Section, StateBadge, useAction, useResource } from "../ui.js";
@@ -24,6 +24,7 @@ function Attention({ refreshKey, refresh, now, zone }) {
   const [state, reload] = useResource(() => api.get("/api/alerts?limit=20"), [refreshKey]);
   const meetings = useMeetingsById(refreshKey, now);
   const known = useAnswers();
+  useForgetAnsweredOnLeave();
   if (state.status === "loading" || !state.data) return state.status === "error" ? html`<${Problem} error=${state.error} retry=${reload} />` : null;
   // What cannot wait first: a meeting under way or about to start, then questions about the past.
   const open = state.data.alerts.filter((alert) => isOpenQuestion(alert, meetings, known, now())).sort((a, b) => (URGENCY[a.kind] ?? 9) - (URGENCY[b.kind] ?? 9) || b.createdAt.localeCompare(a.createdAt));
