@@ -73,6 +73,16 @@ describe.skipIf(!hasChromium)("meetings we can't see, in a real browser", { time
     expect(await section("recent").getByText("Missed? Please confirm").count()).toBe(0);
   });
 
+  it("the nudge's email link opens the feed at its \"Tell them I'm N minutes late\", answering nothing", async () => {
+    const alerts = (await page.evaluate("fetch('/api/alerts').then((r) => r.json())")) as { alerts: Array<{ id: string; kind: string; meetingId: string | null; title: string }> };
+    const nudge = alerts.alerts.find((a) => a.kind === "nudge" && a.title.startsWith(COFFEE))!;
+    expect(nudge).toBeTruthy();
+    await page.goto(`${harness.baseUrl}/?meeting=${nudge.meetingId}&action=late`);
+    await expect.poll(() => page.getByText("From your email: answer below.").isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => page.evaluate("document.activeElement.id")).toBe(`answer-${nudge.id}-minutes`);
+    await open("Today");
+  });
+
   it("the coffee's nudge needs attention; I'm here changes the card and the row at once", async () => {
     const attention = section("attention");
     const nudge = attention.locator("li.alert-nudge", { hasText: COFFEE });
@@ -119,10 +129,16 @@ describe.skipIf(!hasChromium)("meetings we can't see, in a real browser", { time
 
   it("after starting over, I missed this one marks one; the button then answers only the other", async () => {
     expect(await page.evaluate("fetch('/auth/sandbox/reset', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => r.status)")).toBe(200);
-    await page.reload();
-    await open("Alerts");
-    const digest = page.getByRole("list", { name: "Alerts feed" }).locator("li.alert-digest").first();
+    const freshDigest = async () => ((await page.evaluate("fetch('/api/alerts').then((r) => r.json())")) as { alerts: Array<{ id: string; kind: string }> }).alerts.find((a) => a.kind === "digest")?.id;
+    await expect.poll(freshDigest, { timeout: 15_000 }).toBeTruthy();
+    const digestId = (await freshDigest())!;
+    // The digest email's link opens the feed with "I was at all of them" focused; it answers nothing itself.
+    await page.goto(`${harness.baseUrl}/?alert=${digestId}&action=all_attended`);
+    await expect.poll(() => page.getByText("From your email: answer below.").isVisible(), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => page.evaluate("document.activeElement.id")).toBe(`answer-${digestId}-all`);
+    const digest = page.locator(`#alert-${digestId}`);
     await expect.poll(() => digest.locator(".digest-item").count(), { timeout: 15_000 }).toBe(2);
+    expect(await digest.getByRole("button", { name: /^I missed this one/ }).count()).toBe(2);
     await digest.getByRole("button", { name: `I missed this one: ${ZOOM}` }).click();
     const zoom = digest.locator(".digest-item", { hasText: ZOOM });
     await expect.poll(() => zoom.getByText("Missed: your recovery plan is under").isVisible(), { timeout: 5_000 }).toBe(true);
