@@ -159,7 +159,7 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     cases: new CaseService({ db, clock }),
     drafts: new DraftService({ db, clock }),
     outbox: new OutboxQueries(db),
-    sandbox: new SandboxService({ db, clock, log: log.child({ component: "sandbox" }), sync }),
+    sandbox: new SandboxService({ db, clock, log: log.child({ component: "sandbox" }), sync, detection }),
     metrics,
     taskHandlers: [
       sandboxClientReplyTask({ db }),

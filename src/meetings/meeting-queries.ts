@@ -22,7 +22,12 @@ export class MeetingQueries {
         end: { gt: from },
         ...(query.watched === undefined ? {} : { watched: query.watched }),
       },
-      include: { attendees: { orderBy: { email: "asc" } }, connection: { select: { provider: true } } },
+      include: {
+        attendees: { orderBy: { email: "asc" } },
+        connection: { select: { provider: true } },
+        // The user's own word (a check-in, "I was there"): the dashboard shows it at once, even before the start.
+        evidence: { where: { kind: { in: ["checked_in", "marked_attended"] } }, select: { observedAt: true }, orderBy: { observedAt: "asc" }, take: 1 },
+      },
       orderBy: [{ start: "asc" }, { id: "asc" }],
       take: query.limit,
     });
@@ -51,6 +56,7 @@ export class MeetingQueries {
       evidenceNote: row.evidenceNote,
       // A meeting watched once keeps its state (e.g. "excused" after it was cancelled).
       state: row.state,
+      checkedInAt: row.evidence[0]?.observedAt.toISOString() ?? null,
     }));
   }
 }

@@ -9,10 +9,16 @@ const person = (name: string, email: string, isOrganizer = false): SandboxPerson
 /** The client of the missed meeting; their number is in its description (the call reminder's tel: link). */
 export const MISSED_CLIENT = { name: "Dana Whitfield", email: "dana.whitfield@acme-logistics.example", phone: "+1 415 555 0142", e164: "+14155550142" } as const;
 
+/** The check-in-only meetings of yesterday that the sandbox's "yesterday's digest" asks about. */
+export const YESTERDAY_SAMPLE_KEYS = ["yesterday-lunch", "yesterday-zoom"] as const;
+
 /**
  * The sample calendar, relative to `now` in the user's zone: one meeting running late right
  * now, one missed earlier today, one attended earlier (with conference evidence), upcoming
- * ones later today and tomorrow, and one declined. Pure: the same inputs give the same rows.
+ * ones later today and tomorrow, and one declined. Three we cannot see (no conference we can
+ * read): a coffee starting in about four minutes (its nudge is due at once) and two of
+ * yesterday's that got no check-in (asked about in yesterday's digest). Pure: the same inputs
+ * give the same rows.
  */
 export function sampleEvents(now: Date, timeZone: string): SandboxEventInput[] {
   const at = DateTime.fromJSDate(now, { zone: timeZone });
@@ -31,6 +37,12 @@ export function sampleEvents(now: Date, timeZone: string): SandboxEventInput[] {
   // Afternoons, so the morning slot the proposal offers (and the buffer before it) stays clear.
   const tomorrow = at.plus({ days: 1 }).set({ hour: 13, minute: 0, second: 0, millisecond: 0 });
   const tomorrowAfternoon = tomorrow.set({ hour: 15, minute: 30 });
+  // Inside the default five-minute nudge lead: the nudge is raised on the first pass after sign-in.
+  const coffeeStart = at.plus({ minutes: 4 }).set({ second: 0, millisecond: 0 });
+  // Yesterday, within the working day: yesterday's digest (due at its end) is already due.
+  const yesterday = at.minus({ days: 1 });
+  const lunchStart = yesterday.set({ hour: 12, minute: 30, second: 0, millisecond: 0 });
+  const zoomStart = yesterday.set({ hour: 15, minute: 0, second: 0, millisecond: 0 });
 
   const events: SandboxEventInput[] = [
     {
@@ -103,6 +115,37 @@ export function sampleEvents(now: Date, timeZone: string): SandboxEventInput[] {
       end: minutes(tomorrowAfternoon, 45).toJSDate(),
       attendees: [person("Pepper Potts", "pepper.potts@stark.example")],
       conferenceCode: code("stark-dsgn"),
+    },
+    {
+      ...base,
+      sampleKey: "coffee",
+      title: "Coffee with Jordan Lee",
+      description: "Catch up on the partnership idea.",
+      location: "Blue Bottle, 66 Mint St",
+      start: coffeeStart.toJSDate(),
+      end: minutes(coffeeStart, 30).toJSDate(),
+      attendees: [person("Jordan Lee", "jordan.lee@brightline.example", true)],
+      conferenceCode: null,
+    },
+    {
+      ...base,
+      sampleKey: "yesterday-lunch",
+      title: "Lunch with Maya Chen",
+      location: "Nopa, 560 Divisadero St",
+      start: lunchStart.toJSDate(),
+      end: minutes(lunchStart, 60).toJSDate(),
+      attendees: [person("Maya Chen", "maya.chen@wayfarer.example", true)],
+      conferenceCode: null,
+    },
+    {
+      ...base,
+      sampleKey: "yesterday-zoom",
+      title: "Pricing call with Contoso",
+      location: "https://contoso.zoom.us/j/5550142",
+      start: zoomStart.toJSDate(),
+      end: minutes(zoomStart, 30).toJSDate(),
+      attendees: [person("Ines Duarte", "ines.duarte@contoso.example", true)],
+      conferenceCode: null,
     },
   ];
   return events;

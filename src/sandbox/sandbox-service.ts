@@ -1,10 +1,13 @@
-import { IANAZone } from "luxon";
+import { DateTime, IANAZone } from "luxon";
 import { sandboxEventRow, writeSandboxCalendar } from "../calendars/sandbox/store.js";
 import { Prisma, type Database } from "../db/client.js";
 import type { Clock } from "../platform/clock.js";
 import { AppError, errorMessage } from "../platform/errors.js";
 import type { Logger } from "../platform/logger.js";
+import { detectMeetings, type DetectionDependencies } from "../detection/detect-meetings.js";
+import { digestTask } from "../detection/digest.js";
 import { fetchEvidence } from "../detection/fetch-evidence.js";
+import { enqueueTasks } from "../tasks/sql/enqueue-task.js";
 import { syncConnection, type SyncDependencies } from "../sync/sync-connection.js";
 import { requestSync } from "../sync/sync-task.js";
 import { SANDBOX_ACCOUNT, sampleEvents } from "./samples.js";
@@ -23,6 +26,8 @@ export interface SandboxDependencies {
   clock: Clock;
   log: Logger;
   sync: SyncDependencies;
+  /** to decide the fresh samples at once (the nudge is due within minutes, yesterday's digest already) */
+  detection: DetectionDependencies;
 }
 
 export interface SandboxSignIn {
@@ -51,6 +56,7 @@ export class SandboxService {
     const { userId, connectionId } = await this.ensureUser(options.timeZone);
     const seeded = await this.seed(connectionId, { onlyWhenEmpty: true });
     await this.firstSync(connectionId);
+    if (seeded > 0) await this.catchUp(userId);
     return { userId, connectionId, seeded };
   }
 
@@ -79,6 +85,7 @@ export class SandboxService {
     });
     const seeded = await this.seed(fresh.id, { onlyWhenEmpty: false });
     await this.firstSync(fresh.id);
+    await this.catchUp(userId);
     this.deps.log.info({ userId, connectionId: fresh.id, seeded }, "sandbox reset");
     return { seeded };
   }
@@ -168,6 +175,29 @@ export class SandboxService {
       await tx.sandboxEvent.createMany({ data: rows });
       return rows.length;
     });
+  }
+
+  /**
+   * The sample calendar plays one connected days ago, so what that user would already have
+   * had happens now: detection decides the fresh samples at once (the same pass the sync's
+   * queued one runs; deciding twice is harmless), so the coffee's nudge is in the feed as the
+   * dashboard opens; and yesterday's digest, due at the end of yesterday's working day, goes
+   * out (detection itself queues a digest for the day it first saw them, which is today's, and
+   * then finds them already asked about). The digest is the ordinary task, queued due now.
+   */
+  private async catchUp(userId: string): Promise<void> {
+    const { db, clock, log } = this.deps;
+    try {
+      await detectMeetings(this.deps.detection, clock.now(), { userId });
+      const settings = await db.settings.findUnique({ where: { userId }, select: { timeZone: true } });
+      const now = clock.now();
+      const yesterday = DateTime.fromJSDate(now, { zone: settings?.timeZone ?? "UTC" }).minus({ days: 1 }).toISODate();
+      if (yesterday) await enqueueTasks(db, [digestTask(userId, yesterday, now)]);
+    } catch (error) {
+      // Not fatal for the sign-in: the queued detection pass decides them within seconds; only
+      // yesterday's digest would then wait for the end of today's working day.
+      log.warn({ userId, reason: errorMessage(error) }, "the sandbox could not decide its samples at once");
+    }
   }
 
   private async firstSync(connectionId: string): Promise<void> {

@@ -36,16 +36,18 @@ function useHashRoute() {
 }
 
 /**
- * An alert email's link (/?meeting=<id>&action=late|confirm|deny) opens the feed at that alert
+ * An alert email's link (/?meeting=<id>&action=late|confirm|deny, /?alert=<id>&action=all_attended) opens the feed at that alert
  * with the answer ready; it never answers by itself, since mail scanners fetch links too.
  */
 function takeEmailAction() {
   const params = new URLSearchParams(location.search);
   const meetingId = params.get("meeting");
+  // A digest names no single meeting: its link names the alert (/?alert=<id>&action=all_attended).
+  const alertId = params.get("alert");
   const action = params.get("action");
-  if (!meetingId) return null;
+  if (!meetingId && !alertId) return null;
   history.replaceState(null, "", location.pathname + "#/alerts");
-  return { meetingId, action: ["late", "confirm", "deny"].includes(action) ? action : null };
+  return { meetingId, alertId, action: ["late", "confirm", "deny", "all_attended"].includes(action) ? action : null };
 }
 
 /** The provider the visitor just connected (?connected=google), shown once, then dropped from the address. */

@@ -17,10 +17,18 @@ export const STATES = {
   unwatched: { label: "Not watched", symbol: "·" },
 };
 
-export function StateBadge({ state }) {
+/** Words that fit what we know: a meeting we could not see is asked about, not suspected. */
+const CHECK_IN_STATES = {
+  suspected_missed: { label: "Were you there?", symbol: "?", className: "ask" },
+};
+
+export function StateBadge({ state, meeting }) {
   const key = state ?? "unwatched";
-  const info = STATES[key];
-  return html`<span class=${"badge state-" + key}><span aria-hidden="true">${info.symbol}</span> ${info.label}</span>`;
+  let info = STATES[key];
+  if (meeting && meeting.evidenceSource === "check_in" && CHECK_IN_STATES[key]) info = CHECK_IN_STATES[key];
+  const checkedIn = meeting && meeting.checkedInAt && (key === "upcoming" || key === "in_progress");
+  if (checkedIn) info = { label: "Checked in", symbol: "✓" };
+  return html`<span class=${"badge state-" + (checkedIn ? "attended" : info.className ?? key)}><span aria-hidden="true">${info.symbol}</span> ${info.label}</span>`;
 }
 
 export const Loading = ({ what }) => html`<p class="loading" role="status">Loading ${what}…</p>`;

@@ -37,6 +37,10 @@ export const meetingView = z
     liveSignal: z.boolean().describe("joins are seen while the meeting runs, so a 'running late?' can be asked"),
     evidenceNote: z.string().nullable().describe("why a signal was unavailable for this meeting when we last looked (e.g. Graph refused presence)"),
     state: z.enum(MEETING_STATES).nullable().describe("detection state; null when the meeting was never watched"),
+    checkedInAt: z.iso
+      .datetime()
+      .nullable()
+      .describe("when you checked in (\"I'm here\", from the dashboard or the link) or marked it attended yourself; null otherwise. A check-in before the start keeps the meeting upcoming until it begins"),
   })
   .meta({ id: "Meeting" });
 

@@ -12,6 +12,8 @@ export const ARTIFACTS = path.join(repoRoot, "tests", "artifacts", "dashboard");
 
 export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 375, height: 812 };
+/** A larger phone (iPhone 12–15): the check-in views are looked at here too. */
+export const PHONE_390 = { width: 390, height: 844 };
 
 export interface RunningBrowser {
   context: BrowserContext;
@@ -26,13 +28,14 @@ export interface RunningBrowser {
  * the background-networking ones it floods the closed network). The emulator's certificate
  * comes from the test CA, which the browser does not know.
  */
-export async function launchBrowser(artifacts = ARTIFACTS): Promise<RunningBrowser> {
+export async function launchBrowser(artifacts = ARTIFACTS, options: { timezoneId?: string } = {}): Promise<RunningBrowser> {
   const profile = await mkdtemp(path.join(tmpdir(), "makegood-chromium-"));
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     ignoreHTTPSErrors: true,
     viewport: DESKTOP,
     locale: "en-GB",
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
     args: [
       "--headless",
       "--no-sandbox",
@@ -65,16 +68,16 @@ export async function launchBrowser(artifacts = ARTIFACTS): Promise<RunningBrows
 }
 
 /** A full-page screenshot at desktop and phone width, under tests/artifacts/dashboard/ (or `artifacts`); fails when the phone view scrolls sideways. */
-export async function screenshots(page: Page, name: string, artifacts = ARTIFACTS): Promise<void> {
+export async function screenshots(page: Page, name: string, artifacts = ARTIFACTS, phone: { width: number; height: number } = PHONE): Promise<void> {
   // The action toast is fixed to the viewport and would float over a full-page picture.
   const style = ".toast { display: none !important; }";
   await page.setViewportSize(DESKTOP);
   await page.screenshot({ path: path.join(artifacts, `${name}-desktop.png`), fullPage: true, style });
-  await page.setViewportSize(PHONE);
+  await page.setViewportSize(phone);
   await page.screenshot({ path: path.join(artifacts, `${name}-phone.png`), fullPage: true, style });
   // Readable at phone width means nothing wider than the screen (no sideways scrolling).
   const width = Number(await page.evaluate("document.documentElement.scrollWidth"));
-  if (width > PHONE.width) throw new Error(`${name}: the page is ${width} px wide at phone width (${PHONE.width} px)`);
+  if (width > phone.width) throw new Error(`${name}: the page is ${width} px wide at phone width (${phone.width} px)`);
   await page.setViewportSize(DESKTOP);
 }
 

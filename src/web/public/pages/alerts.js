@@ -1,28 +1,80 @@
 // The alerts feed: newest first, live (the shell merges alerts that arrive over SSE).
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api.js";
-import { dateTime, relative } from "../format.js";
+import { dateTime, day, relative, time, timeRange } from "../format.js";
+import { rememberAnswer, useAnswers, useMeetingsById } from "../check-ins.js";
 import { ActionStatus, Empty, html, Loading, Problem, useAction, useResource } from "../ui.js";
 
-const KIND_LABELS = {
+export const KIND_LABELS = {
   late: "Running late",
   suspected_missed: "Missed?",
   needs_reauth: "Calendar access",
   buffer_conflict: "Buffer conflict",
   reminder: "Reminder",
   send_outcome_unknown: "Sending",
+  nudge: "Starting soon",
+  heads_up: "Heads-up",
+  digest: "Day summary",
 };
 
-const EMAIL_ACTIONS = { late: { kind: "late", control: "minutes" }, confirm: { kind: "suspected_missed", control: "missed" }, deny: { kind: "suspected_missed", control: "attended" } };
+const EMAIL_ACTIONS = {
+  late: { kinds: ["late", "nudge"], control: "minutes" },
+  confirm: { kinds: ["suspected_missed"], control: "missed" },
+  deny: { kinds: ["suspected_missed"], control: "attended" },
+  all_attended: { kinds: ["digest"], control: "all" },
+};
+
+/**
+ * Alerts answered on this page load: they stay on screen with their answer (withdrawn on the
+ * server or not) instead of vanishing under the pointer, until the page is loaded again.
+ */
+const answeredHere = new Map();
+const markAnswered = (alert) => answeredHere.set(alert.id, alert);
+/** Leaving the page forgets them: the next visit shows the server's list as it is. */
+export function useForgetAnsweredOnLeave() {
+  useEffect(() => () => answeredHere.clear(), []);
+}
+
+const UNSETTLED = new Set(["upcoming", "in_progress", "late"]);
+
+/**
+ * Whether an alert still asks something of the user (for "Needs your attention"): a nudge only
+ * until its meeting is checked in, settled or over; a digest while any meeting it lists is unanswered.
+ */
+export function isOpenQuestion(alert, meetings, known, nowMs) {
+  if (answeredHere.has(alert.id)) return true;
+  if (alert.withdrawn) return false;
+  if (alert.kind === "late" || alert.kind === "suspected_missed") return true;
+  if (alert.kind === "nudge") {
+    const meeting = known(meetings?.get(alert.meetingId));
+    if (!meeting) return meetings === undefined;
+    return UNSETTLED.has(meeting.state) && !meeting.checkedInAt && nowMs < Date.parse(meeting.end);
+  }
+  if (alert.kind === "digest") {
+    if (!meetings) return true;
+    const listed = alert.meetingIds.map((id) => known(meetings.get(id)));
+    return listed.some((meeting) => !meeting || meeting.state === "suspected_missed");
+  }
+  return false;
+}
+
+/** When the alert came, in the user's zone. */
+export function AlertMeta({ alert, zone, now }) {
+  return html`<p class="muted"><time datetime=${alert.createdAt}>${dateTime(alert.createdAt, zone)}</time> · ${relative(alert.createdAt, now())}</p>`;
+}
 
 export function AlertsPage({ profile, refreshKey, refresh, now, liveAlerts, headingRef, fromEmail }) {
   const [showResolved, setShowResolved] = useState(false);
   const [state, reload] = useResource(() => api.get(`/api/alerts?limit=100&includeWithdrawn=${showResolved}`), [refreshKey, showResolved]);
+  const meetings = useMeetingsById(refreshKey, now);
+  useForgetAnsweredOnLeave();
   const zone = profile.timeZone;
 
   const alerts = mergeLive(state.data?.alerts, liveAlerts, showResolved);
   const wanted = fromEmail && EMAIL_ACTIONS[fromEmail.action ?? ""];
-  const target = fromEmail && alerts?.find((a) => a.meetingId === fromEmail.meetingId && !a.withdrawn && (!wanted || a.kind === wanted.kind));
+  const target =
+    fromEmail &&
+    alerts?.find((a) => !a.withdrawn && (fromEmail.alertId ? a.id === fromEmail.alertId : a.meetingId === fromEmail.meetingId) && (!wanted || wanted.kinds.includes(a.kind)));
   // Take the keyboard to the answer the email offered, once the alert is on screen.
   useEffect(() => {
     if (!target) return;
@@ -41,11 +93,11 @@ export function AlertsPage({ profile, refreshKey, refresh, now, liveAlerts, head
       ? html`<${Empty} title="No alerts.">When you are running late for a meeting or seem to have missed one, it shows up here, by email and on your webhook, as you chose in Settings.</${Empty}>`
       : html`<ul class="alerts" aria-label="Alerts feed" aria-live="polite" aria-relevant="additions">
           ${alerts.map((alert) => html`<li key=${alert.id} id=${"alert-" + alert.id} tabindex="-1" class=${"alert alert-" + alert.kind + (alert.withdrawn ? " withdrawn" : "") + (alert === target ? " highlight" : "")}>
-            <p class="alert-kind">${KIND_LABELS[alert.kind] ?? alert.kind}${alert.withdrawn ? " · resolved" : ""}</p>
+            <p class="alert-kind">${KIND_LABELS[alert.kind] ?? "Alert"}${alert.withdrawn ? (answeredHere.has(alert.id) ? " · answered" : " · resolved") : ""}</p>
             <p class="alert-title">${alert.title}</p>
-            <p class="alert-body">${alert.body}</p>
+            ${!(alert.kind === "digest" && meetings) && html`<p class="alert-body">${alert.body}</p>`}
             <p class="muted"><time datetime=${alert.createdAt}>${dateTime(alert.createdAt, zone)}</time> · ${relative(alert.createdAt, now())}${deliveries(alert)}</p>
-            ${!alert.withdrawn && html`<${AlertActions} alert=${alert} onDone=${refresh} />`}
+            ${(!alert.withdrawn || answeredHere.has(alert.id)) && html`<${AlertActions} alert=${alert} onDone=${refresh} meetings=${meetings} zone=${zone} now=${now} />`}
           </li>`)}
         </ul>`)}
   `;
@@ -56,6 +108,8 @@ function mergeLive(loaded, live, includeWithdrawn) {
   if (!loaded) return undefined;
   const byId = new Map(loaded.map((alert) => [alert.id, alert]));
   for (const alert of live) if (!byId.has(alert.id) && (includeWithdrawn || !alert.withdrawn)) byId.set(alert.id, alert);
+  // What was answered here stays, with its answer, though the server now calls it resolved.
+  for (const [id, alert] of answeredHere) if (!byId.has(id)) byId.set(id, { ...alert, withdrawn: true });
   return [...byId.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
@@ -65,8 +119,17 @@ function deliveries(alert) {
   return (sent.length ? ` · sent by ${sent.join(" and ")}` : "") + (failed.length ? ` · ${failed.join(" and ")} delivery failed` : "");
 }
 
+/** The digest's first line ("We couldn't see these 2 meetings, and you didn't check in:"): the list itself is drawn below it. */
+const digestIntro = (body) => body.split("\n")[0];
+
 /** What the user can answer to an alert, each a JSON API call. */
-export function AlertActions({ alert, onDone }) {
+export function AlertActions({ alert, onDone, meetings, zone, now }) {
+  if (alert.kind === "nudge" && alert.meetingId) return html`<${NudgeActions} alert=${alert} onDone=${onDone} meetings=${meetings} zone=${zone} now=${now} />`;
+  if (alert.kind === "digest") return html`<${DigestActions} alert=${alert} onDone=${onDone} meetings=${meetings} zone=${zone} />`;
+  return html`<${QuestionActions} alert=${alert} onDone=${onDone} />`;
+}
+
+function QuestionActions({ alert, onDone }) {
   const [state, run] = useAction(onDone);
   const [minutes, setMinutes] = useState(10);
   const meeting = alert.meetingId;
@@ -95,4 +158,119 @@ export function AlertActions({ alert, onDone }) {
   if (alert.kind === "buffer_conflict" || alert.kind === "reminder") return html`<div class="actions"><a class="button secondary" href="#/recovery">Open recovery</a></div>`;
   if (alert.kind === "send_outcome_unknown") return html`<div class="actions"><a class="button secondary" href="#/drafts">Open drafts</a></div>`;
   return null;
+}
+
+/** "Tell them I'm N minutes late": drafts the notice (or sends it, when the user allowed that). */
+function LateForm({ alert, meetingId, run, busy }) {
+  const [minutes, setMinutes] = useState(10);
+  return html`<form class="late-form" onSubmit=${(event) => {
+    event.preventDefault();
+    run(() => api.post(`/api/meetings/${meetingId}/running-late`, { minutes: Number(minutes) }), (draft) => (draft.status === "pending" ? "Late notice drafted: approve it in Drafts." : "Late notice approved and on its way."));
+  }}>
+    <label>Tell them I'm <input type="number" id=${`answer-${alert.id}-minutes`} inputmode="numeric" min="1" max="240" value=${minutes} onInput=${(e) => setMinutes(e.currentTarget.value)} /> minutes late</label>
+    <button type="submit" disabled=${busy}>Tell them</button>
+  </form>`;
+}
+
+/**
+ * A few minutes before a meeting we cannot see: "I'm here", or warn them with a realistic time.
+ * Once checked in, the card says so instead of offering the buttons again.
+ */
+function NudgeActions({ alert, onDone, meetings, zone, now }) {
+  const known = useAnswers();
+  const [checkIn, runCheckIn] = useAction(onDone);
+  const [late, runLate] = useAction(onDone);
+  const meeting = known(meetings?.get(alert.meetingId));
+  const title = meeting?.title || "the meeting";
+  const lateSent = late.message && html`<p class="answered"><span aria-hidden="true">✓</span> ${late.message}</p>`;
+  if (meeting?.checkedInAt) {
+    return html`<div class="actions answered-actions">
+      <p class="answered" id=${`answer-${alert.id}-done`}><span aria-hidden="true">✓</span> Checked in at ${time(meeting.checkedInAt, zone)}.</p>
+      ${lateSent}
+    </div>`;
+  }
+  if (meeting && (!UNSETTLED.has(meeting.state) || now() >= Date.parse(meeting.end))) {
+    return html`<p class="muted">${meeting.state === "attended" ? "Marked as attended." : "This meeting is over: nothing to answer here."}</p>`;
+  }
+  const hereNow = () =>
+    runCheckIn(async () => {
+      const result = await api.post(`/api/meetings/${alert.meetingId}/attended`);
+      markAnswered(alert);
+      if (meeting) rememberAnswer(meeting, { state: result.state, checkedInAt: new Date(now()).toISOString() });
+      return result;
+    }, `Checked in to ${title}.`);
+  return html`<div class="actions">
+    <button type="button" id=${`answer-${alert.id}-first`} disabled=${checkIn.busy} onClick=${hereNow}>I'm here</button>
+    ${late.message ? lateSent : html`<${LateForm} alert=${alert} meetingId=${alert.meetingId} run=${(action, message) => runLate(async () => {
+      const result = await action();
+      markAnswered(alert);
+      return result;
+    }, message)} busy=${late.busy} />`}
+    <${ActionStatus} state=${{ ...checkIn, message: undefined }} />
+    <${ActionStatus} state=${{ ...late, message: undefined }} />
+  </div>`;
+}
+
+const ITEM_STATES = {
+  attended: { symbol: "✓", text: "You were there" },
+  missed: { symbol: "✗", text: "Missed: your recovery plan is under Recovery" },
+  excused: { symbol: "–", text: "Cancelled or declined" },
+};
+
+/**
+ * End of the working day: the meetings we could not see, each with its time in the user's
+ * zone and "I missed this one"; "I was at all of them" answers the rest in one tap.
+ */
+function DigestActions({ alert, onDone, meetings, zone }) {
+  const known = useAnswers();
+  const [all, runAll] = useAction(onDone);
+  const items = alert.meetingIds.map((id) => known(meetings?.get(id)) ?? { id, missing: true });
+  const pending = items.filter((item) => item.missing || item.state === "suspected_missed");
+  const answeredSome = pending.length < items.length;
+  const allLabel = !answeredSome ? (items.length === 1 ? "I was there" : "I was at all of them") : pending.length === 1 ? "I was at the other one" : `I was at the other ${pending.length}`;
+  const allAttended = () =>
+    runAll(async () => {
+      const result = await api.post(`/api/alerts/${alert.id}/all-attended`);
+      markAnswered(alert);
+      for (const answered of result.meetings) {
+        const meeting = meetings?.get(answered.id);
+        if (meeting) rememberAnswer(meeting, { state: answered.state });
+      }
+      return result;
+    }, answeredSome ? "Thanks: the others are marked as attended." : "Thanks: marked as attended.");
+  return html`<div class="digest">
+    ${meetings && html`<p class="digest-intro">${digestIntro(alert.body)}</p>`}
+    ${meetings && html`<ul class="digest-items">
+      ${items.map((item) => html`<${DigestItem} key=${item.id} alert=${alert} item=${item} zone=${zone} onDone=${onDone} />`)}
+    </ul>`}
+    <div class="actions">
+      ${pending.length > 0
+        ? html`<button type="button" id=${`answer-${alert.id}-all`} disabled=${all.busy} onClick=${allAttended}>${allLabel}</button>`
+        : html`<p class="answered" id=${`answer-${alert.id}-done`}><span aria-hidden="true">✓</span> All answered. Thank you.</p>`}
+      <${ActionStatus} state=${{ ...all, message: undefined }} />
+    </div>
+  </div>`;
+}
+
+function DigestItem({ alert, item, zone, onDone }) {
+  const [state, run] = useAction(onDone);
+  if (item.missing) return html`<li class="digest-item"><span class="muted">A meeting from more than a week ago</span></li>`;
+  const title = item.title || "(no title)";
+  const missed = () =>
+    run(async () => {
+      const result = await api.post(`/api/meetings/${item.id}/confirm`, { missed: true });
+      markAnswered(alert);
+      rememberAnswer(item, { state: result.state });
+      return result;
+    }, `Recorded: you missed ${title}. Your recovery plan is being prepared under Recovery.`);
+  const settled = ITEM_STATES[item.state];
+  return html`<li class=${"digest-item" + (settled ? " digest-item-" + item.state : "")}>
+    <span class="digest-what"><span class="meeting-title">${title}</span> <span class="muted">${day(item.start, zone)} · ${timeRange(item.start, item.end, zone)}</span></span>
+    ${item.state === "suspected_missed"
+      ? html`<button type="button" class="secondary small-button" disabled=${state.busy} onClick=${missed} aria-label=${`I missed this one: ${title}`}>I missed this one</button>`
+      : settled
+        ? html`<span class=${item.state === "attended" ? "answered" : "answered-other"}><span aria-hidden="true">${settled.symbol}</span> ${item.state === "missed" ? html`Missed: your recovery plan is under <a href="#/recovery">Recovery</a>` : settled.text}</span>`
+        : null}
+    <${ActionStatus} state=${{ ...state, message: undefined }} />
+  </li>`;
 }

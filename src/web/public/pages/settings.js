@@ -6,6 +6,11 @@ import { html, Loading, Problem, useResource } from "../ui.js";
 
 const DAYS = [[1, "Mon"], [2, "Tue"], [3, "Wed"], [4, "Thu"], [5, "Fri"], [6, "Sat"], [7, "Sun"]];
 const CHANNELS = [["email", "Email"], ["feed", "In-app feed"], ["webhook", "Webhook (Slack-compatible)"]];
+const CHECK_IN_PROMPTS = [
+  ["digest", "One summary at the end of my working day"],
+  ["each", "Ask me after each one"],
+  ["never", "Don't ask"],
+];
 const ZONES = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
 
 export function SettingsPage({ headingRef, onProfileChanged }) {
@@ -25,6 +30,7 @@ const toForm = (s) => ({
   autoConfirmMinutes: s.autoConfirmMinutes === null ? "" : String(s.autoConfirmMinutes),
   bufferMinutes: String(s.bufferMinutes),
   giftDelayHours: String(Math.round((s.giftDelayMinutes / 60) * 10) / 10),
+  nudgeMinutes: String(s.nudgeMinutes),
   webhookUrl: s.webhookUrl ?? "",
 });
 
@@ -45,6 +51,10 @@ function fromForm(f) {
     alertChannels: f.alertChannels,
     webhookUrl: f.webhookUrl.trim() === "" ? null : f.webhookUrl.trim(),
     sendVia: f.sendVia,
+    checkInPrompt: f.checkInPrompt,
+    lateAlertsWithoutSignal: f.lateAlertsWithoutSignal,
+    nudgeMinutes: number(f.nudgeMinutes),
+    nudgeChannels: f.nudgeChannels,
   };
 }
 
@@ -110,6 +120,35 @@ function SettingsForm({ saved, onSaved }) {
       ${numberField("lateGraceMinutes", "Grace minutes", "How long after the start, with no sign of you, before the \u201crunning late?\u201d alert.")}
       ${numberField("settleMinutes", "Settle window (minutes)", "How long after the end to wait for conference data before asking whether you missed it.")}
       ${numberField("autoConfirmMinutes", "Confirm a miss on its own after (minutes)", "Only when the conference shows the others joined and you did not. Leave empty to always ask.")}
+    </fieldset>
+
+    <fieldset class="card">
+      <legend>Meetings we can't see</legend>
+      <p class="hint">In person, by phone, or on a video link we can't read (Zoom, or a call we don't host): we can't see whether you joined, so we ask you instead. Each meeting on Today says whether we can see it.</p>
+      <div class="field">
+        <span class="label" id="checkInPrompt-label">When you didn't tap I'm here</span>
+        <div class="radios" role="radiogroup" aria-labelledby="checkInPrompt-label" aria-describedby=${described("checkInPrompt", "hint-checkInPrompt")}>
+          ${CHECK_IN_PROMPTS.map(([value, label], index) => html`<label class="inline-check"><input type="radio" name="checkInPrompt" id=${index === 0 ? "setting-checkInPrompt" : undefined} value=${value}
+            checked=${form.checkInPrompt === value} onChange=${() => set("checkInPrompt", value)} /> ${label}</label>`)}
+        </div>
+        <p class="hint" id="hint-checkInPrompt">The summary comes at the end of your working hours (${form.workingHours.end || "17:00"}, set under Recovery). We never count one as missed unless you tell us so.</p>
+        ${error("checkInPrompt")}
+      </div>
+      ${numberField("nudgeMinutes", "Remind me before they start (minutes)", "With I'm here and \u201cTell them I'm N minutes late\u201d. 0 for no reminder; at most 60.", { min: "0", max: "60" })}
+      <div class="field">
+        <span class="label" id="nudge-channels-label">Send those reminders by</span>
+        <div class="checks" role="group" aria-labelledby="nudge-channels-label" aria-describedby=${described("nudgeChannels")}>
+          ${CHANNELS.map(([value, label]) => html`<label class="inline-check"><input type="checkbox" id=${value === "email" ? "setting-nudgeChannels" : undefined} checked=${form.nudgeChannels.includes(value)}
+            onChange=${(e) => set("nudgeChannels", toggle(form.nudgeChannels, value, e.currentTarget.checked))} /> ${label}</label>`)}
+        </div>
+        ${error("nudgeChannels")}
+      </div>
+      <div class="field">
+        <label class="inline-check"><input type="checkbox" id="setting-lateAlertsWithoutSignal" checked=${form.lateAlertsWithoutSignal} onChange=${(e) => set("lateAlertsWithoutSignal", e.currentTarget.checked)}
+          aria-describedby=${described("lateAlertsWithoutSignal", "hint-lateAlertsWithoutSignal")} /> Ask \u201cRunning late?\u201d for these too</label>
+        <p class="hint" id="hint-lateAlertsWithoutSignal">After the grace minutes, unless you tapped I'm here. We can't see you arrive, so it may ask when you are already there.</p>
+        ${error("lateAlertsWithoutSignal")}
+      </div>
     </fieldset>
 
     <fieldset class="card">

@@ -3,6 +3,15 @@ import { useEffect } from "preact/hooks";
 import { useProviders } from "../providers.js";
 import { html } from "../ui.js";
 
+/** The browser's IANA zone: the sandbox places its sample meetings (and shows times) in it. */
+function browserZone() {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  } catch {
+    return "";
+  }
+}
+
 export function SignedOut() {
   const answer = useProviders();
   const providers = answer?.providers;
@@ -22,9 +31,9 @@ export function SignedOut() {
       : html`<div class="connect">
           ${providers.google && html`<a class="button big-button" href="/auth/google">Connect Google</a>`}
           ${providers.microsoft && html`<a class="button big-button" href="/auth/microsoft">Connect Outlook</a>`}
-          ${providers.sandbox && html`<form method="post" action="/auth/sandbox"><button type="submit" class=${providers.google || providers.microsoft ? "secondary big-button" : "big-button"}>Try the sandbox</button></form>`}
+          ${providers.sandbox && html`<form method="post" action="/auth/sandbox">${browserZone() && html`<input type="hidden" name="timeZone" value=${browserZone()} />`}<button type="submit" class=${providers.google || providers.microsoft ? "secondary big-button" : "big-button"}>Try the sandbox</button></form>`}
         </div>
-        ${providers.sandbox && html`<p class="muted">The sandbox signs you in with a labelled sample calendar: one meeting running late, one missed earlier today. Emails land in an outbox preview instead of being sent.</p>`}
+        ${providers.sandbox && html`<p class="muted">The sandbox signs you in with a labelled sample calendar: one meeting running late, one missed earlier today, a coffee we can't see that starts in a few minutes, and yesterday's meetings to confirm. The first sign-in places them in your browser's time zone. Emails land in an outbox preview instead of being sent.</p>`}
         ${none && html`<p class="problem" role="alert">No sign-in is configured on this server. Set GOOGLE_CLIENT_ID/SECRET or MICROSOFT_CLIENT_ID/SECRET, or start it with SANDBOX=true.</p>`}`}
     <p class="muted small">Connecting signs you in. Makegood reads your calendar and meeting attendance, and sends email from your account only after you approve it. <a href="/docs">API documentation</a>.</p>
   </main>`;

@@ -1,18 +1,20 @@
 // Today: connected calendars and their health, today's timeline, recent meetings.
 import { api } from "../api.js";
 import { dateTime, day, localDate, relative, time, timeRange } from "../format.js";
-import { AlertActions } from "./alerts.js";
+import { AlertActions, AlertMeta, isOpenQuestion, useForgetAnsweredOnLeave } from "./alerts.js";
+import { asksWereYouThere, offersCheckIn, rememberAnswer, SourceLine, useAnswers, useMeetingsById } from "../check-ins.js";
 import { useProviders } from "../providers.js";
-import { Empty, html, Loading, Problem, Section, StateBadge, useResource } from "../ui.js";
+import { ActionStatus, Empty, html, Loading, Problem, Section, StateBadge, useAction, useResource } from "../ui.js";
 
 const PROVIDERS = { google: "Google", microsoft: "Outlook", sandbox: "Sandbox" };
 const DAY_MS = 24 * 60 * 60 * 1000;
+const URGENCY = { late: 0, nudge: 1, suspected_missed: 2, digest: 3 };
 
 export function TodayPage({ profile, refreshKey, refresh, now, liveAlerts, headingRef }) {
   return html`
     <h1 tabindex="-1" ref=${headingRef}>Today</h1>
     <${Attention} refreshKey=${refreshKey} refresh=${refresh} now=${now} zone=${profile.timeZone} liveAlerts=${liveAlerts} />
-    <${Timeline} refreshKey=${refreshKey} now=${now} zone=${profile.timeZone} />
+    <${Timeline} refreshKey=${refreshKey} refresh=${refresh} now=${now} zone=${profile.timeZone} />
     <${Calendars} refreshKey=${refreshKey} now=${now} zone=${profile.timeZone} />
   `;
 }
@@ -20,21 +22,26 @@ export function TodayPage({ profile, refreshKey, refresh, now, liveAlerts, headi
 /** The alerts that still ask something of the user, with their actions, on the first page. */
 function Attention({ refreshKey, refresh, now, zone }) {
   const [state, reload] = useResource(() => api.get("/api/alerts?limit=20"), [refreshKey]);
+  const meetings = useMeetingsById(refreshKey, now);
+  const known = useAnswers();
+  useForgetAnsweredOnLeave();
   if (state.status === "loading" || !state.data) return state.status === "error" ? html`<${Problem} error=${state.error} retry=${reload} />` : null;
-  const open = state.data.alerts.filter((alert) => !alert.withdrawn && (alert.kind === "late" || alert.kind === "suspected_missed"));
+  // What cannot wait first: a meeting under way or about to start, then questions about the past.
+  const open = state.data.alerts.filter((alert) => isOpenQuestion(alert, meetings, known, now())).sort((a, b) => (URGENCY[a.kind] ?? 9) - (URGENCY[b.kind] ?? 9) || b.createdAt.localeCompare(a.createdAt));
   if (open.length === 0) return null;
   return html`<${Section} title="Needs your attention" id="attention">
     <ul class="alerts">
-      ${open.map((alert) => html`<li class=${"alert alert-" + alert.kind} key=${alert.id}>
+      ${open.map((alert) => html`<li class=${"alert alert-" + alert.kind} key=${alert.id} id=${"attention-" + alert.id}>
         <p class="alert-title">${alert.title}</p>
-        <p class="muted">${dateTime(alert.createdAt, zone)} · ${relative(alert.createdAt, now())}</p>
-        <${AlertActions} alert=${alert} onDone=${refresh} />
+        <${AlertMeta} alert=${alert} zone=${zone} now=${now} />
+        <${AlertActions} alert=${alert} onDone=${refresh} meetings=${meetings} zone=${zone} now=${now} />
       </li>`)}
     </ul>
   </${Section}>`;
 }
 
-function Timeline({ refreshKey, now, zone }) {
+function Timeline({ refreshKey, refresh, now, zone }) {
+  const known = useAnswers();
   const [state, reload] = useResource(() => {
     const from = new Date(now() - 8 * DAY_MS).toISOString();
     const to = new Date(now() + 2 * DAY_MS).toISOString();
@@ -46,7 +53,7 @@ function Timeline({ refreshKey, now, zone }) {
 
   const nowMs = now();
   const today = localDate(new Date(nowMs).toISOString(), zone);
-  const meetings = state.data.meetings.filter((m) => !m.isAllDay);
+  const meetings = state.data.meetings.filter((m) => !m.isAllDay).map(known);
   const todays = meetings.filter((m) => localDate(m.start, zone) === today).sort((a, b) => a.start.localeCompare(b.start));
   const recent = meetings.filter((m) => localDate(m.start, zone) < today && m.watched).sort((a, b) => b.start.localeCompare(a.start));
   const nextIndex = todays.findIndex((m) => new Date(m.start).getTime() > nowMs);
@@ -60,29 +67,64 @@ function Timeline({ refreshKey, now, zone }) {
         : html`<ol class="timeline">
             ${todays.map((meeting, index) => html`
               ${index === markerAt && html`<li class="now-marker" key="now"><span>Now · ${time(new Date(nowMs).toISOString(), zone)}</span></li>`}
-              <${MeetingRow} key=${meeting.id} meeting=${meeting} zone=${zone} />`)}
+              <${MeetingRow} key=${meeting.id} meeting=${meeting} zone=${zone} nowMs=${nowMs} refresh=${refresh} />`)}
             ${markerAt === todays.length && html`<li class="now-marker" key="now"><span>Now · ${time(new Date(nowMs).toISOString(), zone)}</span></li>`}
           </ol>`}
     </${Section}>
     <${Section} title="Recent meetings" id="recent" actions=${html`<span class="muted">last 7 days</span>`}>
       ${recent.length === 0
         ? html`<${Empty} title="No watched meetings in the last week." />`
-        : html`<ol class="timeline">${recent.slice(0, 30).map((meeting) => html`<${MeetingRow} key=${meeting.id} meeting=${meeting} zone=${zone} showDay />`)}</ol>`}
+        : html`<ol class="timeline">${recent.slice(0, 30).map((meeting) => html`<${MeetingRow} key=${meeting.id} meeting=${meeting} zone=${zone} nowMs=${nowMs} refresh=${refresh} showDay />`)}</ol>`}
     </${Section}>
   `;
 }
 
-function MeetingRow({ meeting, zone, showDay }) {
+function MeetingRow({ meeting, zone, showDay, nowMs, refresh }) {
   const others = meeting.attendees.filter((a) => !a.isSelf);
   const state = meeting.watched ? meeting.state : null;
-  return html`<li class=${"meeting state-row-" + (state ?? "unwatched")}>
+  const rowState = asksWereYouThere(meeting) ? "ask" : state ?? "unwatched";
+  return html`<li class=${"meeting state-row-" + rowState} data-meeting=${meeting.id}>
     <span class="when">${showDay && html`<span class="meeting-day">${day(meeting.start, zone)}</span> `}${timeRange(meeting.start, meeting.end, zone)}</span>
     <span class="what">
       <span class="meeting-title">${meeting.title || "(no title)"}</span>
       <span class="muted">${others.length === 0 ? "just you" : others.slice(0, 2).map((a) => a.name ?? a.email).join(", ") + (others.length > 2 ? ` and ${others.length - 2} more` : "")}${meeting.cancelled ? " · cancelled" : ""}</span>
+      <${SourceLine} meeting=${meeting} nowMs=${nowMs} zone=${zone} />
     </span>
-    <${StateBadge} state=${state} />
+    <${StateBadge} state=${state} meeting=${meeting} />
+    <${RowActions} meeting=${meeting} nowMs=${nowMs} refresh=${refresh} />
   </li>`;
+}
+
+/** What a row can answer itself: "I'm here" for a meeting we cannot see, "Were you there?" after one. */
+function RowActions({ meeting, nowMs, refresh }) {
+  const [status, run] = useAction(refresh);
+  const title = meeting.title || "this meeting";
+  if (offersCheckIn(meeting, nowMs)) {
+    const checkIn = () =>
+      run(async () => {
+        const result = await api.post(`/api/meetings/${meeting.id}/attended`);
+        rememberAnswer(meeting, { state: result.state, checkedInAt: new Date(nowMs).toISOString() });
+        return result;
+      }, `Checked in to ${title}.`);
+    return html`<div class="row-actions actions">
+      <button type="button" disabled=${status.busy} onClick=${checkIn} aria-label=${`I'm here: ${title}`}>I'm here</button>
+      <${ActionStatus} state=${{ ...status, message: undefined }} />
+    </div>`;
+  }
+  if (asksWereYouThere(meeting)) {
+    const answer = (missed) =>
+      run(async () => {
+        const result = await api.post(`/api/meetings/${meeting.id}/confirm`, { missed });
+        rememberAnswer(meeting, { state: result.state });
+        return result;
+      }, missed ? `Recorded: you missed ${title}. Your recovery plan is being prepared under Recovery.` : `Marked as attended: ${title}.`);
+    return html`<div class="row-actions actions">
+      <button type="button" class="secondary" disabled=${status.busy} onClick=${() => answer(false)} aria-label=${`I was there: ${title}`}>I was there</button>
+      <button type="button" class="secondary" disabled=${status.busy} onClick=${() => answer(true)} aria-label=${`I missed it: ${title}`}>I missed it</button>
+      <${ActionStatus} state=${{ ...status, message: undefined }} />
+    </div>`;
+  }
+  return null;
 }
 
 function Calendars({ refreshKey, now, zone }) {
