@@ -52,8 +52,20 @@ export interface DetectionPass {
 /** Conference attendance read within this long counts as fresh. */
 const EVIDENCE_FRESH_MS = 60_000;
 
+/** The user's settings as a pass reads them (a left join: all null for a user without a settings row). */
+interface SettingsColumns {
+  lateGraceMinutes: number | null;
+  settleMinutes: number | null;
+  autoConfirmMinutes: number | null;
+  checkInPrompt: CheckInPrompt | null;
+  lateAlertsWithoutSignal: boolean | null;
+  nudgeMinutes: number | null;
+  workdayEnd: string | null;
+  userTimeZone: string | null;
+}
+
 /** What a pass reads of a meeting: the lean row the decision and an alert's wording need. */
-interface CandidateRow {
+interface CandidateRow extends SettingsColumns {
   id: string;
   userId: string;
   title: string;
@@ -73,14 +85,6 @@ interface CandidateRow {
   watchedSince: Date | null;
   evidenceCheckedAt: Date | null;
   nextCheckAt: Date | null;
-  lateGraceMinutes: number | null;
-  settleMinutes: number | null;
-  autoConfirmMinutes: number | null;
-  checkInPrompt: CheckInPrompt | null;
-  lateAlertsWithoutSignal: boolean | null;
-  nudgeMinutes: number | null;
-  workdayEnd: string | null;
-  userTimeZone: string | null;
   evidence: EvidenceItem[];
   /** what is needed to place the meeting itself (heads-up: two places back to back) */
   description: string | null;
@@ -202,16 +206,7 @@ function decideRow(row: CandidateRow, now: Date): DecidedMeeting {
 }
 
 /** The user's settings as detection reads them; a user without a settings row has the defaults. */
-export function detectionSettingsOf(row: {
-  lateGraceMinutes: number | null;
-  settleMinutes: number | null;
-  autoConfirmMinutes: number | null;
-  checkInPrompt: CheckInPrompt | null;
-  lateAlertsWithoutSignal: boolean | null;
-  nudgeMinutes: number | null;
-  workdayEnd: string | null;
-  userTimeZone: string | null;
-}): DetectionSettings {
+export function detectionSettingsOf(row: SettingsColumns): DetectionSettings {
   const defaults = DEFAULT_DETECTION_SETTINGS;
   return {
     lateGraceMinutes: row.lateGraceMinutes ?? defaults.lateGraceMinutes,
@@ -366,35 +361,18 @@ export function detectionHooks(deps: DetectionDependencies, meetings: ReadonlyMa
 function describeAlert(deps: DetectionDependencies, meeting: AlertSubject, kind: DetectionAlertKind, now: Date): { title: string; body: string; data: Prisma.InputJsonValue } {
   const timeZone = meeting.userTimeZone ?? meeting.timeZone;
   const dashboard = `${deps.publicUrl}/?meeting=${meeting.id}`;
+  const imHere = { label: "I'm here", url: deps.checkIns.url(meeting.id, meeting.userId, new Date(meeting.end.getTime() + 2 * HOUR_MS)) };
   if (kind === "heads_up") {
     const text = placesHeadsUp({ meetingTitle: meeting.title, start: meeting.start, where: meeting.location, previousTitle: meeting.previous?.title ?? "", previousEnd: meeting.previous?.end ?? meeting.start, previousWhere: meeting.previous?.location ?? null, timeZone });
     return { title: text.subject, body: text.body, data: { links: [{ label: "Tell them I'm running late", url: `${dashboard}&action=late` }] } };
   }
   if (kind === "nudge") {
     const text = nudgeAlert({ meetingTitle: meeting.title, start: meeting.start, timeZone, where: meeting.location });
-    return {
-      title: text.subject,
-      body: text.body,
-      data: {
-        links: [
-          { label: "I'm here", url: deps.checkIns.url(meeting.id, meeting.userId, new Date(meeting.end.getTime() + 2 * HOUR_MS)) },
-          { label: "I'm running late", url: `${dashboard}&action=late` },
-        ],
-      },
-    };
+    return { title: text.subject, body: text.body, data: { links: [imHere, { label: "I'm running late", url: `${dashboard}&action=late` }] } };
   }
   if (kind === "late") {
     const text = lateAlert({ meetingTitle: meeting.title, minutesSinceStart: Math.max(0, Math.round((now.getTime() - meeting.start.getTime()) / 60_000)), start: meeting.start, timeZone });
-    return {
-      title: text.subject,
-      body: text.body,
-      data: {
-        links: [
-          { label: "I'm here", url: deps.checkIns.url(meeting.id, meeting.userId, new Date(meeting.end.getTime() + 2 * HOUR_MS)) },
-          { label: "Tell them I'm running late", url: `${dashboard}&action=late` },
-        ],
-      },
-    };
+    return { title: text.subject, body: text.body, data: { links: [imHere, { label: "Tell them I'm running late", url: `${dashboard}&action=late` }] } };
   }
   const text = suspectedMissedAlert({ meetingTitle: meeting.title, start: meeting.start, end: meeting.end, timeZone });
   return {

@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { detectJob } from "../../jobs/detect.js";
-import { runJob } from "../../jobs/run-job.js";
-import { tasksJob } from "../../jobs/tasks.js";
 import { sendDigestTask } from "../../src/detection/digest.js";
 import { FixedClock } from "../../src/platform/clock.js";
 import type { MeetingView } from "../../src/web/schemas/meeting.js";
 import { runDirectly } from "../notify/support/alerts.js";
 import { startSmtpSink, type SmtpSink } from "../notify/support/smtp-sink.js";
 import type { CookieClient } from "../support/cookie-client.js";
-import { connectAs, meetingsOf } from "../support/connect.js";
+import { connectAs, meetingsOf, tickTo } from "../support/connect.js";
 import { startHarness, type Harness } from "../support/service-harness.js";
 import { settleTasks } from "../sync/support.js";
 
@@ -26,13 +23,7 @@ describe("check-in-only meetings: a nudge before, one digest after", () => {
   let ann: CookieClient;
   const query = "?from=2026-11-16T00:00:00Z&to=2026-11-18T00:00:00Z";
   const services = () => harness.service.services;
-  const context = () => ({ ...services(), signal: new AbortController().signal });
-  const tick = async (iso: string) => {
-    clock.set(new Date(iso));
-    await runJob(detectJob, context(), { waitForLock: true });
-    await runJob(tasksJob, context(), { waitForLock: true });
-    await settleTasks(harness);
-  };
+  const tick = (iso: string) => tickTo(harness, clock, iso);
   const meeting = async (title: string): Promise<MeetingView> => (await meetingsOf(ann, query)).find((m) => m.title === title)!;
   const alertsOf = (kind: string) => services().db.alert.findMany({ where: { kind: kind as "digest" } });
   const emailsTo = (address: string) => sink.messages.filter((mail) => mail.envelopeTo.includes(address));

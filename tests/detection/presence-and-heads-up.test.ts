@@ -1,13 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { detectJob } from "../../jobs/detect.js";
 import { runJob } from "../../jobs/run-job.js";
 import { syncJob } from "../../jobs/sync.js";
-import { tasksJob } from "../../jobs/tasks.js";
 import { FixedClock } from "../../src/platform/clock.js";
 import type { MeetingView } from "../../src/web/schemas/meeting.js";
 import { PERSONAL_TENANT_ID } from "../emulator/state.js";
 import type { CookieClient } from "../support/cookie-client.js";
-import { connectAs, meetingsOf } from "../support/connect.js";
+import { connectAs, meetingsOf, tickTo } from "../support/connect.js";
 import { startHarness, type Harness } from "../support/service-harness.js";
 import { settleTasks } from "../sync/support.js";
 
@@ -24,12 +22,7 @@ describe("presence and heads-ups", () => {
   const query = "?from=2026-11-17T00:00:00Z&to=2026-11-18T00:00:00Z";
   const services = () => harness.service.services;
   const context = () => ({ ...services(), signal: new AbortController().signal });
-  const tick = async (iso: string) => {
-    clock.set(new Date(iso));
-    await runJob(detectJob, context(), { waitForLock: true });
-    await runJob(tasksJob, context(), { waitForLock: true });
-    await settleTasks(harness);
-  };
+  const tick = (iso: string) => tickTo(harness, clock, iso);
   const meetingOf = async (browser: CookieClient, title: string): Promise<MeetingView> => (await meetingsOf(browser, query)).find((m) => m.title === title)!;
   const alertKinds = async (meetingId: string) => (await services().db.alert.findMany({ where: { meetingId }, orderBy: { createdAt: "asc" } })).map((a) => a.kind);
   const teams = (owner: string, summary: string, start: string, end: string, organizer: { email: string; name: string }) =>

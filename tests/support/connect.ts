@@ -1,4 +1,9 @@
 import { expect } from "vitest";
+import { detectJob } from "../../jobs/detect.js";
+import { runJob } from "../../jobs/run-job.js";
+import { tasksJob } from "../../jobs/tasks.js";
+import type { FixedClock } from "../../src/platform/clock.js";
+import { settleTasks } from "../sync/support.js";
 import type { MeetingView } from "../../src/web/schemas/meeting.js";
 import { CookieClient } from "./cookie-client.js";
 import type { Harness } from "./service-harness.js";
@@ -46,4 +51,16 @@ export async function connectedLongAgo(harness: Harness, email: string): Promise
     await tx.stateTransition.deleteMany({ where: { meeting: meetings } });
     await tx.meeting.updateMany({ where: { ...meetings, watched: true }, data: { state: null, stateChangedAt: null, digestedAt: null, nextCheckAt: clock.now() } });
   });
+}
+
+/**
+ * Moves the service's clock to `iso` and runs what production runs at that minute: the cron
+ * detect pass and the due tasks, until nothing due is left (tests on a clock they move).
+ */
+export async function tickTo(harness: Harness, clock: FixedClock, iso: string): Promise<void> {
+  const context = { ...harness.service.services, signal: new AbortController().signal };
+  clock.set(new Date(iso));
+  await runJob(detectJob, context, { waitForLock: true });
+  await runJob(tasksJob, context, { waitForLock: true });
+  await settleTasks(harness);
 }
