@@ -158,6 +158,8 @@ function Calendars({ refreshKey, now, zone }) {
         <dl class="facts">
           <div><dt>Last sync</dt><dd>${c.lastSyncAt ? html`<time datetime=${c.lastSyncAt} title=${dateTime(c.lastSyncAt, zone)}>${relative(c.lastSyncAt, now())}</time>` : "not yet"}</dd></div>
           <div><dt>Push updates</dt><dd>${c.push === "active" ? "on" : c.push === "failed" ? "failed (polling instead)" : "off (polling every minute)"}</dd></div>
+          ${c.presence.status === "available" && html`<div><dt>Teams presence</dt><dd>on: we see you in Teams calls as they happen</dd></div>`}
+          ${c.presence.status === "unavailable" && c.provider === "microsoft" && html`<div class="wide"><dt>Teams presence</dt><dd>${c.presence.note ?? "not available"}. Teams meetings others organise are check-in only.</dd></div>`}
           ${c.lastError && html`<div class="wide"><dt>Last problem</dt><dd>${c.lastError}${c.lastErrorAt ? ` (${relative(c.lastErrorAt, now())})` : ""}</dd></div>`}
           ${c.backoffUntil && html`<div class="wide"><dt>Slowed down</dt><dd>the provider asked us to wait until ${time(c.backoffUntil, zone)}</dd></div>`}
         </dl>
