@@ -63,14 +63,17 @@ export async function seed(url: string, now: Date): Promise<void> {
   // one minute slot of the next nine hours each (~170 starts a minute), from 20 s from now.
   // As a sync stores them (src/sync/store-round.ts, placeAtSight): a watched meeting that has
   // not begun goes in `upcoming`, next checked at its start; one under way is due at once.
+  // Each is one whose joins can be seen live (evidence source `conference`), so every question
+  // detection asks (late, are you sure?) is measured.
   await client.query(
     `insert into meetings (id, user_id, connection_id, calendar_id, provider_event_id, title, start, "end", time_zone, watched, self_response, updated_at,
-                           next_check_at, state, state_changed_at)
+                           next_check_at, state, state_changed_at, evidence_source, live_signal)
      select gen_random_uuid(), c.user_id, c.id, cal.id, 'evt-' || k, 'Client meeting ' || k, t.start, t.start + interval '30 minutes',
             'Europe/Berlin', true, 'accepted', $1,
             case when t.start > $1::timestamptz then t.start else $1::timestamptz end,
             case when t.start > $1::timestamptz then 'upcoming'::"MeetingState" end,
-            case when t.start > $1::timestamptz then $1::timestamptz end
+            case when t.start > $1::timestamptz then $1::timestamptz end,
+            'conference', true
        from (select c.*, row_number() over (order by c.id) as i from connections c) c
        join calendars cal on cal.connection_id = c.id
       cross join generate_series(0, $2 - 1) k
@@ -145,7 +148,7 @@ async function lateAlertLatency(url: string): Promise<void> {
   const grace = 1;
   const user = await services.db.user.create({ data: { email: "latency@example.com", name: "Lat" } });
   await services.db.settings.create({ data: { userId: user.id, lateGraceMinutes: grace, alertChannels: ["email", "feed"] } });
-  const connection = await services.db.connection.create({ data: { userId: user.id, provider: "sandbox", accountId: user.id, accountEmail: user.email, scopes: [] } });
+  const connection = await services.db.connection.create({ data: { userId: user.id, provider: "sandbox", accountId: user.id, accountEmail: user.email, scopes: [], createdAt: new Date(Date.now() - 24 * 60 * MINUTE) } });
   const calendar = await services.db.calendar.create({ data: { connectionId: connection.id, providerCalendarId: "primary", name: "Primary" } });
   // Grace expiries spread over the next ~70 s, one every 0.7 s.
   const base = Date.now() + 5_000 - grace * MINUTE;
@@ -156,6 +159,8 @@ async function lateAlertLatency(url: string): Promise<void> {
       data: {
         userId: user.id, connectionId: connection.id, calendarId: calendar.id, providerEventId: `lat-${i}`, title: `Latency ${i}`,
         start, end: new Date(start.getTime() + 30 * MINUTE), timeZone: "UTC", watched: true, selfResponse: "accepted",
+        // joins can be seen live (no conference code to read first): the question is asked at grace expiry
+        evidenceSource: "conference", liveSignal: true,
         attendees: { create: [{ email: "client@else.example", response: "accepted" }] },
       },
     });
