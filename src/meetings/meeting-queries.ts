@@ -44,6 +44,7 @@ export class MeetingQueries {
       timeZone: row.timeZone,
       isAllDay: row.isAllDay,
       organizer: row.organizerEmail ? { email: row.organizerEmail, name: row.organizerName } : null,
+      isOrganizer: row.isOrganizer,
       attendees: row.attendees.map((a) => ({ email: a.email, name: a.name, response: a.response, isSelf: a.isSelf, isOrganizer: a.isOrganizer })),
       selfResponse: row.selfResponse,
       cancelled: row.isCancelled,

@@ -24,6 +24,7 @@ export const meetingView = z
     timeZone: z.string().describe("the event's IANA time zone"),
     isAllDay: z.boolean(),
     organizer: z.object({ email: z.string(), name: z.string().nullable() }).nullable(),
+    isOrganizer: z.boolean().describe("the user organises this meeting"),
     attendees: z.array(attendeeView),
     selfResponse: z.enum(["needs_action", "accepted", "tentative", "declined"]),
     cancelled: z.boolean(),

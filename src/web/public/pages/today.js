@@ -80,7 +80,12 @@ function Timeline({ refreshKey, refresh, now, zone }) {
 }
 
 function MeetingRow({ meeting, zone, showDay, nowMs, refresh }) {
-  const others = meeting.attendees.filter((a) => !a.isSelf);
+  const listed = meeting.attendees.filter((a) => !a.isSelf);
+  // Graph names a colleague who organises a 1:1 only as its organiser, not among the attendees.
+  const organizer = meeting.organizer;
+  const selfEmails = meeting.attendees.filter((a) => a.isSelf).map((a) => a.email.toLowerCase());
+  const organizerOnly = organizer && !meeting.isOrganizer && !selfEmails.includes(organizer.email.toLowerCase()) && !listed.some((a) => a.email.toLowerCase() === organizer.email.toLowerCase());
+  const others = organizerOnly ? [{ email: organizer.email, name: organizer.name }, ...listed] : listed;
   const state = meeting.watched ? meeting.state : null;
   const rowState = asksWereYouThere(meeting) ? "ask" : state ?? "unwatched";
   return html`<li class=${"meeting state-row-" + rowState} data-meeting=${meeting.id}>
