@@ -38,6 +38,22 @@ export async function fetchEvidence(meetingId: string, deps: SyncDependencies): 
   try {
     readings = [await readConference(provider, meeting), ...(presenceMatters(meeting, now) ? [await readPresence(provider, meeting, deps, now)] : [])];
   } catch (error) {
+    if (error instanceof ProviderError && (error.kind === "forbidden" || error.kind === "not_found")) {
+      // The provider refuses to show this conference (a missing grant, a record it will not give
+      // us): its silence means nothing, so the meeting is check-in only, said in words.
+      await db.meeting.update({
+        where: { id: meetingId },
+        data: {
+          evidenceSource: "check_in",
+          liveSignal: false,
+          evidenceSourceReason: "We're not allowed to see who joins this call, so tap I'm here when you arrive.",
+          evidenceCheckedAt: now,
+          evidenceNote: `The provider refused to show who joined: ${errorMessage(error)}`,
+          nextCheckAt: now,
+        },
+      });
+      return "unavailable";
+    }
     if (error instanceof ProviderError && error.kind === "rate_limited") {
       await db.connection.update({ where: { id: connection.id }, data: { backoffUntil: new Date(now.getTime() + (error.retryAfterMs ?? 60_000)) } });
     }

@@ -50,6 +50,7 @@ describe("presence and heads-ups", () => {
     control.createEvent("ann@example.com", { summary: "Site visit", start: "2026-11-17T13:00:00Z", end: "2026-11-17T14:00:00Z", attendees: guests, location: "Acme plant, 1 Industrial Way" });
     control.createEvent("ann@example.com", { summary: "Design review", start: "2026-11-17T14:00:00Z", end: "2026-11-17T14:25:00Z", attendees: guests, meet: "des-ignr-evw" });
     control.createEvent("ann@example.com", { summary: "Client call", start: "2026-11-17T14:35:00Z", end: "2026-11-17T15:00:00Z", attendees: guests, meet: "cli-entc-all" });
+    control.createEvent("ann@example.com", { summary: "Board prep", start: "2026-11-17T16:00:00Z", end: "2026-11-17T16:30:00Z", attendees: guests, meet: "boa-rdpr-epp" });
 
     tom = await connectAs(harness, "microsoft", "tom@contoso.example");
     pat = await connectAs(harness, "microsoft", "pat@outlook.example");
@@ -132,5 +133,15 @@ describe("presence and heads-ups", () => {
     const next = await meetingOf(ann, "Client call");
     const alert = await services().db.alert.findFirstOrThrow({ where: { meetingId: next.id, kind: "heads_up" } });
     expect(alert.title).toBe("Still in Design review? Client call starts at 2:35 PM UTC");
+  });
+
+  it("Meet refusing to show the conference (403): the meeting becomes check-in only, says why, and asks nothing", async () => {
+    harness.emulator.control.addFault({ path: "/v2/conferenceRecords", kind: "forbidden", times: 10 });
+    await tick("2026-11-17T16:05:00Z");
+    const prep = await meetingOf(ann, "Board prep");
+    expect(prep).toMatchObject({ evidenceSource: "check_in", liveSignal: false, state: "in_progress" });
+    expect(prep.evidenceNote).toMatch(/refused/);
+    expect(await alertKinds(prep.id)).toEqual([]);
+    harness.emulator.control.clearFaults();
   });
 });

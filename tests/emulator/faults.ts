@@ -7,7 +7,7 @@ export const faultInputSchema = z.object({
   method: z.string().optional(),
   /** Path glob: `*` matches within a segment, `**` across segments, e.g. "/calendar/v3/calendars/*\/events". */
   path: z.string(),
-  kind: z.enum(["rateLimit", "serverError", "delay"]),
+  kind: z.enum(["rateLimit", "serverError", "forbidden", "delay"]),
   /** How many matching requests are affected (default 1). */
   times: z.number().int().positive().default(1),
   /** rateLimit: seconds for Retry-After (omit to send no Retry-After). */
@@ -60,6 +60,15 @@ function serverErrorResponse(rule: FaultRule, path: string): FaultResponse {
   return { status: rule.status, headers: {}, body: googleErrorBody(rule.status, "Backend Error", { reason: "backendError" }) };
 }
 
+/**
+ * A refusal for want of permission (a grant without the scope, an admin policy): Google's
+ * PERMISSION_DENIED form, Graph's ErrorAccessDenied. Not retryable, unlike the others.
+ */
+function forbiddenResponse(path: string): FaultResponse {
+  if (isMicrosoftPath(path)) return { status: 403, headers: {}, body: graphErrorBody("ErrorAccessDenied", "Access is denied. Check credentials and try again.") };
+  return { status: 403, headers: {}, body: googleErrorBody(403, "The caller does not have permission", { reason: "forbidden" }) };
+}
+
 /** Fault injection by method + path: N throttled answers, N server errors, or added latency. */
 export class FaultInjector {
   private rules: FaultRule[] = [];
@@ -81,6 +90,7 @@ export class FaultInjector {
     if (!rule) return undefined;
     rule.remaining -= 1;
     if (rule.kind === "delay") return { delayMs: rule.delayMs };
+    if (rule.kind === "forbidden") return { response: forbiddenResponse(path) };
     return { response: rule.kind === "rateLimit" ? rateLimitResponse(rule, path) : serverErrorResponse(rule, path) };
   }
 }
