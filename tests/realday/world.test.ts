@@ -58,8 +58,7 @@ describe("the realistic day's world", () => {
   beforeAll(async () => {
     emulator = await startEmulator({ now: () => now });
     const { control } = emulator;
-    // Spies on what the world tells the emulator, and stands in for the presence control
-    // another engineer is adding (control.setPresence(email, { availability, activity })).
+    // Spies on what the world tells the emulator, presence included.
     const addConferenceRecord = control.addConferenceRecord.bind(control);
     const addTeamsAttendance = control.addTeamsAttendance.bind(control);
     control.addConferenceRecord = (input) => (records.push(input), addConferenceRecord(input));
