@@ -139,7 +139,7 @@ function candidateFrom(json: CandidateJson): CandidateRow {
  * instead of 20 typed columns × 2,000 rows: most of a pass's own CPU went there), with each
  * meeting's evidence nested, so a batch is read in one statement.
  */
-async function selectCandidates(db: Database, where: Prisma.Sql, order: Prisma.Sql, batchSize: number): Promise<CandidateRow[]> {
+async function selectCandidates(db: Database, now: Date, where: Prisma.Sql, order: Prisma.Sql, batchSize: number): Promise<CandidateRow[]> {
   const [row] = await db.$queryRaw<Array<{ batch: string }>>`
     select coalesce(json_agg(c), '[]')::text as batch from (
       select m.id, m.user_id as "userId", m.title, m.location, m.start, m."end", m.time_zone as "timeZone",
@@ -154,7 +154,7 @@ async function selectCandidates(db: Database, where: Prisma.Sql, order: Prisma.S
              m.description, m.meet_code as "meetCode", m.teams_join_url as "teamsJoinUrl", m.conference_url as "conferenceUrl",
              -- only a meeting that has not begun can get a heads-up: the others skip the probe. One still
              -- running well into this one is a double booking, not the meeting before it.
-             case when m.state is null or m.state = 'upcoming' then (
+             case when (m.state is null or m.state = 'upcoming') and m.start > ${now}::timestamptz then (
                select json_build_object('id', p.id, 'title', p.title, 'end', p."end", 'location', p.location, 'description', p.description,
                                         'meetCode', p.meet_code, 'teamsJoinUrl', p.teams_join_url, 'conferenceUrl', p.conference_url, 'liveSignal', p.live_signal)
                  from meetings p
@@ -179,7 +179,7 @@ type Cursor = { at: Date; id: string } | null;
 async function readCandidates(db: Database, now: Date, scope: DetectionScope, cursor: Cursor, batchSize: number): Promise<CandidateRow[]> {
   if (!scope.meetingIds && !scope.userId) {
     const after = cursor ? Prisma.sql`and (m.next_check_at, m.id) > (${cursor.at}::timestamptz, ${cursor.id}::uuid)` : Prisma.empty;
-    return selectCandidates(db, Prisma.sql`m.next_check_at <= ${now}::timestamptz ${after}`, Prisma.sql`m.next_check_at, m.id`, batchSize);
+    return selectCandidates(db, now, Prisma.sql`m.next_check_at <= ${now}::timestamptz ${after}`, Prisma.sql`m.next_check_at, m.id`, batchSize);
   }
   const inScope = scope.meetingIds ? Prisma.sql`m.id = any(${[...scope.meetingIds]}::uuid[])` : Prisma.sql`m.user_id = ${scope.userId}::uuid`;
   const after = cursor ? Prisma.sql`and m.id > ${cursor.id}::uuid` : Prisma.empty;
@@ -187,7 +187,7 @@ async function readCandidates(db: Database, now: Date, scope: DetectionScope, cu
     and m.start <= ${new Date(now.getTime() + 24 * HOUR_MS)}::timestamptz
     and m."end" >= ${new Date(now.getTime() - 72 * HOUR_MS)}::timestamptz
     and ((m.state is null and m.watched) or m.state in ('upcoming', 'in_progress', 'late', 'suspected_missed'))`;
-  return selectCandidates(db, where, Prisma.sql`m.id`, batchSize);
+  return selectCandidates(db, now, where, Prisma.sql`m.id`, batchSize);
 }
 
 function decideRow(row: CandidateRow, now: Date): DecidedMeeting {

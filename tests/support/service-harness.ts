@@ -22,11 +22,25 @@ export interface Harness {
  * the test run's template (outside vitest, e.g. a benchmark, which has no template to clone);
  * the harness drops it on close either way. `logLevel` "warn" keeps a long run's captured log small.
  */
-export async function startHarness(
-  options: { env?: Record<string, string>; clock?: Clock; emulatorNow?: () => number; database?: TestDatabase; logLevel?: "debug" | "info" | "warn" } = {},
-): Promise<Harness> {
+type HarnessOptions = { env?: Record<string, string>; clock?: Clock; emulatorNow?: () => number; database?: TestDatabase; logLevel?: "debug" | "info" | "warn" };
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const database = options.database ?? (await createTestDatabase());
-  const port = await freePort();
+  // A free port can be taken (by another test file, or as an outgoing connection's ephemeral
+  // port) between choosing it and binding it: choose again rather than fail the suite.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOn(await freePort(), database, options);
+    } catch (error) {
+      if (attempt >= 5 || !(error instanceof Error) || !("code" in error) || error.code !== "EADDRINUSE") {
+        await database.drop();
+        throw error;
+      }
+    }
+  }
+}
+
+async function startOn(port: number, database: TestDatabase, options: HarnessOptions): Promise<Harness> {
   const baseUrl = `http://localhost:${port}`;
   const publicUrl = options.env?.["PUBLIC_URL"] ?? baseUrl;
   const emulator = await startEmulator({
@@ -45,7 +59,13 @@ export async function startHarness(
     WORKERS: "2",
     ...options.env,
   });
-  const service = await startService(config, logs.log, options.clock);
+  let service: RunningService;
+  try {
+    service = await startService(config, logs.log, options.clock);
+  } catch (error) {
+    await emulator.close();
+    throw error;
+  }
   return {
     service,
     emulator,
