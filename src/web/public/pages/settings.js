@@ -124,7 +124,7 @@ function SettingsForm({ saved, onSaved }) {
 
     <fieldset class="card">
       <legend>Meetings we can't see</legend>
-      <p class="hint">In person, by phone, or on a video link we can't read (Zoom, or a call we don't host): we can't see whether you joined, so we ask you instead. Each meeting on Today says whether we can see it.</p>
+      <p class="hint">In person, by phone, or on a video link we can't read (Zoom, or Teams without your presence status): we can't see whether you joined, so we ask you instead. Each meeting on Today says whether we can see it.</p>
       <div class="field">
         <span class="label" id="checkInPrompt-label">When you didn't tap I'm here</span>
         <div class="radios" role="radiogroup" aria-labelledby="checkInPrompt-label" aria-describedby=${described("checkInPrompt", "hint-checkInPrompt")}>
