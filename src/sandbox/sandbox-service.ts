@@ -1,6 +1,6 @@
 import { DateTime, IANAZone } from "luxon";
 import { sandboxEventRow, writeSandboxCalendar } from "../calendars/sandbox/store.js";
-import { Prisma, type Database } from "../db/client.js";
+import { Prisma, retryOnConflict, type Database } from "../db/client.js";
 import type { Clock } from "../platform/clock.js";
 import { AppError, errorMessage } from "../platform/errors.js";
 import type { Logger } from "../platform/logger.js";
@@ -73,7 +73,9 @@ export class SandboxService {
     const { db } = this.deps;
     const connection = await this.connectionOf(userId);
     if (!connection) throw new AppError("Only the sandbox user can reset the sandbox", { code: "not_sandbox_user", httpStatus: 403 });
-    const fresh = await db.$transaction(async (tx) => {
+    // Tasks of the old sample world may be running (a digest, a detection pass): a deadlock
+    // with one of them is retried rather than answered as a 500.
+    const fresh = await retryOnConflict(() => db.$transaction(async (tx) => {
       await tx.recoveryCase.deleteMany({ where: { userId } });
       await tx.draft.deleteMany({ where: { userId } });
       await tx.alert.deleteMany({ where: { userId } });
@@ -82,7 +84,7 @@ export class SandboxService {
       // The connection goes with its calendar rows, meetings and sandbox events (cascade).
       await tx.connection.delete({ where: { id: connection.id } });
       return tx.connection.create({ data: sandboxConnection(userId, this.deps.clock.now()), select: { id: true } });
-    });
+    }));
     const seeded = await this.seed(fresh.id, { onlyWhenEmpty: false });
     await this.firstSync(fresh.id);
     await this.catchUp(userId);

@@ -89,7 +89,8 @@ describe("the sandbox's check-in-only meetings", () => {
   });
 
   it("a reset brings the nudge and yesterday's digest back, once each", async () => {
-    expect((await browser.json("/auth/sandbox/reset", { method: "POST", body: "{}" })).status).toBe(200);
+    const reset = await browser.json("/auth/sandbox/reset", { method: "POST", body: "{}" });
+    expect({ status: reset.status, body: reset.body }).toMatchObject({ status: 200 });
     const digests = await eventually(async () => {
       const found = (await alerts()).filter((a) => a.kind === "digest");
       return found.length > 0 ? found : undefined;
