@@ -3,6 +3,7 @@ import { useEffect, useState } from "preact/hooks";
 import { api } from "../api.js";
 import { dateTime, day, relative, time, timeRange } from "../format.js";
 import { rememberAnswer, useAnswers, useMeetingsById } from "../check-ins.js";
+import { LateForm } from "../late-form.js";
 import { ActionStatus, Empty, html, Loading, Problem, useAction, useResource } from "../ui.js";
 
 export const KIND_LABELS = {
@@ -131,19 +132,12 @@ export function AlertActions({ alert, onDone, meetings, zone, now }) {
 
 function QuestionActions({ alert, onDone }) {
   const [state, run] = useAction(onDone);
-  const [minutes, setMinutes] = useState(10);
   const meeting = alert.meetingId;
 
   if (alert.kind === "late" && meeting) {
     return html`<div class="actions">
       <button type="button" id=${`answer-${alert.id}-first`} disabled=${state.busy} onClick=${() => run(() => api.post(`/api/meetings/${meeting}/attended`), "Checked in: marked as attended.")}>I'm here</button>
-      <form class="late-form" onSubmit=${(event) => {
-        event.preventDefault();
-        run(() => api.post(`/api/meetings/${meeting}/running-late`, { minutes: Number(minutes) }), (draft) => (draft.status === "pending" ? "Late notice drafted: approve it in Drafts." : "Late notice approved and on its way."));
-      }}>
-        <label>Tell them I'm <input type="number" id=${`answer-${alert.id}-minutes`} inputmode="numeric" min="1" max="240" value=${minutes} onInput=${(e) => setMinutes(e.currentTarget.value)} /> minutes late</label>
-        <button type="submit" disabled=${state.busy}>Tell them</button>
-      </form>
+      <${LateForm} alert=${alert} meetingId=${meeting} run=${run} busy=${state.busy} />
       <${ActionStatus} state=${state} />
     </div>`;
   }
@@ -158,18 +152,6 @@ function QuestionActions({ alert, onDone }) {
   if (alert.kind === "buffer_conflict" || alert.kind === "reminder") return html`<div class="actions"><a class="button secondary" href="#/recovery">Open recovery</a></div>`;
   if (alert.kind === "send_outcome_unknown") return html`<div class="actions"><a class="button secondary" href="#/drafts">Open drafts</a></div>`;
   return null;
-}
-
-/** "Tell them I'm N minutes late": drafts the notice (or sends it, when the user allowed that). */
-function LateForm({ alert, meetingId, run, busy }) {
-  const [minutes, setMinutes] = useState(10);
-  return html`<form class="late-form" onSubmit=${(event) => {
-    event.preventDefault();
-    run(() => api.post(`/api/meetings/${meetingId}/running-late`, { minutes: Number(minutes) }), (draft) => (draft.status === "pending" ? "Late notice drafted: approve it in Drafts." : "Late notice approved and on its way."));
-  }}>
-    <label>Tell them I'm <input type="number" id=${`answer-${alert.id}-minutes`} inputmode="numeric" min="1" max="240" value=${minutes} onInput=${(e) => setMinutes(e.currentTarget.value)} /> minutes late</label>
-    <button type="submit" disabled=${busy}>Tell them</button>
-  </form>`;
 }
 
 /**
