@@ -10,6 +10,9 @@ import type { MeetingQueries } from "../meetings/meeting-queries.js";
 import type { Config } from "../platform/config.js";
 import type { Logger } from "../platform/logger.js";
 import { canonicalHostPlugin } from "./plugins/canonical-host.js";
+import { noNulPlugin } from "./plugins/no-nul.js";
+import { RequestLogController } from "./plugins/request-log.js";
+import { errorBody } from "./schemas/error.js";
 import { errorHandlerPlugin } from "./plugins/error-handler.js";
 import { routeTablePlugin } from "./plugins/route-table.js";
 import { openApiPlugin } from "./plugins/openapi.js";
@@ -37,11 +40,6 @@ import { meRoutes } from "./routes/me.js";
 import { punctualityRoutes } from "./routes/punctuality.js";
 import { metricsRoutes } from "./routes/metrics.js";
 import type { ServiceMetrics } from "../platform/metrics.js";
-
-/** Requests slower than this are worth a line at the default level. */
-const SLOW_REQUEST_MS = 2_000;
-/** The live alert stream stays open by design; its end is not a slow request. */
-const LONG_LIVED = /^\/api\/alerts\/stream/;
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
@@ -80,17 +78,18 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
     // Only a proxy on this host or a private network may set X-Forwarded-For: a client on the
     // internet could otherwise pick its own address and walk around the rate limits.
     trustProxy: ["loopback", "linklocal", "uniquelocal"],
-    // Fastify logs two info lines per request: a dashboard open for a day buried what matters
-    // (2,688 lines in 14 minutes). Requests are logged at debug below; slow ones at warn,
-    // failures by the error handler.
-    disableRequestLogging: true,
+    logController: new RequestLogController(),
+    // Errors the router meets before any route (a broken %-escape, an over-long id) get the
+    // standard error body too, not Fastify's own shape.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.code === "FST_ERR_MAX_PARAM_LENGTH" ? 414 : error.code === "FST_ERR_BAD_URL" ? 400 : 500;
+      const message = status === 414 ? "The address is too long." : status === 400 ? "The address is not valid: it has a broken %-escape." : "Something went wrong on our side; it has been logged.";
+      const code = status === 414 ? "address_too_long" : status === 400 ? "bad_address" : "internal_error";
+      const body = JSON.stringify(errorBody(code, message));
+      reply.raw.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body) });
+      reply.raw.end(body);
+    },
   }).withTypeProvider<ZodTypeProvider>();
-  app.addHook("onRequest", async (request) => request.log.debug({ req: request }, "incoming request"));
-  app.addHook("onResponse", async (request, reply) => {
-    const fields = { req: request, status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
-    if (reply.elapsedTime >= SLOW_REQUEST_MS && !LONG_LIVED.test(request.url)) request.log.warn(fields, "slow request");
-    else request.log.debug(fields, "request completed");
-  });
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -100,6 +99,7 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   await app.register(canonicalHostPlugin, { publicUrl: deps.config.publicUrl });
   await app.register(routeTablePlugin);
   await app.register(errorHandlerPlugin);
+  await app.register(noNulPlugin);
   await app.register(helmet, {
     // Scripts are same-origin files; the one inline script is the dashboard's import map, allowed by its hash.
     contentSecurityPolicy: { directives: { "script-src": ["'self'", ...DASHBOARD_SCRIPT_HASHES], "upgrade-insecure-requests": secure ? [] : null } },
