@@ -6,6 +6,7 @@ import { systemClock, type Clock } from "./platform/clock.js";
 import type { Config } from "./platform/config.js";
 import { cookieSecretsFrom } from "./platform/cookie-secrets.js";
 import type { Logger } from "./platform/logger.js";
+import { ensurePortFree } from "./platform/port.js";
 import { readVersion } from "./platform/version.js";
 import { createServices, type Services } from "./services.js";
 import { requestSync } from "./sync/sync-task.js";
@@ -29,6 +30,7 @@ export interface RunningService {
 
 /** The composition root: opens the database, builds every part and starts listening. */
 export async function startService(config: Config, log: Logger, clock: Clock = systemClock): Promise<RunningService> {
+  await ensurePortFree(config.port, config.host);
   const database = await openDatabase(config, log);
   const services = createServices(config, database, clock, log);
   const readiness = new ReadinessProbe(database.url, log.child({ component: "readiness" }));
