@@ -2,7 +2,8 @@ import { DateTime } from "luxon";
 import { z } from "zod";
 import { CHECK_IN_PROMPTS, DETECTION_SETTING_BOUNDS } from "../detection/domain/index.js";
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time as HH:mm, e.g. 09:00");
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+const hhmm = z.string().regex(HHMM, "must be a time as HH:mm, e.g. 09:00");
 
 export const workingHoursSchema = z
   .object({
@@ -11,7 +12,7 @@ export const workingHoursSchema = z
     end: hhmm,
   })
   .strict()
-  .refine((hours) => hours.start < hours.end, { message: "must be later than the start", path: ["end"] })
+  .refine((hours) => !HHMM.test(hours.start) || !HHMM.test(hours.end) || hours.start < hours.end, { message: "must be later than the start", path: ["end"] })
   .refine((hours) => new Set(hours.days).size === hours.days.length, { message: "name each day only once", path: ["days"] });
 
 export const timeZoneSchema = z.string().refine((zone) => DateTime.local().setZone(zone).isValid, "must be a zone name such as Europe/Berlin or America/New_York");

@@ -43,6 +43,11 @@ const LABELS: Record<string, string> = {
   nudgeMinutes: "Reminder minutes",
   nudgeChannels: "Reminder channels",
   minutes: "Minutes late",
+  phone: "Phone number",
+  likes: "What they like",
+  giftNote: "Gift note",
+  meetingId: "The meeting",
+  keepMeetings: "Keep meetings",
   missed: "Missed",
   subject: "Subject",
   body: "Message",
@@ -68,16 +73,16 @@ export function fieldLabel(field: string): string {
 /** zod's own English messages; anything else was written for people and is kept. */
 const ZOD_DEFAULT = /^(Invalid input|Invalid option|Invalid (URL|string|email|UUID|ISO|date|key|element)|Too (small|big)|Unrecognized keys?|Expected |Required$)/;
 
-/** Turns a route's validation issues into one sentence per field. */
+/** Turns a route's validation issues into one sentence per field, in the order zod found them. */
 export function describeIssues(context: string | undefined, issues: readonly ValidationIssue[], schema: unknown): FieldProblem[] {
   const problems: FieldProblem[] = [];
   for (const issue of issues) {
     const path = issue.instancePath.split("/").filter(Boolean);
     // Lists are placed by the list's name: "alertChannels", not "alertChannels.1".
     const field = path.filter((part) => !/^\d+$/.test(part)).join(".");
-    const node = schemaAt(schema, path);
-    const message = sentence(context, field, issue, node);
-    if (!problems.some((p) => p.field === field && p.message === message)) problems.push({ field, message });
+    // One sentence per field: the first says what to change; more (a string failing "list" and "at most 3") only confuse.
+    if (problems.some((p) => p.field === field)) continue;
+    problems.push({ field, message: sentence(context, field, issue, schemaAt(schema, path)) });
   }
   return problems;
 }
