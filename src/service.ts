@@ -82,7 +82,15 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
       },
     });
     await alertStream.start();
-    await app.listen({ port: config.port, host: config.host });
+    // Fastify announces "Server listening at http://127.0.0.1:…" at info: not the address to open
+    // (a browser there gets another site's cookies). The caller announces PUBLIC_URL instead.
+    const level = app.log.level;
+    app.log.level = "warn";
+    try {
+      await app.listen({ port: config.port, host: config.host });
+    } finally {
+      app.log.level = level;
+    }
     if (config.workers > 0) await runner.start();
     if (config.cron) schedule = startSchedule(Object.values(jobs), { ...services, log: log.child({ component: "jobs" }), signal: shutdown.signal });
     const address = app.server.address();

@@ -86,6 +86,11 @@ describe("bad input on every route", () => {
     expect(nul.error).toMatchObject({ field: "timeZone", message: expect.stringMatching(/^Time zone contains an invisible NUL character/) });
     const shortToken = JSON.parse(cases[2]!.text) as { error: { code: string } };
     expect(shortToken.error.code).toBe("validation_failed");
+    // A person who opens the same cut-short link in a browser gets the page for a bad link.
+    const opened = await fetch(`${harness.baseUrl}/check-in/123`, { headers: { accept: "text/html,application/xhtml+xml" } });
+    expect(opened.status).toBe(400);
+    expect(opened.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(await opened.text()).toContain("<h1>This check-in link is not valid.</h1>");
   });
 
   it("every route, with malformed ids, query strings and bodies, answers below 500 with the standard error body", async () => {

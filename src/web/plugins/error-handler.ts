@@ -11,6 +11,13 @@ import { describeIssues, fieldLabel, type ValidationIssue } from "./validation-m
  * (they tell the caller what to change, in words); 5xx messages are logged with their fields
  * and replaced by a generic text, so internals never leak.
  */
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** for routes people open from a link: the page to show (400) when the request does not validate */
+    htmlErrorPage?: () => string;
+  }
+}
+
 const DATABASE_RETRY_AFTER_SECONDS = 5;
 const INTERNAL = "Something went wrong on our side; it has been logged.";
 
@@ -52,6 +59,11 @@ export const errorHandlerPlugin = fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
       if (hasZodFastifySchemaValidationErrors(error)) {
+        // A person who followed a mangled link from an email gets the route's own page, not JSON.
+        const page = request.routeOptions.config?.htmlErrorPage;
+        if (page && /text\/html/.test(request.headers.accept ?? "")) {
+          return reply.status(400).type("text/html; charset=utf-8").serializer(String).send(page());
+        }
         const context = error.validationContext;
         const schema = context ? (request.routeOptions.schema as Record<string, unknown> | undefined)?.[context] : undefined;
         const issues = describeIssues(context, error.validation as unknown as ValidationIssue[], schema);
@@ -60,7 +72,8 @@ export const errorHandlerPlugin = fp(
       }
       if (error instanceof AppError) {
         if (error.httpStatus >= 500) request.log.error({ err: error, code: error.code }, "request failed");
-        else request.log.info({ code: error.code, status: error.httpStatus }, "request refused");
+        // A refusal is the caller's to fix and happens all day (a signed-out tab polls): debug, not info.
+        else request.log.debug({ code: error.code, status: error.httpStatus }, "request refused");
         const named = error.httpStatus < 500 ? namedField(error.message) : undefined;
         const message = error.httpStatus >= 500 && error.httpStatus !== 503 ? INTERNAL : (named?.message ?? error.message);
         const field = typeof error.details["field"] === "string" ? error.details["field"] : named?.field;
