@@ -136,6 +136,9 @@ describe("a terminal people can read", () => {
       const lines = child.output().trim().split("\n");
       for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
       expect(child.output()).not.toContain("incoming request");
+      // One line gives the address to open: PUBLIC_URL, not Fastify's "Server listening at http://127.0.0.1:…".
+      expect(child.output()).not.toContain("Server listening");
+      expect(lines.filter((line) => line.includes("running at"))).toHaveLength(1);
       child.kill("SIGTERM");
       expect(await child.waitForExit(30_000)).toBe(0);
     } finally {

@@ -192,10 +192,11 @@ function SettingsForm({ saved, onSaved }) {
       </div>
       <div class="field">
         <label for="setting-sendVia">Send approved emails</label>
-        <select id="setting-sendVia" value=${form.sendVia} onChange=${(e) => set("sendVia", e.currentTarget.value)}>
-          <option value="mailbox">from my own mailbox (Gmail / Outlook)</option>
-          <option value="smtp">over the server's SMTP</option>
+        <select id="setting-sendVia" value=${form.sendVia} onChange=${(e) => set("sendVia", e.currentTarget.value)} aria-describedby="hint-sendVia">
+          <option value="mailbox">from my own mailbox</option>
+          <option value="smtp">over this server's SMTP</option>
         </select>
+        <p class="hint" id="hint-sendVia">Your own mailbox is the Gmail or Outlook account whose calendar you connected, so replies come back to you.</p>
         ${error("sendVia")}
       </div>
     </fieldset>
