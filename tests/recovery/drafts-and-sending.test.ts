@@ -50,16 +50,33 @@ describe("drafts: approval, late notices, scoping, and sending exactly once", ()
     await harness?.close();
   });
 
-  it("\"tell them I'm N minutes late\" drafts a late notice with an ample ETA that waits for approval", async () => {
+  it("\"tell them I'm N minutes late\" previews, then drafts, a notice with the typed minutes plus a shown margin as an arrival time; past the end it offers other times", async () => {
     const meeting = await waitForMeeting(ann, "Weekly sync", () => true);
+    // 16:00 now, the meeting began at 15:50 and ends at 16:20: 10 more minutes + 5 margin → 4:15 PM.
+    const preview = await ann.json<{ minutes: number; marginMinutes: number; arriveByText: string; sentence: string; fits: boolean; body: string }>(`/api/meetings/${meeting.id}/running-late/preview?minutes=10`);
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({ minutes: 10, marginMinutes: 5, arriveByText: "4:15 PM", sentence: "I'll be there by 4:15 PM.", fits: true });
     const first = await post<DraftView>(ann, `/api/meetings/${meeting.id}/running-late`, { minutes: 10 });
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ kind: "late_notice", meetingId: meeting.id, caseId: null, status: "pending", to: ["dana@client.example"], sentAt: null });
-    expect(first.body.body).toContain("15 minutes");
+    // What was previewed is what is drafted.
+    expect(first.body.body).toBe(preview.body.body);
+    expect(first.body.body).toContain("I'll be there by 4:15 PM.");
+    expect(first.body.body).not.toMatch(/about \d+ minutes/);
+    // 20 minutes would bring them in after the end: no ETA, another time instead.
+    const tooLate = await ann.json<{ fits: boolean; sentence: string | null }>(`/api/meetings/${meeting.id}/running-late/preview?minutes=20`);
+    expect(tooLate.body).toMatchObject({ fits: false, sentence: null });
     const again = await post<DraftView>(ann, `/api/meetings/${meeting.id}/running-late`, { minutes: 20 });
-    expect(again.body).toMatchObject({ id: first.body.id, status: "pending" });
-    expect(again.body.body).toContain("30 minutes");
-    expect((await post(ann, `/api/meetings/${meeting.id}/running-late`, { minutes: 0 })).status).toBe(400);
+    expect(again.body).toMatchObject({ id: first.body.id, status: "pending", subject: "Can't make it in time: Weekly sync" });
+    expect(again.body.body).toContain("I can't make our \"Weekly sync\" in time");
+    expect(again.body.body).not.toContain("be there by");
+    // Out of range: a plain message with the allowed range.
+    for (const minutes of [0, 241]) {
+      const refused = await post<{ error: { message: string } }>(ann, `/api/meetings/${meeting.id}/running-late`, { minutes });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.message).toContain("Type how many minutes late, from 1 to 240.");
+    }
+    expect((await ann.json(`/api/meetings/${meeting.id}/running-late/preview?minutes=`)).status).toBe(400);
     expect(harness.emulator.control.sentMail()).toHaveLength(0);
   });
 
@@ -72,7 +89,8 @@ describe("drafts: approval, late notices, scoping, and sending exactly once", ()
     const mail = harness.emulator.control.sentMail();
     expect(mail).toHaveLength(1);
     expect(mail[0]).toMatchObject({ to: ["dana@client.example"], subject: reply.body.subject });
-    expect(mail[0]!.body).toContain("10 minutes");
+    // 5 minutes from 16:00 (the meeting began at 15:55) + 3 margin, up to the five-minute mark.
+    expect(mail[0]!.body).toContain("I'll be there by 4:10 PM.");
   });
 
   it("another user can neither see nor approve, reject or resend a draft, nor see or change a case (404)", async () => {
