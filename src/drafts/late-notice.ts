@@ -19,6 +19,8 @@ export interface ComposedLateNotice {
 
 export interface LateNoticePreview {
   minutes: number;
+  /** the minutes count from the meeting's start, or from now once it began */
+  countedFrom: "start" | "now";
   marginMinutes: number;
   arriveBy: string;
   /** "3:25 PM", or "3:25 PM EST (12:25 PM PST)" when their zone is known and differs */
@@ -73,6 +75,7 @@ export async function composeLateNotice(tx: Tx, userId: string, meetingId: strin
     plan,
     preview: {
       minutes: plan.minutesLate,
+      countedFrom: plan.countedFrom.getTime() > meeting.start.getTime() ? "now" : "start",
       marginMinutes: plan.marginMinutes,
       arriveBy: plan.arriveBy.toISOString(),
       arriveByText: formatClockForBoth(plan.arriveBy, timeZone, theirTimeZone),

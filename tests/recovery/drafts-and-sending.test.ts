@@ -55,7 +55,7 @@ describe("drafts: approval, late notices, scoping, and sending exactly once", ()
     // 16:00 now, the meeting began at 15:50 and ends at 16:20: 10 more minutes + 5 margin → 4:15 PM.
     const preview = await ann.json<{ minutes: number; marginMinutes: number; arriveByText: string; sentence: string; fits: boolean; body: string }>(`/api/meetings/${meeting.id}/running-late/preview?minutes=10`);
     expect(preview.status).toBe(200);
-    expect(preview.body).toMatchObject({ minutes: 10, marginMinutes: 5, arriveByText: "4:15 PM", sentence: "I'll be there by 4:15 PM.", fits: true });
+    expect(preview.body).toMatchObject({ minutes: 10, countedFrom: "now", marginMinutes: 5, arriveByText: "4:15 PM", sentence: "I'll be there by 4:15 PM.", fits: true });
     const first = await post<DraftView>(ann, `/api/meetings/${meeting.id}/running-late`, { minutes: 10 });
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ kind: "late_notice", meetingId: meeting.id, caseId: null, status: "pending", to: ["dana@client.example"], sentAt: null });

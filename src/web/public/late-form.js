@@ -67,7 +67,7 @@ export function LateForm({ alert, meetingId, run, busy }) {
     <div class="late-preview" id=${messageId} aria-live="polite">
       ${checked.error && html`<p class="field-error">${checked.error}</p>`}
       ${preview.status === "error" && html`<p class="field-error">${preview.error.message}</p>`}
-      ${data && data.fits && html`<p>They'll read: <q class="late-sentence">${data.sentence}</q> <span class="muted">(${data.minutes} min + ${data.marginMinutes} min margin)</span></p>`}
+      ${data && data.fits && html`<p>They'll read: <q class="late-sentence">${data.sentence}</q> <span class="muted">(${data.minutes} min ${data.countedFrom === "now" ? "from now" : "after the start"} + ${data.marginMinutes} min margin)</span></p>`}
       ${tooLate && html`<p>${data.minutes} minutes late would bring you in after the meeting ends (${data.meetingEndText}). So no arrival time: they'll read that you can't make it, with other times to meet.</p>
         <details><summary>Read the message</summary><pre class="late-body">${data.body}</pre></details>`}
     </div>

@@ -16,6 +16,7 @@ const minutes = z.coerce
 const lateNoticePreview = z
   .object({
     minutes: z.number().int().describe("as typed"),
+    countedFrom: z.enum(["start", "now"]).describe("the minutes count from the start, or from now once the meeting began"),
     marginMinutes: z.number().int().describe("added on top of the typed minutes (a quarter, at least 3, up to the next five-minute mark)"),
     arriveBy: z.iso.datetime(),
     arriveByText: z.string().describe("the arrival time as the notice writes it, in their zone too when known and different"),
