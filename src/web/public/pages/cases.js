@@ -169,8 +169,15 @@ function Materials({ recovery, onChanged }) {
       ${link.label ? html`<strong>${link.label}</strong>: ` : ""}<a href=${link.url} target="_blank" rel="noopener noreferrer">${link.url}</a>
       ${!locked && html` <button type="button" class="link-button" disabled=${state.busy} aria-label=${"Remove " + (link.label || link.url)} onClick=${() => save(links.filter((_, i) => i !== index), "Link removed.")}>Remove</button>`}
     </li>`)}</ul>`}
+    ${draft && html`<div class="materials-note">
+      <p><strong>Cover note${draft.status === "sent" ? " (sent)" : draft.status === "pending" ? " (drafted)" : ""}:</strong> ${draft.subject}</p>
+      <pre class="draft-preview">${draft.body}</pre>
+      <p>${recovery.materials.waitsForProposal && draft.status === "pending"
+        ? html`It can be approved once <a href=${"#/drafts?id=" + (recovery.proposal.draftId ?? "")}>your proposal</a> has been sent, so the two don't cross.`
+        : html`<a href=${"#/drafts?id=" + draft.id}>${draft.status === "pending" ? "Edit and approve it in Drafts" : "Read it in Drafts"}</a>`}</p>
+    </div>`}
     ${!locked && recovery.status === "open" && links.length < 5 && html`<form class="stacked-form materials-form" noValidate onSubmit=${add}>
-      <label for=${urlId}>Link to send (the deck, notes…)</label>
+      <label for=${urlId}>${links.length === 0 ? "Link to send (the deck, notes…)" : "Another link to send"}</label>
       <input id=${urlId} type="url" inputmode="url" autocomplete="off" placeholder="https://docs.example.com/deck" value=${url} aria-invalid=${invalid ? "true" : "false"} onInput=${(e) => { setUrl(e.currentTarget.value); setInvalid(null); }} />
       ${invalid && html`<p class="field-error">${invalid}</p>`}
       <label for=${labelId}>What it is (optional)</label>
@@ -179,13 +186,6 @@ function Materials({ recovery, onChanged }) {
       <p class="muted">${MATERIALS_NOTE}</p>
     </form>`}
     <${ActionStatus} state=${state} />
-    ${draft && html`<div class="materials-note">
-      <p><strong>Cover note${draft.status === "sent" ? " (sent)" : draft.status === "pending" ? " (drafted)" : ""}:</strong> ${draft.subject}</p>
-      <pre class="draft-preview">${draft.body}</pre>
-      <p>${recovery.materials.waitsForProposal && draft.status === "pending"
-        ? html`It can be approved once <a href=${"#/drafts?id=" + (recovery.proposal.draftId ?? "")}>your proposal</a> has been sent, so the two don't cross.`
-        : html`<a href=${"#/drafts?id=" + draft.id}>${draft.status === "pending" ? "Edit and approve it in Drafts" : "Read it in Drafts"}</a>`}</p>
-    </div>`}
   </div>`;
 }
 
