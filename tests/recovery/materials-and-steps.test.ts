@@ -94,6 +94,12 @@ describe("recovery steps that tell the truth", () => {
     expect(step(marked.body, "gift_prompt")).toMatchObject({ status: "done", reason: "Marked done at 4:00 PM" });
     // A reload reads the same.
     expect(step(await getCase(), "gift_prompt").status).toBe("done");
+    // Its suggested time comes: no reminder to do what is done.
+    clock.advance(181 * MINUTE);
+    await settled(harness, clock);
+    expect(await harness.service.services.db.task.findFirstOrThrow({ where: { caseId, kind: "gift_prompt" } })).toMatchObject({ status: "done" });
+    expect(await harness.service.services.db.alert.count({ where: { idempotencyKey: `case:${caseId}:gift_prompt` } })).toBe(0);
+    expect(step(await getCase(), "gift_prompt").status).toBe("done");
     await send("POST", `/api/cases/${caseId}/steps/call_reminder/done`);
     // Buffer and thank-you wait for a rescheduled meeting: put one in place with its thank-you sent.
     const db = harness.service.services.db;
