@@ -7,7 +7,7 @@ import { openCase } from "../../src/recovery/open-case-task.js";
 import { connectAs, waitForMeeting } from "../support/connect.js";
 import type { CookieClient } from "../support/cookie-client.js";
 import { startHarness, type Harness } from "../support/service-harness.js";
-import { draftsOf, eventually } from "./support/recovery-helpers.js";
+import { draftsOf, eventually, syncNow } from "./support/recovery-helpers.js";
 
 const MINUTE = 60_000;
 
@@ -78,6 +78,14 @@ describe("drafts: approval, late notices, scoping, and sending exactly once", ()
     }
     expect((await ann.json(`/api/meetings/${meeting.id}/running-late/preview?minutes=`)).status).toBe(400);
     expect(harness.emulator.control.sentMail()).toHaveLength(0);
+  });
+
+  it("when someone else organised the meeting in another zone, the arrival time is written in theirs too", async () => {
+    harness.emulator.control.createEvent("ann@example.com", { summary: "Client call", start: at(-10), end: at(50), timeZone: "America/New_York", organizer: { email: "dana@client.example", name: "Dana Smith" }, attendees: guests });
+    await syncNow(harness, "ann@example.com", clock, "test: a new event");
+    const meeting = await waitForMeeting(ann, "Client call", () => true, 15_000);
+    const preview = await ann.json<{ arriveByText: string; sentence: string }>(`/api/meetings/${meeting.id}/running-late/preview?minutes=10`);
+    expect(preview.body).toMatchObject({ arriveByText: "4:15 PM UTC (11:15 AM EST)", sentence: "I'll be there by 4:15 PM UTC (11:15 AM EST)." });
   });
 
   it("with auto-send on, the late notice is sent at once from the user's mailbox", async () => {
