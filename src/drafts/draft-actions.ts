@@ -126,10 +126,18 @@ export class DraftService {
    * otherwise it waits for approval. Asking again while the notice is still pending updates
    * its wording to the new estimate.
    */
-  async runningLate(userId: string, meetingId: string, minutes: number): Promise<DraftView> {
+  async runningLate(userId: string, meetingId: string, minutes: number, previewed?: { arriveBy?: string | undefined; fits?: boolean | undefined }): Promise<DraftView> {
     const now = this.deps.clock.now();
     return this.deps.db.$transaction(async (tx) => {
-      const { to, text } = await composeLateNotice(tx, userId, meetingId, minutes, now);
+      const { to, text, plan, preview } = await composeLateNotice(tx, userId, meetingId, minutes, now);
+      // The user approved what the form showed: if the clock moved the promise since, they see it first.
+      const moved = (previewed?.arriveBy !== undefined && Date.parse(previewed.arriveBy) !== plan.arriveBy.getTime()) || (previewed?.fits !== undefined && previewed.fits !== plan.fits);
+      if (moved) {
+        throw new ConflictError(
+          plan.fits ? `Time moved on: they would now read "I'll be there by ${preview.arriveByText}". Check it and press the button again.` : "Time moved on: you would now arrive after the meeting ends. Check the message and press the button again.",
+          "late_notice_moved",
+        );
+      }
       const meeting = await tx.meeting.findFirstOrThrow({ where: { id: meetingId, userId }, select: { user: { select: { settings: { select: { autoSendLateNotice: true } } } } } });
       const key = `late_notice:${meetingId}`;
       const stored = await storeDraft(tx, { userId, caseId: null, meetingId, kind: "late_notice", to, subject: text.subject, body: text.body, idempotencyKey: key }, now);

@@ -53,10 +53,15 @@ describe("drafts: approval, late notices, scoping, and sending exactly once", ()
   it("\"tell them I'm N minutes late\" previews, then drafts, a notice with the typed minutes plus a shown margin as an arrival time; past the end it offers other times", async () => {
     const meeting = await waitForMeeting(ann, "Weekly sync", () => true);
     // 16:00 now, the meeting began at 15:50 and ends at 16:20: 10 more minutes + 5 margin → 4:15 PM.
-    const preview = await ann.json<{ minutes: number; marginMinutes: number; arriveByText: string; sentence: string; fits: boolean; body: string }>(`/api/meetings/${meeting.id}/running-late/preview?minutes=10`);
+    const preview = await ann.json<{ minutes: number; marginMinutes: number; arriveBy: string; arriveByText: string; sentence: string; fits: boolean; body: string }>(`/api/meetings/${meeting.id}/running-late/preview?minutes=10`);
     expect(preview.status).toBe(200);
     expect(preview.body).toMatchObject({ minutes: 10, countedFrom: "now", marginMinutes: 5, arriveByText: "4:15 PM", sentence: "I'll be there by 4:15 PM.", fits: true });
-    const first = await post<DraftView>(ann, `/api/meetings/${meeting.id}/running-late`, { minutes: 10 });
+    // A promise the form no longer matches (the minute turned since the preview) is not sent: the user sees the new one first.
+    const stale = await post<{ error: { code: string; message: string } }>(ann, `/api/meetings/${meeting.id}/running-late`, { minutes: 10, arriveBy: "2026-11-10T16:10:00.000Z", fits: true });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error).toMatchObject({ code: "late_notice_moved", message: expect.stringContaining("I'll be there by 4:15 PM") });
+    expect(await draftsOf(ann)).toEqual([]);
+    const first = await post<DraftView>(ann, `/api/meetings/${meeting.id}/running-late`, { minutes: 10, arriveBy: preview.body.arriveBy, fits: true });
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ kind: "late_notice", meetingId: meeting.id, caseId: null, status: "pending", to: ["dana@client.example"], sentAt: null });
     // What was previewed is what is drafted.

@@ -24,6 +24,7 @@ export function checkMinutes(raw) {
 export function LateForm({ alert, meetingId, run, busy }) {
   const [minutes, setMinutes] = useState("10");
   const [preview, setPreview] = useState({ status: "loading" });
+  const [refresh, setRefresh] = useState(0);
   const asked = useRef(0);
   const inputRef = useRef(null);
   const inputId = `answer-${alert.id}-minutes`;
@@ -44,7 +45,7 @@ export function LateForm({ alert, meetingId, run, busy }) {
       );
     }, PREVIEW_DELAY_MS);
     return () => clearTimeout(timer);
-  }, [meetingId, minutes]);
+  }, [meetingId, minutes, refresh]);
 
   const submit = (event) => {
     event.preventDefault();
@@ -53,7 +54,16 @@ export function LateForm({ alert, meetingId, run, busy }) {
       inputRef.current?.focus();
       return;
     }
-    run(() => api.post(`/api/meetings/${meetingId}/running-late`, { minutes: checked.value }), (draft) => (draft.status === "pending" ? "Late notice drafted: approve it in Drafts." : "Late notice approved and on its way."));
+    const shown = preview.status === "ready" ? { arriveBy: preview.data.arriveBy, fits: preview.data.fits } : {};
+    run(async () => {
+      try {
+        return await api.post(`/api/meetings/${meetingId}/running-late`, { minutes: checked.value, ...shown });
+      } catch (error) {
+        // The minute turned since the preview: show the new promise before anything is sent.
+        if (error.code === "late_notice_moved") setRefresh((n) => n + 1);
+        throw error;
+      }
+    }, (draft) => (draft.status === "pending" ? "Late notice drafted: approve it in Drafts." : "Late notice approved and on its way."));
   };
   const data = preview.status === "ready" ? preview.data : null;
   const tooLate = data && !data.fits;

@@ -55,10 +55,16 @@ export const runningLateRoutes: FastifyPluginAsyncZod<{ drafts: DraftService }> 
         description:
           "The notice says when the user will be there: the typed minutes plus a margin, as a clock time (see the preview). A delay that runs past the meeting's end offers other times instead. Sent at once when settings.autoSendLateNotice is on (the draft comes back approved); otherwise it waits in the drafts inbox for approval.",
         params: z.object({ id: z.uuid() }),
-        body: z.object({ minutes: z.number({ error: RANGE_MESSAGE }).int({ error: "Type whole minutes, e.g. 10." }).min(1, { error: RANGE_MESSAGE }).max(MAX_MINUTES_LATE, { error: RANGE_MESSAGE }) }).strict(),
+        body: z
+          .object({
+            minutes: z.number({ error: RANGE_MESSAGE }).int({ error: "Type whole minutes, e.g. 10." }).min(1, { error: RANGE_MESSAGE }).max(MAX_MINUTES_LATE, { error: RANGE_MESSAGE }),
+            arriveBy: z.iso.datetime().optional().describe("the arrival time the preview showed: when the clock has moved it since, the answer is 409 late_notice_moved"),
+            fits: z.boolean().optional().describe("whether the preview offered an arrival time (true) or another time (false)"),
+          })
+          .strict(),
         response: { 200: draftView, 400: errorReply, 401: errorReply, 403: errorReply, 404: errorReply, 409: errorReply },
       },
     },
-    async (request) => drafts.runningLate(request.session!.userId, request.params.id, request.body.minutes),
+    async (request) => drafts.runningLate(request.session!.userId, request.params.id, request.body.minutes, { arriveBy: request.body.arriveBy, fits: request.body.fits }),
   );
 };
