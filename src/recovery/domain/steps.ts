@@ -108,7 +108,10 @@ function stepView(kind: CaseStepKind, facts: StepFacts): StepView {
   if (kind === "thank_you") {
     if (!facts.rescheduled || facts.rescheduled.cancelled) return view("waiting", "After the new meeting, once you attended it");
     const draft = facts.drafts.thank_you;
-    if (draft === undefined) return view(problem ? "due" : "waiting", `After the new meeting ${at(facts.rescheduled.start)}, once you attended it`);
+    if (draft === undefined) {
+      const note = markedAt ? `Handwritten note marked done ${at(markedAt)}; the email is drafted after the new meeting` : `After the new meeting ${at(facts.rescheduled.start)}, once you attended it`;
+      return view(problem ? "due" : "waiting", note);
+    }
     const email = draft === "sent" ? `Thank-you email ${sentAt("thank_you")}` : draft === "rejected" ? "You chose not to send the thank-you email" : "";
     if (DECIDED.has(draft) && markedAt) return view("done", `${email}; handwritten note marked done ${at(markedAt)}`);
     if (DECIDED.has(draft)) return view("due", `${email}; now write the handwritten note`);

@@ -169,6 +169,7 @@ describe("step texts agree with their state and time", () => {
 
   it("the thank-you before the new meeting says it comes after it, with the meeting's time", () => {
     expect(reasonOf({ rescheduled: { cancelled: false, start: later } }, "thank_you")).toMatchObject({ status: "waiting", reason: "After the new meeting at 11:00 AM, once you attended it" });
+    expect(reasonOf({ rescheduled: { cancelled: false, start: later }, stepsDone: { thank_you: now } }, "thank_you")).toMatchObject({ status: "waiting", reason: "Handwritten note marked done at 8:00 AM; the email is drafted after the new meeting" });
   });
 
   it("materials: a reminder until a link is added; the cover note waits for the proposal to be sent", () => {
