@@ -25,6 +25,8 @@ export interface CaseTaskView extends StepView {
   /** the task row's own state in the task table */
   taskStatus: "queued" | "running" | "done" | "failed" | "cancelled" | null;
   dueAt: string | null;
+  /** when the user marked this step done themselves */
+  markedDoneAt: string | null;
 }
 
 export interface CaseView {
@@ -207,7 +209,7 @@ export class CaseService {
     const facts = stepFactsOf(row, now);
     const tasks: CaseTaskView[] = caseSteps(facts).map((step) => {
       const task = latest.get(step.kind);
-      return { ...step, id: task?.id ?? null, taskStatus: task?.status ?? null, dueAt: task?.dueAt.toISOString() ?? null };
+      return { ...step, id: task?.id ?? null, taskStatus: task?.status ?? null, dueAt: task?.dueAt.toISOString() ?? null, markedDoneAt: facts.stepsDone[step.kind]?.toISOString() ?? null };
     });
     const slots = storedSlots.safeParse(row.proposedSlots ?? []);
     const contactLikes = first ? (likes.get(first.email) ?? null) : null;

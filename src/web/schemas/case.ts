@@ -13,6 +13,7 @@ export const caseTaskView = z.object({
   problem: z.string().nullable().describe("the service could not do its part (the task's last error)"),
   taskStatus: z.enum(["queued", "running", "done", "failed", "cancelled"]).nullable().describe("the task row's own state"),
   dueAt: z.iso.datetime().nullable(),
+  markedDoneAt: z.iso.datetime().nullable().describe("when the user marked the step done themselves"),
 });
 
 export const caseView = z

@@ -48,7 +48,7 @@ function Case({ recovery, zone, sandbox, onChanged }) {
         <p class="muted step-reason">${task.reason}</p>
         ${task.problem && html`<p class="action-error">Makegood could not do its part: ${task.problem}</p>`}
         <${StepDetail} kind=${task.kind} recovery=${recovery} zone=${zone} sandbox=${sandbox} onChanged=${onChanged} />
-        ${USER_DONE.has(task.kind) && task.status !== "done" && html`<${MarkDone} recovery=${recovery} kind=${task.kind} onChanged=${onChanged} />`}
+        ${USER_DONE.has(task.kind) && task.status !== "done" && !task.markedDoneAt && html`<${MarkDone} recovery=${recovery} kind=${task.kind} onChanged=${onChanged} />`}
       </li>`)}
     </ol>
   </article>`;
