@@ -99,3 +99,44 @@ function zonePart(at: Date, timeZone: string, locale: string, style: "short" | "
 function tidy(text: string): string {
   return text.replace(/[\u00a0\u2009\u202f]/g, " ").replace(/\s+/g, " ").trim();
 }
+
+/**
+ * The other person's zone, when it is worth writing: a valid IANA zone whose offset at `at`
+ * differs from the user's. Same offset (or no zone known): null, and times are written once.
+ */
+export function otherZoneAt(at: Date, userZone: string, otherZone: string | null | undefined): string | null {
+  if (!otherZone || otherZone === userZone) return null;
+  try {
+    const offset = (zone: string) => zonePart(at, zone, "en-US", "shortOffset");
+    return offset(otherZone) === offset(userZone) ? null : otherZone;
+  } catch {
+    // An unknown zone name (Intl throws RangeError): write the user's times only.
+    return null;
+  }
+}
+
+/**
+ * A slot in the user's zone, and in the other person's when it differs:
+ * "Wednesday, November 25, 10:00–10:45 AM PST (1:00–1:45 PM EST)"; the date is repeated in
+ * the brackets only when it is another day there ("(Thursday, November 26, 3:00–3:45 AM JST)").
+ */
+export function formatSlotForBoth(slot: TimeRange, userZone: string, otherZone: string | null | undefined, locale = "en-US"): string {
+  const mine = formatSlot(slot, userZone, locale);
+  const other = otherZoneAt(slot.start, userZone, otherZone);
+  if (!other) return mine;
+  const style: DateStyle = { weekday: "long", month: "long", day: "numeric" };
+  const theirDate = datePart(slot.start, other, locale, style);
+  const theirs = formatRange(slot, other, locale, style);
+  const sameDay = datePart(slot.start, userZone, locale, style) === theirDate && theirs.startsWith(`${theirDate}, `);
+  return `${mine} (${sameDay ? theirs.slice(theirDate.length + 2) : theirs})`;
+}
+
+/**
+ * A time of day for a message: "3:25 PM" when only the user's zone matters, "3:25 PM EST
+ * (12:25 PM PST)" when the other person's zone is known and differs.
+ */
+export function formatClockForBoth(at: Date, userZone: string, otherZone: string | null | undefined, locale = "en-US"): string {
+  const other = otherZoneAt(at, userZone, otherZone);
+  if (!other) return clock(at, userZone, locale, true);
+  return `${formatTimeOfDay(at, userZone, locale)} (${formatTimeOfDay(at, other, locale)})`;
+}
