@@ -1,4 +1,5 @@
 import type { Database } from "../db/client.js";
+import { answerMeetingAlerts, closeAlerts } from "../alerts/alert-lifecycle.js";
 import type { Clock } from "../platform/clock.js";
 import { AppError, ConflictError, NotFoundError } from "../platform/errors.js";
 import { lateNotice } from "../recovery/domain/index.js";
@@ -93,7 +94,7 @@ export class DraftService {
       if (!draft) throw new NotFoundError("Draft", draftId);
       if (draft.status !== "failed") throw new ConflictError(`This draft is ${draft.status}; only a failed draft can be resent.`, "draft_not_failed");
       const updated = await tx.draft.update({ where: { id: draftId }, data: { status: "approved", approvedAt: now, sendAttemptedAt: null, lastError: null } });
-      await tx.alert.updateMany({ where: { idempotencyKey: { startsWith: `send_outcome_unknown:${draftId}:` }, withdrawnAt: null }, data: { withdrawnAt: now } });
+      await closeAlerts(tx, { idempotencyKey: { startsWith: `send_outcome_unknown:${draftId}:` } }, "resolved", now);
       await queueDraftSend(tx, updated, now, `resend:${now.toISOString()}`);
       return draftView(updated);
     });
@@ -133,5 +134,33 @@ export class DraftService {
       }
       return draftView(draft);
     });
+  }
+
+  /**
+   * Undoes the user's Reject: the draft waits for approval again. Only a draft the user
+   * rejected (not one the service withdrew, like a late notice after "I'm here"), while its
+   * recovery plan is open and, for a late notice, while the meeting is still on.
+   */
+  async restore(userId: string, draftId: string): Promise<DraftView> {
+    const now = this.deps.clock.now();
+    return this.deps.db.$transaction(async (tx) => {
+      await tx.$queryRaw`select id from drafts where id = ${draftId}::uuid and user_id = ${userId}::uuid for update`;
+      const draft = await tx.draft.findFirst({ where: { id: draftId, userId }, include: { case: { select: { status: true } }, meeting: { select: { end: true } } } });
+      if (!draft) throw new NotFoundError("Draft", draftId);
+      const { case: recoveryCase, meeting, ...row } = draft;
+      if (draft.status === "pending") return draftView(row);
+      if (draft.status !== "rejected") throw new ConflictError(`This draft is ${draft.status}; only a rejected draft can be restored.`, "draft_not_rejected");
+      if (draft.withdrawnReason) throw new ConflictError(`${draft.withdrawnReason} It can't be restored.`, "draft_withdrawn");
+      if (draft.caseId && recoveryCase?.status !== "open") throw new ConflictError("This recovery plan is closed, so its draft can't be brought back.", "case_closed");
+      if (draft.kind === "late_notice" && (!meeting || meeting.end.getTime() <= now.getTime())) throw new ConflictError("This meeting is over, so a late notice no longer makes sense.", "meeting_over");
+      const restored = await tx.draft.update({ where: { id: draftId }, data: { status: "pending", rejectedAt: null } });
+      return draftView(restored);
+    });
+  }
+
+  /** "Tell them" answered the meeting's running-late questions: the cards say what was done. */
+  async answerLateAlerts(userId: string, meetingId: string, minutes: number, draft: DraftView): Promise<void> {
+    const answer = draft.status === "pending" ? `Late notice drafted (${minutes} min): approve it in Drafts` : `Told them you're ${minutes} min late`;
+    await this.deps.db.$transaction((tx) => answerMeetingAlerts(tx, { userId, meetingId, kinds: ["late", "nudge"] }, answer, this.deps.clock.now()));
   }
 }

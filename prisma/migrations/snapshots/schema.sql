@@ -1,6 +1,6 @@
 -- The whole database schema, generated from empty by tools/sqlgen (npm run migration:new).
 -- Not run by anything: the drift test compares it with what the migrations build.
--- schema.prisma sha256: 6e124457fe341e23917aa0ba5ac22fe50f9a58b5d7344016f7bd4efaf66cca1a
+-- schema.prisma sha256: 9c0bf4d23a155f4985f7022ae393a334b01c333a409ff5191f8ae16539d3591d
 
 -- CreateSchema
 CREATE SCHEMA IF NOT EXISTS "public";
@@ -34,6 +34,9 @@ CREATE TYPE "PresenceStatus" AS ENUM ('unknown', 'available', 'unavailable');
 
 -- CreateEnum
 CREATE TYPE "AlertKind" AS ENUM ('late', 'suspected_missed', 'needs_reauth', 'buffer_conflict', 'reminder', 'send_outcome_unknown', 'nudge', 'heads_up', 'digest');
+
+-- CreateEnum
+CREATE TYPE "AlertStatus" AS ENUM ('open', 'answered', 'resolved', 'withdrawn');
 
 -- CreateEnum
 CREATE TYPE "AlertChannel" AS ENUM ('email', 'feed', 'webhook');
@@ -276,6 +279,9 @@ CREATE TABLE "alerts" (
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "read_at" TIMESTAMPTZ(3),
     "withdrawn_at" TIMESTAMPTZ(3),
+    "status" "AlertStatus" NOT NULL DEFAULT 'open',
+    "answer" TEXT,
+    "answered_at" TIMESTAMPTZ(3),
 
     CONSTRAINT "alerts_pkey" PRIMARY KEY ("id")
 );
@@ -358,6 +364,7 @@ CREATE TABLE "drafts" (
     "message_id" TEXT,
     "provider_message_id" TEXT,
     "last_error" TEXT,
+    "withdrawn_reason" TEXT,
 
     CONSTRAINT "drafts_pkey" PRIMARY KEY ("id")
 );

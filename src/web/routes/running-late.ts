@@ -19,6 +19,10 @@ export const runningLateRoutes: FastifyPluginAsyncZod<{ drafts: DraftService }> 
         response: { 200: draftView, 400: errorReply, 401: errorReply, 403: errorReply, 404: errorReply, 409: errorReply },
       },
     },
-    async (request) => drafts.runningLate(request.session!.userId, request.params.id, request.body.minutes),
+    async (request) => {
+      const draft = await drafts.runningLate(request.session!.userId, request.params.id, request.body.minutes);
+      await drafts.answerLateAlerts(request.session!.userId, request.params.id, request.body.minutes, draft);
+      return draft;
+    },
   );
 };
