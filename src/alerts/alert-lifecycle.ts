@@ -15,7 +15,10 @@ export type ClosedBy = "resolved" | "withdrawn";
  * user shows it without a reload. All in the caller's transaction.
  */
 
-/** The user answered the open questions about a meeting: they stop asking and say what was done. */
+/**
+ * The user answered the questions about a meeting: they stop asking and say what was done last
+ * (an answered card says it too: "Late notice drafted" becomes "Checked in" once they arrive).
+ */
 export async function answerMeetingAlerts(
   tx: Tx,
   where: { userId: string; meetingId: string; kinds: readonly MeetingQuestion[] },
@@ -23,7 +26,7 @@ export async function answerMeetingAlerts(
   now: Date,
 ): Promise<number> {
   const rows = await tx.alert.updateManyAndReturn({
-    where: { userId: where.userId, meetingId: where.meetingId, kind: { in: [...where.kinds] }, status: "open" },
+    where: { userId: where.userId, meetingId: where.meetingId, kind: { in: [...where.kinds] }, status: { in: ["open", "answered"] } },
     data: { status: "answered", answer, answeredAt: now, withdrawnAt: now, readAt: now },
     select: { id: true, userId: true },
   });
