@@ -11,6 +11,9 @@ export interface UndoFacts {
   drafts: ReadonlyArray<{ status: string; sendAttemptedAt: Date | null }>;
 }
 
+/** Evidence of the user being there that is not only their word ("others joined" says nothing about them). */
+const SEEN_ATTENDING = new Set(["conference_joined", "presence_in_call", "checked_in"]);
+
 /**
  * "Yes, I missed it" can be undone while nothing has left: no draft approved, attempted or sent
  * (a call or a gift the user made is theirs to know; we only guard what we sent). "I was there"
@@ -24,7 +27,7 @@ export function undoVerdict(facts: UndoFacts): UndoVerdict {
       : { allowed: true };
   }
   if (facts.state === "attended") {
-    const seen = facts.evidence.some((kind) => kind !== "marked_attended");
+    const seen = facts.evidence.some((kind) => SEEN_ATTENDING.has(kind));
     return seen ? { allowed: false, reason: "Can't undo: we saw you there (conference, presence or a check-in)." } : { allowed: true };
   }
   return { allowed: false, reason: "There is no answer to undo: this meeting is not marked missed or attended." };

@@ -71,6 +71,11 @@ function Draft({ draft, zone, onChanged, open }) {
     ${draft.status === "sent" && html`<p class="sent-line">Sent ${dateTime(draft.sentAt, zone)} ${VIA[draft.sentVia] ?? ""}.</p>`}
     ${draft.status === "approved" && html`<p class="sent-line">Approved ${dateTime(draft.approvedAt, zone)}; sending now.</p>`}
     ${draft.lastError && html`<p class="action-error">${draft.lastError}</p>`}
+    ${draft.withdrawnReason && html`<p class="sent-line">${draft.withdrawnReason}</p>`}
+    ${draft.status === "rejected" && !draft.withdrawnReason && html`<div class="buttons">
+      <button type="button" class="secondary" disabled=${state.busy} onClick=${() => run(() => api.post(`/api/drafts/${draft.id}/restore`), "Restored: it waits for your approval again.")}>Restore to drafts</button>
+      <${ActionStatus} state=${{ ...state, message: undefined }} />
+    </div>`}
     ${editable
       ? html`<form class="stacked-form" onSubmit=${approve}>
           <label for=${id + "-subject"}>Subject</label>
