@@ -100,7 +100,7 @@ export class MeetingActions {
       if (from === "missed") {
         if (meeting.recovery) {
           const caseId = meeting.recovery.id;
-          await tx.draft.updateMany({ where: { caseId, status: "pending" }, data: { status: "rejected", rejectedAt: now, withdrawnReason: "Withdrawn: you undid \"Yes, I missed it\"." } });
+          await tx.draft.updateMany({ where: { caseId, status: "pending" }, data: { status: "rejected", rejectedAt: now, withdrawnReason: "Withdrawn: you undid “Yes, I missed it”." } });
           // Kept drafts leave the case (it goes); their keys name the old case, so a new one drafts afresh.
           await tx.draft.updateMany({ where: { caseId }, data: { caseId: null } });
           await tx.recoveryCase.delete({ where: { id: caseId } });

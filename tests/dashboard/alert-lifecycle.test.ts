@@ -155,6 +155,30 @@ describe.skipIf(!hasChromium)("the alert lifecycle in a real browser", { timeout
     expect(await page.locator(".toast p").count()).toBe(0);
   });
 
+  it("Drafts: a rejected late notice can be restored; once the user is there, it is withdrawn and says why", async () => {
+    await goTo(page, "#/drafts", "Drafts");
+    const notice = page.locator("article.draft", { hasText: "Late notice" }).first();
+    await expect.poll(() => notice.getByRole("button", { name: "Reject" }).isVisible(), { timeout: 10_000 }).toBe(true);
+    await notice.getByRole("button", { name: "Reject" }).click();
+    const rejected = page.locator("article.draft-rejected", { hasText: "Late notice" });
+    await expect.poll(() => rejected.getByRole("button", { name: "Restore to drafts" }).isVisible(), { timeout: 10_000 }).toBe(true);
+    await screenshots(page, "06-drafts-rejected-restore");
+    await rejected.getByRole("button", { name: "Restore to drafts" }).click();
+    const pending = page.locator("article.draft-pending", { hasText: "Late notice" });
+    await expect.poll(() => pending.getByRole("button", { name: "Approve and send" }).isVisible(), { timeout: 10_000 }).toBe(true);
+
+    // "I'm here" (as the email link or another tab would say it): the notice waiting is withdrawn.
+    const meetings = (await page.evaluate("fetch('/api/meetings').then((r) => r.json())")) as { meetings: Array<{ id: string; title: string }> };
+    const lateId = meetings.meetings.find((m) => m.title === LATE)!.id;
+    expect(await page.evaluate(`fetch('/api/meetings/${lateId}/attended', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }).then((r) => r.status)`)).toBe(200);
+    const withdrawn = page.locator("article.draft-rejected", { hasText: "Late notice" });
+    await expect.poll(() => withdrawn.getByText("Late notice withdrawn: you're here.").isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await withdrawn.getByRole("button", { name: "Restore to drafts" }).count()).toBe(0);
+    await screenshots(page, "07-drafts-late-notice-withdrawn");
+    await goTo(page, "#/alerts", "Alerts");
+    await expect.poll(() => card(page, LATE, "late").locator(".answered").textContent(), { timeout: 10_000 }).toContain("Checked in. Late notice withdrawn: you're here.");
+  });
+
   it("starting the sandbox over removes the stale cards from an open page, without a reload", async () => {
     await goTo(other, "#/alerts", "Alerts");
     await live(other);

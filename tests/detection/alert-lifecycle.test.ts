@@ -136,7 +136,7 @@ describe("an alert's lifecycle", () => {
     }
     expect((await casesOf(tab1)).find((c) => c.id === opened.id)).toBeUndefined();
     const proposal = (await draftsOf(tab1)).find((d) => d.id === opened.proposal.draftId)!;
-    expect(proposal).toMatchObject({ status: "rejected", caseId: null, withdrawnReason: "Withdrawn: you undid \"Yes, I missed it\"." });
+    expect(proposal).toMatchObject({ status: "rejected", caseId: null, withdrawnReason: "Withdrawn: you undid “Yes, I missed it”." });
     expect(await harness.service.services.db.task.count({ where: { caseId: opened.id } })).toBe(0);
     const again = await waitForMeeting(tab1, MISSED, (m) => m.state === "suspected_missed");
     expect(again.state).toBe("suspected_missed");

@@ -51,7 +51,8 @@ function Draft({ draft, zone, onChanged, open }) {
   }, [draft.subject, draft.body]);
 
   const id = "draft-" + draft.id;
-  const status = STATUS[draft.status];
+  // Rejected by the service, not by the user (a late notice once they were there): said as such.
+  const status = draft.withdrawnReason ? { symbol: "–", label: "Withdrawn" } : STATUS[draft.status];
   const editable = draft.status === "pending";
 
   const approve = async (event) => {
