@@ -108,6 +108,21 @@ describe.skipIf(!hasChromium)("the alert lifecycle in a real browser", { timeout
     await screenshots(page, "02-today-answered");
   });
 
+  it("relative times move on without a reload (the page redraws them every 30 s)", async () => {
+    const stamp = page.locator("section", { has: page.locator("#attention") }).locator(".alert-meta time").first();
+    expect(await stamp.textContent()).toMatch(/^Alerted (just now|1 minute ago|\d+ minutes ago)$/);
+    const before = Number(/(\d+) minute/.exec((await stamp.textContent())!)?.[1] ?? 0);
+    await page.evaluate("window.sameDocument = true");
+    // Five minutes pass for this page (its clock only: the server's stays).
+    await page.evaluate("(() => { const real = Date.now; window.__realNow = real; Date.now = () => real() + 5 * 60000; })()");
+    try {
+      await expect.poll(async () => Number(/(\d+) minutes ago/.exec((await stamp.textContent()) ?? "")?.[1] ?? -1), { timeout: 45_000, intervals: [1000] }).toBeGreaterThanOrEqual(before + 5);
+      expect(await page.evaluate("window.sameDocument")).toBe(true);
+    } finally {
+      await page.evaluate("Date.now = window.__realNow");
+    }
+  }, 60_000);
+
   it("\"Yes, I missed it\" collapses with Undo; Undo brings the question back on both pages; \"I was there\" collapses too", async () => {
     await goTo(page, "#/alerts", "Alerts");
     await live(page);
@@ -140,11 +155,11 @@ describe.skipIf(!hasChromium)("the alert lifecycle in a real browser", { timeout
     // The toast does not sit over the card's controls at phone width.
     await expect.poll(() => page.locator(".toast p").textContent()).toBe("Marked as attended.");
     await page.screenshot({ path: path.join(ARTIFACTS, "04-toast-phone.png") });
-    expect(await toastCoveredControls(page)).toEqual([]);
+    await expect.poll(() => toastCoveredControls(page)).toEqual([]);
     // Scrolled so that controls fill the screen: it moves (or is only read out), never covers them.
     await card(page, MISSED, "suspected_missed").scrollIntoViewIfNeeded();
     await page.evaluate("window.scrollBy(0, 200)");
-    expect(await toastCoveredControls(page)).toEqual([]);
+    await expect.poll(() => toastCoveredControls(page)).toEqual([]);
     await page.screenshot({ path: path.join(ARTIFACTS, "04b-toast-phone-scrolled.png") });
     await page.setViewportSize(DESKTOP);
   });

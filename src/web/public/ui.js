@@ -108,9 +108,12 @@ export function Announcer() {
       setPlace("hidden");
     };
     choose();
+    // The page moves under it too (a card collapses, data arrives): look again while it shows.
+    const timer = setInterval(choose, 200);
     addEventListener("scroll", choose, { passive: true });
     addEventListener("resize", choose);
     return () => {
+      clearInterval(timer);
       removeEventListener("scroll", choose);
       removeEventListener("resize", choose);
     };
@@ -151,6 +154,12 @@ export function useAction(onDone) {
         return result;
       } catch (error) {
         setState({ busy: false, error, message: undefined });
+        // What was pressed is gone (started over elsewhere, removed from the calendar): say so
+        // where it outlives the card, and load the page again so the stale card leaves.
+        if (error.status === 404) {
+          announce(error.message);
+          onDone?.(undefined);
+        }
         return undefined;
       }
     },
