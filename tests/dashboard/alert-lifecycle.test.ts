@@ -116,7 +116,7 @@ describe.skipIf(!hasChromium)("the alert lifecycle in a real browser", { timeout
     // Five minutes pass for this page (its clock only: the server's stays).
     await page.evaluate("(() => { const real = Date.now; window.__realNow = real; Date.now = () => real() + 5 * 60000; })()");
     try {
-      await expect.poll(async () => Number(/(\d+) minutes ago/.exec((await stamp.textContent()) ?? "")?.[1] ?? -1), { timeout: 45_000, intervals: [1000] }).toBeGreaterThanOrEqual(before + 5);
+      await expect.poll(async () => Number(/(\d+) minutes ago/.exec((await stamp.textContent()) ?? "")?.[1] ?? -1), { timeout: 45_000, interval: 1000 }).toBeGreaterThanOrEqual(before + 5);
       expect(await page.evaluate("window.sameDocument")).toBe(true);
     } finally {
       await page.evaluate("Date.now = window.__realNow");
