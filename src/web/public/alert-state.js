@@ -51,7 +51,7 @@ export function AlertOutcome({ alert, zone, now, onDone }) {
       <span aria-hidden="true">✓ </span>${withPageLink(alert.answer ?? "Answered")}${alert.answeredAt && html` <span class="muted answered-when">· <time datetime=${alert.answeredAt} title=${dateTime(alert.answeredAt, zone)}>${ago(alert.answeredAt, now())}</time></span>`}
     </p>
     ${undo?.allowed && alert.meetingId && html`<div class="actions">
-      <button type="button" class="secondary small-button" disabled=${state.busy}
+      <button type="button" class="secondary small-button" disabled=${state.busy} title="Take this answer back: the meeting asks “Are you sure?” again"
         onClick=${() => run(() => api.post(`/api/meetings/${alert.meetingId}/undo`), "Undone: the meeting asks \u201cAre you sure?\u201d again.")}>Undo</button>
       <${ActionStatus} state=${{ ...state, message: undefined }} />
     </div>`}
