@@ -130,8 +130,9 @@ export class MeetingActions {
     const listed = digestMeetingIds(alert.data);
     const pending = await db.meeting.findMany({ where: { id: { in: listed }, userId, state: "suspected_missed" }, select: { id: true } });
     for (const meeting of pending) await this.act(userId, meeting.id, { type: "deny_missed" }, `digest:${alertId}`);
-    await db.$transaction((tx) => answerAlert(tx, { userId, alertId }, "All attended", this.deps.clock.now()));
     const states = await db.meeting.findMany({ where: { id: { in: listed }, userId }, select: { id: true, state: true } });
+    const answer = states.some((meeting) => meeting.state === "missed") ? "You were at the others" : "You were at all of them";
+    await db.$transaction((tx) => answerAlert(tx, { userId, alertId }, answer, this.deps.clock.now()));
     return listed.flatMap((id) => states.filter((meeting) => meeting.id === id));
   }
 }

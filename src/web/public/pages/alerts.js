@@ -223,13 +223,21 @@ function DigestItem({ alert, item, zone, onDone }) {
       rememberAnswer(item, { state: result.state });
       return result;
     }, `Recorded: you missed ${title}. Your recovery plan is being prepared under Recovery.`);
+  // A mistaken "I missed this one" is taken back here too (the server refuses, in words, once anything was sent).
+  const undo = () =>
+    run(async () => {
+      const result = await api.post(`/api/meetings/${item.id}/undo`);
+      rememberAnswer(item, { state: result.state });
+      return result;
+    }, `Undone: ${title} asks again.`);
   const settled = ITEM_STATES[item.state];
   return html`<li class=${"digest-item" + (settled ? " digest-item-" + item.state : "")}>
     <span class="digest-what"><span class="meeting-title">${title}</span> <span class="muted">${day(item.start, zone)} · ${timeRange(item.start, item.end, zone)}</span></span>
     ${item.state === "suspected_missed"
       ? html`<button type="button" class="secondary small-button" disabled=${state.busy} onClick=${missed} aria-label=${`I missed this one: ${title}`}>I missed this one</button>`
       : settled
-        ? html`<span class=${item.state === "attended" ? "answered" : "answered-other"}><span aria-hidden="true">${settled.symbol}</span> ${item.state === "missed" ? html`Missed: your recovery plan is under <a href="#/recovery">Recovery</a>` : settled.text}</span>`
+        ? html`<span class=${item.state === "attended" ? "answered" : "answered-other"}><span aria-hidden="true">${settled.symbol}</span> ${item.state === "missed" ? html`Missed: your recovery plan is under <a href="#/recovery">Recovery</a>` : settled.text}</span>
+          ${item.state === "missed" && html`<button type="button" class="secondary small-button" disabled=${state.busy} onClick=${undo} aria-label=${`Undo: ${title}`} title="Take this answer back: the meeting asks again">Undo</button>`}`
         : null}
     <${ActionStatus} state=${{ ...state, message: undefined }} />
   </li>`;
