@@ -25,7 +25,11 @@ export const alertRoutes: FastifyPluginAsyncZod<{ alerts: AlertQueries; stream: 
         summary: "The alerts feed, newest first",
         querystring: z.object({
           limit: z.coerce.number().int().min(1).max(200).default(50),
-          includeWithdrawn: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+          includeWithdrawn: z
+            .enum(["true", "false"])
+            .default("false")
+            .transform((v) => v === "true")
+            .describe("true: also the alerts that no longer ask (answered, resolved, withdrawn; see each one's status)"),
         }).strict(),
         response: { 200: z.object({ alerts: z.array(alertView) }), 400: errorReply, 401: errorReply },
       },
