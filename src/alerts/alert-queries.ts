@@ -1,4 +1,5 @@
 import type { Database } from "../db/client.js";
+import { undoVerdict, type UndoVerdict } from "../detection/undo-verdict.js";
 
 export interface AlertView {
   id: string;
@@ -11,6 +12,11 @@ export interface AlertView {
   links: Array<{ label: string; url: string }>;
   createdAt: string;
   withdrawn: boolean;
+  status: "open" | "answered" | "resolved" | "withdrawn";
+  answer: string | null;
+  answeredAt: string | null;
+  /** for an answered "Missed?": whether the answer can be taken back (and why not) */
+  undo: UndoVerdict | null;
   read: boolean;
   deliveries: Array<{ channel: string; status: string; deliveredAt: string | null; lastError: string | null }>;
 }
@@ -38,6 +44,7 @@ export class AlertQueries {
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: options.limit,
     });
+    const undo = await this.undoOf(rows.filter((row) => row.kind === "suspected_missed" && row.status === "answered" && row.meetingId !== null).map((row) => row.meetingId!));
     return rows.map((row) => ({
       id: row.id,
       kind: row.kind,
@@ -49,8 +56,22 @@ export class AlertQueries {
       links: linksOf(row.data),
       createdAt: row.createdAt.toISOString(),
       withdrawn: row.withdrawnAt !== null,
+      status: row.status,
+      answer: row.answer,
+      answeredAt: row.answeredAt?.toISOString() ?? null,
+      undo: (row.kind === "suspected_missed" && row.status === "answered" && row.meetingId && undo.get(row.meetingId)) || null,
       read: row.readAt !== null,
       deliveries: row.deliveries.map((d) => ({ channel: d.channel, status: d.status, deliveredAt: d.deliveredAt?.toISOString() ?? null, lastError: d.lastError })),
     }));
+  }
+
+  /** Whether the answers about these meetings can still be undone (one query for the page). */
+  private async undoOf(meetingIds: string[]): Promise<Map<string, UndoVerdict>> {
+    if (meetingIds.length === 0) return new Map();
+    const meetings = await this.db.meeting.findMany({
+      where: { id: { in: meetingIds } },
+      select: { id: true, state: true, evidence: { select: { kind: true } }, recovery: { select: { drafts: { select: { status: true, sendAttemptedAt: true } } } } },
+    });
+    return new Map(meetings.map((m) => [m.id, undoVerdict({ state: m.state, evidence: m.evidence.map((e) => e.kind), drafts: m.recovery?.drafts ?? [] })]));
   }
 }

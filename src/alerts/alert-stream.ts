@@ -5,14 +5,23 @@ import type { Logger } from "../platform/logger.js";
 
 export const ALERTS_CHANNEL = "makegood_alerts";
 
-/** Announces new alerts to every instance (delivered on commit, like the alert rows), in one statement. */
+/** Announces new or changed alerts to every instance (delivered on commit, like the alert rows), in one statement. */
 export async function announceAlerts(tx: Prisma.TransactionClient, alerts: ReadonlyArray<{ userId: string; alertId: string }>): Promise<void> {
   if (alerts.length === 0) return;
   const payloads = alerts.map((alert) => `${alert.userId}:${alert.alertId}`);
   await tx.$executeRaw`select pg_notify(${ALERTS_CHANNEL}, payload) from unnest(${payloads}::text[]) as payload`;
 }
 
-type Listener = (alertId: string) => void;
+/** Said instead of an alert id when everything the user's pages show was replaced (the sandbox started over). */
+const RESET = "reset";
+
+/** Tells every open page of the user to drop what it shows and load again (on commit). */
+export async function announceReset(tx: Prisma.TransactionClient, userId: string): Promise<void> {
+  await tx.$executeRaw`select pg_notify(${ALERTS_CHANNEL}, ${`${userId}:${RESET}`})`;
+}
+
+export type StreamEvent = { type: "alert"; alertId: string } | { type: "reset" };
+type Listener = (event: StreamEvent) => void;
 
 /**
  * Fans alert announcements out to this instance's live dashboards (server-sent events).
@@ -32,7 +41,8 @@ export class AlertStream {
     client.on("notification", (message) => {
       const [userId, alertId] = (message.payload ?? "").split(":");
       if (!userId || !alertId) return;
-      for (const listener of this.listeners.get(userId) ?? []) listener(alertId);
+      const event: StreamEvent = alertId === RESET ? { type: "reset" } : { type: "alert", alertId };
+      for (const listener of this.listeners.get(userId) ?? []) listener(event);
     });
     client.on("error", (error) => {
       this.log.warn({ reason: errorMessage(error) }, "alert stream connection lost; reconnecting");

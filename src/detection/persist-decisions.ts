@@ -2,6 +2,7 @@ import type { Prisma } from "../db/client.js";
 import type { Decision, DetectionAlertKind } from "./domain/index.js";
 import { enqueueTasks, type NewTask } from "../tasks/sql/enqueue-task.js";
 import { wakeUpTask } from "./wake-up.js";
+import { closeAlerts } from "../alerts/alert-lifecycle.js";
 
 type Tx = Prisma.TransactionClient;
 
@@ -115,8 +116,14 @@ export async function persistDecisions(tx: Tx, items: readonly DecidedMeeting[],
     if (raised.length > 0) await hooks.onAlertsRaised(tx, raised);
   }
 
-  const withdrawals = kept.flatMap((item) => item.decision.withdrawAlerts.map((kind) => `${kind}:${item.meeting.id}`));
-  if (withdrawals.length > 0) await tx.alert.updateMany({ where: { idempotencyKey: { in: withdrawals }, withdrawnAt: null }, data: { withdrawnAt: now } });
+  // Left states close their alerts: a cancelled or declined meeting withdraws the question, any
+  // other move (evidence came, the user answered elsewhere) resolves it. Answered ones stay answered.
+  for (const closedBy of ["withdrawn", "resolved"] as const) {
+    const keys = kept
+      .filter((item) => (item.decision.next === "excused") === (closedBy === "withdrawn"))
+      .flatMap((item) => item.decision.withdrawAlerts.map((kind) => `${kind}:${item.meeting.id}`));
+    if (keys.length > 0) await closeAlerts(tx, { idempotencyKey: { in: keys } }, closedBy, now);
+  }
 
   const earliest = options.wakeUp === false ? null : earliestRecheck(kept);
   const tasks: NewTask[] = [...kept.flatMap((item) => item.decision.tasks.map((command) => hooks.taskFor(item, command))), ...(earliest ? [wakeUpTask(earliest)] : [])];

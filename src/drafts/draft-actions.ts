@@ -1,4 +1,5 @@
 import type { Database, Prisma } from "../db/client.js";
+import { answerMeetingAlerts, closeAlerts } from "../alerts/alert-lifecycle.js";
 import type { Clock } from "../platform/clock.js";
 import { ConflictError, NotFoundError } from "../platform/errors.js";
 import { storeDraft } from "./draft-store.js";
@@ -108,7 +109,7 @@ export class DraftService {
       if (!draft) throw new NotFoundError("Draft", draftId);
       if (draft.status !== "failed") throw new ConflictError(`This draft is ${draft.status}; only a failed draft can be resent.`, "draft_not_failed");
       const updated = await tx.draft.update({ where: { id: draftId }, data: { status: "approved", approvedAt: now, sendAttemptedAt: null, lastError: null } });
-      await tx.alert.updateMany({ where: { idempotencyKey: { startsWith: `send_outcome_unknown:${draftId}:` }, withdrawnAt: null }, data: { withdrawnAt: now } });
+      await closeAlerts(tx, { idempotencyKey: { startsWith: `send_outcome_unknown:${draftId}:` } }, "resolved", now);
       await queueDraftSend(tx, updated, now, `resend:${now.toISOString()}`);
       return draftView(updated);
     });
@@ -150,7 +151,37 @@ export class DraftService {
         draft = await tx.draft.update({ where: { id: draft.id }, data: { status: "approved", approvedAt: now } });
         await queueDraftSend(tx, draft, now, "auto");
       }
+      await answerMeetingAlerts(tx, { userId, meetingId, kinds: ["late", "nudge"] }, lateAnswer(draft.status === "pending", preview), now);
       return draftView(draft);
     });
   }
+
+  /**
+   * Undoes the user's Reject: the draft waits for approval again. Only a draft the user
+   * rejected (not one the service withdrew, like a late notice after "I'm here"), while its
+   * recovery plan is open and, for a late notice, while the meeting is still on.
+   */
+  async restore(userId: string, draftId: string): Promise<DraftView> {
+    const now = this.deps.clock.now();
+    return this.deps.db.$transaction(async (tx) => {
+      await tx.$queryRaw`select id from drafts where id = ${draftId}::uuid and user_id = ${userId}::uuid for update`;
+      const draft = await tx.draft.findFirst({ where: { id: draftId, userId }, include: { case: { select: { status: true } }, meeting: { select: { end: true } } } });
+      if (!draft) throw new NotFoundError("Draft", draftId);
+      const { case: recoveryCase, meeting, ...row } = draft;
+      if (draft.status === "pending") return draftView(row);
+      if (draft.status !== "rejected") throw new ConflictError(`This draft is ${draft.status}; only a rejected draft can be restored.`, "draft_not_rejected");
+      if (draft.withdrawnReason) throw new ConflictError(`${draft.withdrawnReason} It can't be restored.`, "draft_withdrawn");
+      if (draft.caseId && recoveryCase?.status !== "open") throw new ConflictError("This recovery plan is closed, so its draft can't be brought back.", "case_closed");
+      if (draft.kind === "late_notice" && (!meeting || meeting.end.getTime() <= now.getTime())) throw new ConflictError("This meeting is over, so a late notice no longer makes sense.", "meeting_over");
+      const restored = await tx.draft.update({ where: { id: draftId }, data: { status: "pending", rejectedAt: null } });
+      return draftView(restored);
+    });
+  }
+
+}
+
+/** What an answered late card says: the promise itself, in the words they will read. */
+function lateAnswer(pending: boolean, preview: LateNoticePreview): string {
+  if (!preview.fits) return pending ? "Drafted “I can't make it in time” with other times: approve it in Drafts" : "Told them you can't make it in time, with other times";
+  return pending ? `Late notice drafted (“there by ${preview.arriveByText}”): approve it in Drafts` : `Told them you'll be there by ${preview.arriveByText}`;
 }

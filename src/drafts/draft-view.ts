@@ -18,6 +18,8 @@ export interface DraftView {
   /** an attempt was made and its outcome is unknown: check your Sent folder, then resend or not */
   outcomeUnknown: boolean;
   lastError: string | null;
+  /** why the service withdrew it unsent (e.g. a late notice once the user checked in) */
+  withdrawnReason: string | null;
 }
 
 export const OUTCOME_UNKNOWN_PREFIX = "Outcome unknown";
@@ -40,5 +42,6 @@ export function draftView(row: Draft): DraftView {
     messageId: row.messageId,
     outcomeUnknown: row.status === "failed" && (row.lastError ?? "").startsWith(OUTCOME_UNKNOWN_PREFIX),
     lastError: row.lastError,
+    withdrawnReason: row.withdrawnReason,
   };
 }

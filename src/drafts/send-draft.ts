@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { closeAlerts } from "../alerts/alert-lifecycle.js";
 import { raiseAlert } from "../alerts/raise-alert.js";
 import { capabilitiesOf } from "../calendars/capabilities.js";
 import type { ProviderFactory } from "../calendars/provider-factory.js";
@@ -174,7 +175,7 @@ async function recordSent(deps: DraftSendDependencies, draftId: string, provider
   await deps.db.$transaction(async (tx) => {
     // Whatever an impatient second run concluded ("outcome unknown"), a recorded success is the truth.
     await tx.draft.updateMany({ where: { id: draftId, sentAt: null }, data: { status: "sent", sentAt: at, providerMessageId, lastError: null } });
-    await tx.alert.updateMany({ where: { idempotencyKey: { startsWith: `send_outcome_unknown:${draftId}:` }, withdrawnAt: null }, data: { withdrawnAt: at } });
+    await closeAlerts(tx, { idempotencyKey: { startsWith: `send_outcome_unknown:${draftId}:` } }, "resolved", at);
     // A sent draft can finish its step, and so the case.
     const sent = await tx.draft.findUnique({ where: { id: draftId }, select: { caseId: true } });
     await closeCaseIfFinished(tx, sent?.caseId, at);

@@ -32,9 +32,22 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * What a missing thing most likely means to the person who pressed a button on a page that
+ * was open for a while (issue 12: "Meeting 44db…9d2b0 was not found" told them nothing).
+ */
+const MISSING = {
+  Meeting: { code: "meeting_not_found", message: "This meeting is no longer on your calendar (it was removed or the sandbox was started over)." },
+  Alert: { code: "alert_not_found", message: "This alert is no longer there (the sandbox was started over, or its meeting was removed). Reload the page to see what is current." },
+  Digest: { code: "alert_not_found", message: "This day summary is no longer there (the sandbox was started over, or its meetings were removed). Reload the page to see what is current." },
+  Draft: { code: "draft_not_found", message: "This draft is no longer there (its meeting was removed, the miss was undone, or the sandbox was started over)." },
+  "Recovery case": { code: "case_not_found", message: "This recovery plan is no longer there (the miss was undone, or the sandbox was started over)." },
+  Connection: { code: "connection_not_found", message: "This calendar connection is no longer there (it was disconnected, or the sandbox was started over)." },
+} as const;
+
 export class NotFoundError extends AppError {
-  constructor(what: string, id: string) {
-    super(`${what} ${id} was not found`, { code: "not_found", httpStatus: 404, details: { id } });
+  constructor(what: keyof typeof MISSING, id: string) {
+    super(MISSING[what].message, { code: MISSING[what].code, httpStatus: 404, details: { id } });
   }
 }
 

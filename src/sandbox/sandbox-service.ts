@@ -4,6 +4,7 @@ import { Prisma, retryOnConflict, type Database } from "../db/client.js";
 import type { Clock } from "../platform/clock.js";
 import { AppError, errorMessage } from "../platform/errors.js";
 import type { Logger } from "../platform/logger.js";
+import { announceAlertsReset } from "../alerts/alert-lifecycle.js";
 import { detectMeetings, type DetectionDependencies } from "../detection/detect-meetings.js";
 import { digestTask } from "../detection/digest.js";
 import { fetchEvidence } from "../detection/fetch-evidence.js";
@@ -83,11 +84,15 @@ export class SandboxService {
       await tx.task.deleteMany({ where: { userId, status: { in: ["queued", "done", "failed", "cancelled"] } } });
       // The connection goes with its calendar rows, meetings and sandbox events (cascade).
       await tx.connection.delete({ where: { id: connection.id } });
+      // Open pages still show the old alerts and meetings: on commit they are told to load again.
+      await announceAlertsReset(tx, userId);
       return tx.connection.create({ data: sandboxConnection(userId, this.deps.clock.now()), select: { id: true } });
     }));
     const seeded = await this.seed(fresh.id, { onlyWhenEmpty: false });
     await this.firstSync(fresh.id);
     await this.catchUp(userId);
+    // And once more with the fresh samples in place, so a page that reloaded in between shows them.
+    await db.$transaction((tx) => announceAlertsReset(tx, userId));
     this.deps.log.info({ userId, connectionId: fresh.id, seeded }, "sandbox reset");
     return { seeded };
   }

@@ -70,7 +70,7 @@ describe("disconnecting a calendar", () => {
   it("answers 404 for another user's connection (and changes nothing)", async () => {
     const reply = await disconnect(browsers.microsoft, ids.google, false);
     expect(reply.status).toBe(404);
-    expect(await reply.json()).toMatchObject({ error: { code: "not_found" } });
+    expect(await reply.json()).toMatchObject({ error: { code: "connection_not_found" } });
     expect((await connectionOf(harness, "google", accounts.google)).status).toBe("active");
     expect(harness.emulator.control.channels().filter((channel) => !channel.stopped)).toHaveLength(1);
   });

@@ -1,6 +1,6 @@
 -- The whole database schema, generated from empty by tools/sqlgen (npm run migration:new).
 -- Not run by anything: the drift test compares it with what the migrations build.
--- schema.prisma sha256: 8331df576f19f7f79832b90a291678776383b021a5dfa102e32f34f3ee918787
+-- schema.prisma sha256: c3d5f93c03bca4e955ffe26d18fb2b9369deb4fd8f33578bdcc52965aaa171e5
 
 -- CreateSchema
 CREATE SCHEMA IF NOT EXISTS "public";
@@ -34,6 +34,9 @@ CREATE TYPE "PresenceStatus" AS ENUM ('unknown', 'available', 'unavailable');
 
 -- CreateEnum
 CREATE TYPE "AlertKind" AS ENUM ('late', 'suspected_missed', 'needs_reauth', 'buffer_conflict', 'reminder', 'send_outcome_unknown', 'nudge', 'heads_up', 'digest');
+
+-- CreateEnum
+CREATE TYPE "AlertStatus" AS ENUM ('open', 'answered', 'resolved', 'withdrawn');
 
 -- CreateEnum
 CREATE TYPE "AlertChannel" AS ENUM ('email', 'feed', 'webhook');
@@ -276,6 +279,9 @@ CREATE TABLE "alerts" (
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "read_at" TIMESTAMPTZ(3),
     "withdrawn_at" TIMESTAMPTZ(3),
+    "status" "AlertStatus" NOT NULL DEFAULT 'open',
+    "answer" TEXT,
+    "answered_at" TIMESTAMPTZ(3),
 
     CONSTRAINT "alerts_pkey" PRIMARY KEY ("id")
 );
@@ -359,6 +365,7 @@ CREATE TABLE "drafts" (
     "message_id" TEXT,
     "provider_message_id" TEXT,
     "last_error" TEXT,
+    "withdrawn_reason" TEXT,
 
     CONSTRAINT "drafts_pkey" PRIMARY KEY ("id")
 );

@@ -2,14 +2,15 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 
 /**
- * Calls `onAlert(alert)` for each alert the server announces; EventSource reconnects by itself,
- * and `onReconnect()` lets the caller reload what it may have missed meanwhile.
- * Returns "connecting" | "live" | "reconnecting".
+ * Calls `onAlert(alert)` for each alert the server announces (new, or answered, resolved,
+ * withdrawn: the alert carries its status); `onReset()` when everything changed at once (the
+ * sandbox started over). EventSource reconnects by itself, and `onReconnect()` lets the caller
+ * reload what it may have missed meanwhile. Returns "connecting" | "live" | "reconnecting".
  */
-export function useLiveAlerts(enabled, onAlert, onReconnect) {
+export function useLiveAlerts(enabled, onAlert, onReconnect, onReset) {
   const [status, setStatus] = useState("connecting");
-  const handlers = useRef({ onAlert, onReconnect });
-  handlers.current = { onAlert, onReconnect };
+  const handlers = useRef({ onAlert, onReconnect, onReset });
+  handlers.current = { onAlert, onReconnect, onReset };
 
   useEffect(() => {
     if (!enabled) return undefined;
@@ -31,6 +32,7 @@ export function useLiveAlerts(enabled, onAlert, onReconnect) {
         // A malformed event carries nothing we can show; the next reload has the alert.
       }
     });
+    source.addEventListener("reset", () => handlers.current.onReset?.());
     return () => source.close();
   }, [enabled]);
 

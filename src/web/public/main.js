@@ -103,16 +103,30 @@ function Shell({ profile, onSignedOut, onProfileChanged }) {
     return () => clearInterval(timer);
   }, [refresh, onProfileChanged]);
 
+  // Relative times ("Alerted 9 minutes ago") move on between reloads: draw the page again every 30 s.
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const timer = setInterval(() => setTick((tick) => tick + 1), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+
   const live = useLiveAlerts(
     true,
     (alert) => {
-      setLiveAlerts((list) => [alert, ...list.filter((a) => a.id !== alert.id)]);
-      // The feed itself is a live region; elsewhere the shell says it.
-      if (currentPath() !== "alerts") setAnnouncement(`New alert: ${alert.title}`);
+      // Kept with the time it came, so a page loaded after it shows its own (newer) copy.
+      setLiveAlerts((list) => [{ alert, receivedAt: Date.now() }, ...list.filter((entry) => entry.alert.id !== alert.id)]);
+      const isNew = alert.status === "open" && !alert.answeredAt;
+      // The feed itself is a live region; elsewhere the shell says it (answers made elsewhere show on their cards).
+      if (isNew && currentPath() !== "alerts") setAnnouncement(`New alert: ${alert.title}`);
       onProfileChanged();
       refresh();
     },
     refresh,
+    () => {
+      // The sandbox started over (here or in another tab): what the page shows is gone.
+      setLiveAlerts([]);
+      refresh();
+    },
   );
 
   // The outbox stays reachable by address even when the nav does not list it.

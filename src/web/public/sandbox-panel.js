@@ -2,7 +2,7 @@
 import { useRef, useState } from "preact/hooks";
 import { api } from "./api.js";
 import { timeRange } from "./format.js";
-import { ActionStatus, html, useAction } from "./ui.js";
+import { ActionStatus, announce, html, useAction } from "./ui.js";
 
 /** Shown only to the sandbox user (profile.sandbox); every button here is a simulation, and says so. */
 export function SandboxPanel({ zone, onChanged }) {
@@ -46,10 +46,16 @@ function StartOver({ onChanged }) {
     queueMicrotask(() => startButton.current?.focus());
   };
   const startOver = async () => {
-    const done = await run(() => api.post("/auth/sandbox/reset"), (result) => `Started over: ${result.seeded} fresh sample meetings, placed around the current time.`);
+    const done = await run(() => api.post("/auth/sandbox/reset"));
     if (done) {
       setAsking(false);
-      location.hash = "#/";
+      // Toasts clear when the page changes: this one is about the page it leads to, so it is said there.
+      if (location.hash !== "#/") {
+        const arrived = new Promise((resolve) => addEventListener("hashchange", resolve, { once: true }));
+        location.hash = "#/";
+        await arrived;
+      }
+      announce(`Started over: ${done.seeded} fresh sample meetings, placed around the current time.`);
     }
   };
   return html`<div class="sandbox-action">

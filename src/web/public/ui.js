@@ -1,6 +1,6 @@
 // Small pieces every page uses: loading, empty and error states, state badges, data hooks.
 import { h } from "preact";
-import { useCallback, useEffect, useRef, useState } from "preact/hooks";
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import htm from "htm";
 
 export const html = htm.bind(h);
@@ -79,13 +79,61 @@ export function Announcer() {
       clearTimeout(timer);
       timer = setTimeout(() => setText(""), 6000);
     };
+    // A message belongs to the page it was said on: leaving the page clears it.
+    const clear = () => {
+      clearTimeout(timer);
+      setText("");
+    };
     listeners.add(show);
+    addEventListener("hashchange", clear);
     return () => {
       listeners.delete(show);
+      removeEventListener("hashchange", clear);
       clearTimeout(timer);
     };
   }, []);
-  return html`<div class="toast" role="status" aria-live="polite">${text && html`<p>${text}</p>`}</div>`;
+  const box = useRef(null);
+  const [place, setPlace] = useState("bottom");
+  // Never over a control: the bottom of the screen if nothing to press is there, else the top,
+  // else read out only (the card that was answered already shows what was done).
+  useLayoutEffect(() => {
+    if (!text || !box.current) return undefined;
+    const element = box.current;
+    const choose = () => {
+      for (const where of ["bottom", "top"]) {
+        element.dataset.place = where;
+        if (!coversAControl(element)) return setPlace(where);
+      }
+      element.dataset.place = "hidden";
+      setPlace("hidden");
+    };
+    choose();
+    // The page moves under it too (a card collapses, data arrives): look again while it shows.
+    const timer = setInterval(choose, 200);
+    addEventListener("scroll", choose, { passive: true });
+    addEventListener("resize", choose);
+    return () => {
+      clearInterval(timer);
+      removeEventListener("scroll", choose);
+      removeEventListener("resize", choose);
+    };
+  }, [text]);
+  return html`<div class="toast" role="status" aria-live="polite" data-place=${place} ref=${box}>${text && html`<p>${text}</p>`}</div>`;
+}
+
+const CONTROLS = "button, a.button, input, select, textarea, summary, nav a";
+
+/** Whether the toast's message box, where it is now, lies over anything one can press or type in. */
+function coversAControl(toast) {
+  const message = toast.firstElementChild;
+  if (!message) return false;
+  const a = message.getBoundingClientRect();
+  for (const control of document.querySelectorAll(CONTROLS)) {
+    const b = control.getBoundingClientRect();
+    if (b.width === 0 || b.height === 0) continue;
+    if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) return true;
+  }
+  return false;
 }
 
 /**
@@ -106,6 +154,12 @@ export function useAction(onDone) {
         return result;
       } catch (error) {
         setState({ busy: false, error, message: undefined });
+        // What was pressed is gone (started over elsewhere, removed from the calendar): say so
+        // where it outlives the card, and load the page again so the stale card leaves.
+        if (error.status === 404) {
+          announce(error.message);
+          onDone?.(undefined);
+        }
         return undefined;
       }
     },

@@ -25,7 +25,11 @@ export const alertRoutes: FastifyPluginAsyncZod<{ alerts: AlertQueries; stream: 
         summary: "The alerts feed, newest first",
         querystring: z.object({
           limit: z.coerce.number().int().min(1).max(200).default(50),
-          includeWithdrawn: z.enum(["true", "false"]).default("false").transform((v) => v === "true"),
+          includeWithdrawn: z
+            .enum(["true", "false"])
+            .default("false")
+            .transform((v) => v === "true")
+            .describe("true: also the alerts that no longer ask (answered, resolved, withdrawn; see each one's status)"),
         }).strict(),
         response: { 200: z.object({ alerts: z.array(alertView) }), 400: errorReply, 401: errorReply },
       },
@@ -38,7 +42,8 @@ export const alertRoutes: FastifyPluginAsyncZod<{ alerts: AlertQueries; stream: 
     {
       schema: {
         tags: ["alerts"],
-        summary: "New alerts as server-sent events (event: alert, data: an Alert)",
+        summary: "Alerts as they are raised or change, as server-sent events",
+        description: "`event: alert` carries an Alert (new, or answered/resolved/withdrawn: compare `status`); `event: reset` (no data) means everything changed at once (the sandbox started over): load the page's data again.",
         response: { 200: z.string().describe("text/event-stream"), 401: errorReply },
       },
     },
@@ -49,8 +54,12 @@ export const alertRoutes: FastifyPluginAsyncZod<{ alerts: AlertQueries; stream: 
       raw.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", connection: "keep-alive", "x-accel-buffering": "no" });
       raw.write(": connected\n\n");
       const send = (alert: AlertView) => raw.write(`id: ${alert.id}\nevent: alert\ndata: ${JSON.stringify(alert)}\n\n`);
-      const unsubscribe = stream.subscribe(userId, (alertId) => {
-        void alerts.list(userId, { limit: 1, includeWithdrawn: true, ids: [alertId] }).then(
+      const unsubscribe = stream.subscribe(userId, (event) => {
+        if (event.type === "reset") {
+          raw.write("event: reset\ndata: {}\n\n");
+          return;
+        }
+        void alerts.list(userId, { limit: 1, includeWithdrawn: true, ids: [event.alertId] }).then(
           (found) => found.forEach(send),
           (error: unknown) => request.log.warn({ err: error }, "could not load an announced alert"),
         );

@@ -50,6 +50,21 @@ export const draftRoutes: FastifyPluginAsyncZod<{ drafts: DraftService }> = asyn
   );
 
   app.post(
+    "/api/drafts/:id/restore",
+    {
+      schema: {
+        tags: ["drafts"],
+        summary: "Undo a Reject: the draft waits for approval again",
+        description: "Only a draft you rejected, while its recovery plan is open (a late notice: while the meeting is on). A draft the service withdrew (a late notice after you checked in) stays withdrawn.",
+        params,
+        body: z.object({}).strict().optional(),
+        response: { 200: draftView, ...errors },
+      },
+    },
+    async (request) => drafts.restore(request.session!.userId, request.params.id),
+  );
+
+  app.post(
     "/api/drafts/:id/resend",
     {
       schema: {

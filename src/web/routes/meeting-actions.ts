@@ -47,6 +47,24 @@ export const meetingActionRoutes: FastifyPluginAsyncZod<{ actions: MeetingAction
   );
 
   app.post(
+    "/api/meetings/:id/undo",
+    {
+      schema: {
+        tags: ["meetings"],
+        summary: "Undo \"Yes, I missed it\" or \"I was there\": the meeting asks \"Are you sure?\" again",
+        description: "A confirmed miss can be undone while nothing was sent: its recovery plan goes and its unsent drafts are withdrawn. \"I was there\" can be undone while it was only your word. Otherwise 409 `undo_not_possible`, saying why.",
+        params,
+        body: z.object({}).strict().optional(),
+        response: { 200: stateReply, 400: errorReply, 401: errorReply, 403: errorReply, 404: errorReply, 409: errorReply },
+      },
+    },
+    async (request) => {
+      const result = await actions.undo(request.session!.userId, request.params.id);
+      return { id: request.params.id, state: result.state };
+    },
+  );
+
+  app.post(
     "/api/alerts/:id/all-attended",
     {
       schema: {

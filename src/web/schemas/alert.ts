@@ -11,7 +11,16 @@ export const alertView = z
     body: z.string(),
     links: z.array(z.object({ label: z.string(), url: z.string() })).describe("one-click actions (I'm here, confirm, …)"),
     createdAt: z.iso.datetime(),
-    withdrawn: z.boolean().describe("no longer asks anything of the user (e.g. the meeting was cancelled)"),
+    withdrawn: z.boolean().describe("no longer asks anything of the user (answered, resolved or withdrawn: see status)"),
+    status: z
+      .enum(["open", "answered", "resolved", "withdrawn"])
+      .describe("open: asks the user; answered: the user did something (see answer); resolved: settled without them (e.g. attended after all); withdrawn: no longer applies (e.g. cancelled)"),
+    answer: z.string().nullable().describe("what the user did, in words (\"Checked in\", \"Confirmed missed\", …)"),
+    answeredAt: z.iso.datetime().nullable(),
+    undo: z
+      .discriminatedUnion("allowed", [z.object({ allowed: z.literal(true) }), z.object({ allowed: z.literal(false), reason: z.string() })])
+      .nullable()
+      .describe("for an answered \"Missed?\": whether POST /api/meetings/:id/undo can take the answer back, and why not"),
     read: z.boolean(),
     deliveries: z.array(
       z.object({ channel: z.enum(["email", "feed", "webhook"]), status: z.enum(["pending", "delivered", "failed", "skipped"]), deliveredAt: z.iso.datetime().nullable(), lastError: z.string().nullable() }),

@@ -21,6 +21,7 @@ export const draftView = z
     messageId: z.string().nullable().describe("the RFC 5322 Message-ID it was (or is being) sent with"),
     outcomeUnknown: z.boolean().describe("an attempt may or may not have left: check your Sent folder, then resend or not"),
     lastError: z.string().nullable(),
+    withdrawnReason: z.string().nullable().describe("why the service withdrew it unsent (rejected without the user: e.g. a late notice once you checked in)"),
   })
   .meta({ id: "Draft" });
 

@@ -1,10 +1,13 @@
 // The alerts feed: newest first, live (the shell merges alerts that arrive over SSE).
 import { useEffect, useState } from "preact/hooks";
 import { api } from "../api.js";
-import { dateTime, day, relative, time, timeRange } from "../format.js";
+import { day, time, timeRange } from "../format.js";
+import { AlertOutcome, AlertMeta, mergeAlerts, STATUS_TAGS, useAlerts } from "../alert-state.js";
 import { rememberAnswer, useAnswers, useMeetingsById } from "../check-ins.js";
 import { LateForm } from "../late-form.js";
-import { ActionStatus, Empty, html, Loading, Problem, useAction, useResource } from "../ui.js";
+import { ActionStatus, Empty, html, Loading, Problem, useAction } from "../ui.js";
+
+export { AlertMeta };
 
 export const KIND_LABELS = {
   late: "Running late",
@@ -25,26 +28,15 @@ const EMAIL_ACTIONS = {
   all_attended: { kinds: ["digest"], control: "all" },
 };
 
-/**
- * Alerts answered on this page load: they stay on screen with their answer (withdrawn on the
- * server or not) instead of vanishing under the pointer, until the page is loaded again.
- */
-const answeredHere = new Map();
-const markAnswered = (alert) => answeredHere.set(alert.id, alert);
-/** Leaving the page forgets them: the next visit shows the server's list as it is. */
-export function useForgetAnsweredOnLeave() {
-  useEffect(() => () => answeredHere.clear(), []);
-}
-
 const UNSETTLED = new Set(["upcoming", "in_progress", "late"]);
 
 /**
- * Whether an alert still asks something of the user (for "Needs your attention"): a nudge only
- * until its meeting is checked in, settled or over; a digest while any meeting it lists is unanswered.
+ * Whether an open alert still asks something of the user (for "Needs your attention"): a nudge
+ * only until its meeting is checked in, settled or over; a digest while any meeting it lists is
+ * unanswered. Answered, resolved and withdrawn alerts ask nothing (the server says so).
  */
 export function isOpenQuestion(alert, meetings, known, nowMs) {
-  if (answeredHere.has(alert.id)) return true;
-  if (alert.withdrawn) return false;
+  if (alert.status !== "open") return false;
   if (alert.kind === "late" || alert.kind === "suspected_missed") return true;
   if (alert.kind === "nudge") {
     const meeting = known(meetings?.get(alert.meetingId));
@@ -59,23 +51,18 @@ export function isOpenQuestion(alert, meetings, known, nowMs) {
   return false;
 }
 
-/** When the alert came, in the user's zone. */
-export function AlertMeta({ alert, zone, now }) {
-  return html`<p class="muted"><time datetime=${alert.createdAt}>${dateTime(alert.createdAt, zone)}</time> · ${relative(alert.createdAt, now())}</p>`;
-}
-
 export function AlertsPage({ profile, refreshKey, refresh, now, liveAlerts, headingRef, fromEmail }) {
   const [showResolved, setShowResolved] = useState(false);
-  const [state, reload] = useResource(() => api.get(`/api/alerts?limit=100&includeWithdrawn=${showResolved}`), [refreshKey, showResolved]);
+  // Answered alerts stay in the feed, collapsed to what was done; resolved and withdrawn ones on request.
+  const [state, reload] = useAlerts("limit=100&includeWithdrawn=true", refreshKey);
   const meetings = useMeetingsById(refreshKey, now);
-  useForgetAnsweredOnLeave();
   const zone = profile.timeZone;
 
-  const alerts = mergeLive(state.data?.alerts, liveAlerts, showResolved);
+  const alerts = mergeAlerts(state.data, liveAlerts)?.filter((alert) => showResolved || alert.status === "open" || alert.status === "answered");
   const wanted = fromEmail && EMAIL_ACTIONS[fromEmail.action ?? ""];
   const target =
     fromEmail &&
-    alerts?.find((a) => !a.withdrawn && (fromEmail.alertId ? a.id === fromEmail.alertId : a.meetingId === fromEmail.meetingId) && (!wanted || wanted.kinds.includes(a.kind)));
+    alerts?.find((a) => a.status === "open" && (fromEmail.alertId ? a.id === fromEmail.alertId : a.meetingId === fromEmail.meetingId) && (!wanted || wanted.kinds.includes(a.kind)));
   // Take the keyboard to the answer the email offered, once the alert is on screen.
   useEffect(() => {
     if (!target) return;
@@ -85,7 +72,7 @@ export function AlertsPage({ profile, refreshKey, refresh, now, liveAlerts, head
   }, [target?.id]);
   return html`
     <h1 tabindex="-1" ref=${headingRef}>Alerts</h1>
-    <p class="muted">New alerts appear here as they happen, without reloading the page.</p>
+    <p class="muted">New alerts and answers appear here as they happen, on every page you have open, without reloading.</p>
     <label class="inline-check"><input type="checkbox" checked=${showResolved} onChange=${(e) => setShowResolved(e.currentTarget.checked)} /> Show resolved alerts</label>
     ${state.status === "loading" && html`<${Loading} what="alerts" />`}
     ${state.error && html`<${Problem} error=${state.error} retry=${reload} />`}
@@ -93,25 +80,15 @@ export function AlertsPage({ profile, refreshKey, refresh, now, liveAlerts, head
     ${alerts && (alerts.length === 0
       ? html`<${Empty} title="No alerts.">When you are running late for a meeting or seem to have missed one, it shows up here, by email and on your webhook, as you chose in Settings.</${Empty}>`
       : html`<ul class="alerts" aria-label="Alerts feed" aria-live="polite" aria-relevant="additions">
-          ${alerts.map((alert) => html`<li key=${alert.id} id=${"alert-" + alert.id} tabindex="-1" class=${"alert alert-" + alert.kind + (alert.withdrawn ? " withdrawn" : "") + (alert === target ? " highlight" : "")}>
-            <p class="alert-kind">${KIND_LABELS[alert.kind] ?? "Alert"}${alert.withdrawn ? (answeredHere.has(alert.id) ? " · answered" : " · resolved") : ""}</p>
+          ${alerts.map((alert) => html`<li key=${alert.id} id=${"alert-" + alert.id} tabindex="-1" data-status=${alert.status} class=${"alert alert-" + alert.kind + (alert.status !== "open" ? " withdrawn alert-" + alert.status : "") + (alert === target ? " highlight" : "")}>
+            <p class="alert-kind">${KIND_LABELS[alert.kind] ?? "Alert"}${STATUS_TAGS[alert.status] ?? ""}</p>
             <p class="alert-title">${alert.title}</p>
-            ${!(alert.kind === "digest" && meetings) && html`<p class="alert-body">${alert.body}</p>`}
-            <p class="muted"><time datetime=${alert.createdAt}>${dateTime(alert.createdAt, zone)}</time> · ${relative(alert.createdAt, now())}${deliveries(alert)}</p>
-            ${(!alert.withdrawn || answeredHere.has(alert.id)) && html`<${AlertActions} alert=${alert} onDone=${refresh} meetings=${meetings} zone=${zone} now=${now} />`}
+            ${alert.status === "open" && !(alert.kind === "digest" && meetings) && html`<p class="alert-body">${alert.body}</p>`}
+            <${AlertMeta} alert=${alert} zone=${zone} now=${now} extra=${deliveries(alert)} />
+            <${AlertAnswer} alert=${alert} onDone=${refresh} meetings=${meetings} zone=${zone} now=${now} />
           </li>`)}
         </ul>`)}
   `;
-}
-
-/** Alerts from the last load plus those announced since, newest first, each once. */
-function mergeLive(loaded, live, includeWithdrawn) {
-  if (!loaded) return undefined;
-  const byId = new Map(loaded.map((alert) => [alert.id, alert]));
-  for (const alert of live) if (!byId.has(alert.id) && (includeWithdrawn || !alert.withdrawn)) byId.set(alert.id, alert);
-  // What was answered here stays, with its answer, though the server now calls it resolved.
-  for (const [id, alert] of answeredHere) if (!byId.has(id)) byId.set(id, { ...alert, withdrawn: true });
-  return [...byId.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
 function deliveries(alert) {
@@ -122,6 +99,16 @@ function deliveries(alert) {
 
 /** The digest's first line ("We couldn't see these 2 meetings, and you didn't check in:"): the list itself is drawn below it. */
 const digestIntro = (body) => body.split("\n")[0];
+
+/**
+ * An open alert's answers, or what an answered one collapsed to (a digest keeps its list, each
+ * meeting with its answer); no buttons are left on an answered card but Undo.
+ */
+export function AlertAnswer({ alert, onDone, meetings, zone, now }) {
+  if (alert.status === "open") return html`<${AlertActions} alert=${alert} onDone=${onDone} meetings=${meetings} zone=${zone} now=${now} />`;
+  if (alert.kind === "digest" && alert.status === "answered" && meetings) return html`<${DigestActions} alert=${alert} onDone=${onDone} meetings=${meetings} zone=${zone} />`;
+  return html`<${AlertOutcome} alert=${alert} zone=${zone} now=${now} onDone=${onDone} />`;
+}
 
 /** What the user can answer to an alert, each a JSON API call. */
 export function AlertActions({ alert, onDone, meetings, zone, now }) {
@@ -164,11 +151,9 @@ function NudgeActions({ alert, onDone, meetings, zone, now }) {
   const [late, runLate] = useAction(onDone);
   const meeting = known(meetings?.get(alert.meetingId));
   const title = meeting?.title || "the meeting";
-  const lateSent = late.message && html`<p class="answered"><span aria-hidden="true">✓</span> ${late.message}</p>`;
   if (meeting?.checkedInAt) {
     return html`<div class="actions answered-actions">
       <p class="answered" id=${`answer-${alert.id}-done`}><span aria-hidden="true">✓</span> Checked in at ${time(meeting.checkedInAt, zone)}.</p>
-      ${lateSent}
     </div>`;
   }
   if (meeting && (!UNSETTLED.has(meeting.state) || now() >= Date.parse(meeting.end))) {
@@ -177,17 +162,12 @@ function NudgeActions({ alert, onDone, meetings, zone, now }) {
   const hereNow = () =>
     runCheckIn(async () => {
       const result = await api.post(`/api/meetings/${alert.meetingId}/attended`);
-      markAnswered(alert);
       if (meeting) rememberAnswer(meeting, { state: result.state, checkedInAt: new Date(now()).toISOString() });
       return result;
     }, `Checked in to ${title}.`);
   return html`<div class="actions">
     <button type="button" id=${`answer-${alert.id}-first`} disabled=${checkIn.busy} onClick=${hereNow}>I'm here</button>
-    ${late.message ? lateSent : html`<${LateForm} alert=${alert} meetingId=${alert.meetingId} run=${(action, message) => runLate(async () => {
-      const result = await action();
-      markAnswered(alert);
-      return result;
-    }, message)} busy=${late.busy} />`}
+    <${LateForm} alert=${alert} meetingId=${alert.meetingId} run=${runLate} busy=${late.busy} />
     <${ActionStatus} state=${{ ...checkIn, message: undefined }} />
     <${ActionStatus} state=${{ ...late, message: undefined }} />
   </div>`;
@@ -213,7 +193,6 @@ function DigestActions({ alert, onDone, meetings, zone }) {
   const allAttended = () =>
     runAll(async () => {
       const result = await api.post(`/api/alerts/${alert.id}/all-attended`);
-      markAnswered(alert);
       for (const answered of result.meetings) {
         const meeting = meetings?.get(answered.id);
         if (meeting) rememberAnswer(meeting, { state: answered.state });
@@ -241,17 +220,24 @@ function DigestItem({ alert, item, zone, onDone }) {
   const missed = () =>
     run(async () => {
       const result = await api.post(`/api/meetings/${item.id}/confirm`, { missed: true });
-      markAnswered(alert);
       rememberAnswer(item, { state: result.state });
       return result;
     }, `Recorded: you missed ${title}. Your recovery plan is being prepared under Recovery.`);
+  // A mistaken "I missed this one" is taken back here too (the server refuses, in words, once anything was sent).
+  const undo = () =>
+    run(async () => {
+      const result = await api.post(`/api/meetings/${item.id}/undo`);
+      rememberAnswer(item, { state: result.state });
+      return result;
+    }, `Undone: ${title} asks again.`);
   const settled = ITEM_STATES[item.state];
   return html`<li class=${"digest-item" + (settled ? " digest-item-" + item.state : "")}>
     <span class="digest-what"><span class="meeting-title">${title}</span> <span class="muted">${day(item.start, zone)} · ${timeRange(item.start, item.end, zone)}</span></span>
     ${item.state === "suspected_missed"
       ? html`<button type="button" class="secondary small-button" disabled=${state.busy} onClick=${missed} aria-label=${`I missed this one: ${title}`}>I missed this one</button>`
       : settled
-        ? html`<span class=${item.state === "attended" ? "answered" : "answered-other"}><span aria-hidden="true">${settled.symbol}</span> ${item.state === "missed" ? html`Missed: your recovery plan is under <a href="#/recovery">Recovery</a>` : settled.text}</span>`
+        ? html`<span class=${item.state === "attended" ? "answered" : "answered-other"}><span aria-hidden="true">${settled.symbol}</span> ${item.state === "missed" ? html`Missed: your recovery plan is under <a href="#/recovery">Recovery</a>` : settled.text}</span>
+          ${item.state === "missed" && html`<button type="button" class="secondary small-button" disabled=${state.busy} onClick=${undo} aria-label=${`Undo: ${title}`} title="Take this answer back: the meeting asks again">Undo</button>`}`
         : null}
     <${ActionStatus} state=${{ ...state, message: undefined }} />
   </li>`;

@@ -51,7 +51,8 @@ function Draft({ draft, zone, onChanged, open }) {
   }, [draft.subject, draft.body]);
 
   const id = "draft-" + draft.id;
-  const status = STATUS[draft.status];
+  // Rejected by the service, not by the user (a late notice once they were there): said as such.
+  const status = draft.withdrawnReason ? { symbol: "–", label: "Withdrawn" } : STATUS[draft.status];
   const editable = draft.status === "pending";
 
   const approve = async (event) => {
@@ -71,6 +72,11 @@ function Draft({ draft, zone, onChanged, open }) {
     ${draft.status === "sent" && html`<p class="sent-line">Sent ${dateTime(draft.sentAt, zone)} ${VIA[draft.sentVia] ?? ""}.</p>`}
     ${draft.status === "approved" && html`<p class="sent-line">Approved ${dateTime(draft.approvedAt, zone)}; sending now.</p>`}
     ${draft.lastError && html`<p class="action-error">${draft.lastError}</p>`}
+    ${draft.withdrawnReason && html`<p class="sent-line">${draft.withdrawnReason}</p>`}
+    ${draft.status === "rejected" && !draft.withdrawnReason && html`<div class="buttons">
+      <button type="button" class="secondary" disabled=${state.busy} onClick=${() => run(() => api.post(`/api/drafts/${draft.id}/restore`), "Restored: it waits for your approval again.")}>Restore to drafts</button>
+      <${ActionStatus} state=${{ ...state, message: undefined }} />
+    </div>`}
     ${editable
       ? html`<form class="stacked-form" onSubmit=${approve}>
           <label for=${id + "-subject"}>Subject</label>

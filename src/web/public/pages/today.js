@@ -1,7 +1,8 @@
 // Today: connected calendars and their health, today's timeline, recent meetings.
 import { api } from "../api.js";
 import { dateTime, day, localDate, relative, time, timeRange } from "../format.js";
-import { AlertActions, AlertMeta, isOpenQuestion, useForgetAnsweredOnLeave } from "./alerts.js";
+import { AlertAnswer, isOpenQuestion } from "./alerts.js";
+import { AlertMeta, mergeAlerts, useAlerts } from "../alert-state.js";
 import { asksWereYouThere, offersCheckIn, rememberAnswer, SourceLine, useAnswers, useMeetingsById } from "../check-ins.js";
 import { useProviders } from "../providers.js";
 import { ActionStatus, Empty, html, Loading, Problem, Section, StateBadge, useAction, useResource } from "../ui.js";
@@ -19,22 +20,29 @@ export function TodayPage({ profile, refreshKey, refresh, now, liveAlerts, headi
   `;
 }
 
-/** The alerts that still ask something of the user, with their actions, on the first page. */
-function Attention({ refreshKey, refresh, now, zone }) {
-  const [state, reload] = useResource(() => api.get("/api/alerts?limit=20"), [refreshKey]);
+/** An answered card stays on Today this long, collapsed to what was done, then leaves it to the Alerts page. */
+const ANSWERED_STAYS_MS = 60 * 60 * 1000;
+
+/** The alerts that still ask something of the user, with their actions, on the first page; just-answered ones collapsed. */
+function Attention({ refreshKey, refresh, now, zone, liveAlerts }) {
+  const [state, reload] = useAlerts("limit=30&includeWithdrawn=true", refreshKey);
   const meetings = useMeetingsById(refreshKey, now);
   const known = useAnswers();
-  useForgetAnsweredOnLeave();
-  if (state.status === "loading" || !state.data) return state.status === "error" ? html`<${Problem} error=${state.error} retry=${reload} />` : null;
-  // What cannot wait first: a meeting under way or about to start, then questions about the past.
-  const open = state.data.alerts.filter((alert) => isOpenQuestion(alert, meetings, known, now())).sort((a, b) => (URGENCY[a.kind] ?? 9) - (URGENCY[b.kind] ?? 9) || b.createdAt.localeCompare(a.createdAt));
-  if (open.length === 0) return null;
+  const alerts = mergeAlerts(state.data, liveAlerts);
+  if (!alerts) return state.status === "error" ? html`<${Problem} error=${state.error} retry=${reload} />` : null;
+  const nowMs = now();
+  const answeredLately = (alert) => alert.status === "answered" && alert.answeredAt && nowMs - Date.parse(alert.answeredAt) < ANSWERED_STAYS_MS && (URGENCY[alert.kind] ?? 9) < 9;
+  // What cannot wait first: a meeting under way or about to start, then questions about the past; answers last.
+  const shown = alerts
+    .filter((alert) => isOpenQuestion(alert, meetings, known, nowMs) || answeredLately(alert))
+    .sort((a, b) => Number(a.status !== "open") - Number(b.status !== "open") || (URGENCY[a.kind] ?? 9) - (URGENCY[b.kind] ?? 9) || b.createdAt.localeCompare(a.createdAt));
+  if (shown.length === 0) return null;
   return html`<${Section} title="Needs your attention" id="attention">
     <ul class="alerts">
-      ${open.map((alert) => html`<li class=${"alert alert-" + alert.kind} key=${alert.id} id=${"attention-" + alert.id}>
+      ${shown.map((alert) => html`<li class=${"alert alert-" + alert.kind + (alert.status !== "open" ? " withdrawn alert-" + alert.status : "")} key=${alert.id} id=${"attention-" + alert.id} data-status=${alert.status}>
         <p class="alert-title">${alert.title}</p>
         <${AlertMeta} alert=${alert} zone=${zone} now=${now} />
-        <${AlertActions} alert=${alert} onDone=${refresh} meetings=${meetings} zone=${zone} now=${now} />
+        <${AlertAnswer} alert=${alert} onDone=${refresh} meetings=${meetings} zone=${zone} now=${now} />
       </li>`)}
     </ul>
   </${Section}>`;
