@@ -115,5 +115,6 @@ export function HourChart({ hours, label }) {
   </svg></div>`;
 }
 
-const weekLabel = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", timeZone: "UTC" });
+// en-US as every other date on the dashboard ("Dec 3"), whatever the browser's language.
+const weekLabel = new Intl.DateTimeFormat("en-US", { day: "numeric", month: "short", timeZone: "UTC" });
 const shortDate = (isoDate) => weekLabel.format(new Date(isoDate + "T12:00:00Z"));
