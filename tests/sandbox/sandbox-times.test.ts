@@ -14,6 +14,7 @@ const ZONE = "Asia/Tokyo";
 const screenshots = (page: Page, name: string) => pictures(page, name, ARTIFACTS, PHONE_390);
 
 interface Meeting { id: string; title: string; start: string; end: string; state: string | null; providerEventId: string }
+interface Draft { id: string; kind: string; status: string; caseId: string | null; subject: string; body: string }
 interface Alert { id: string; kind: string; title: string; meetingId: string | null }
 
 /**
@@ -67,7 +68,7 @@ describe.skipIf(!hasChromium)("times in the sandbox for a newcomer in Tokyo", { 
     await page.reload();
     await page.getByRole("heading", { level: 1, name: "Today" }).waitFor();
     expect(await page.locator(".sandbox-banner").isVisible()).toBe(true);
-    expect(await page.locator(".sandbox-banner").textContent()).toContain("emails land in the Outbox");
+    expect(await page.locator(".sandbox-banner").textContent()).toContain("Nothing leaves this machine: emails land in the Outbox.");
   });
 
   it("places every sample not tied to now inside the working hours (9–5, Monday to Friday) in Tokyo", async () => {
@@ -162,6 +163,54 @@ describe.skipIf(!hasChromium)("times in the sandbox for a newcomer in Tokyo", { 
     await page.locator('section[aria-labelledby="timeline"] .zone-note').waitFor();
     expect(await page.locator(".zone-offer").count()).toBe(0);
     await page.evaluate(async () => fetch("/api/settings", { method: "PUT", headers: { "content-type": "application/json" }, body: JSON.stringify({ timeZone: "Asia/Tokyo" }) }));
+  });
+
+  it("lists drafts in a stable order, proposal first, the linked one highlighted, each message whole in its box", async () => {
+    const post = (url: string, body: unknown) => page.evaluate(async ({ url, body }) => (await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })).status, { url, body });
+    const { meetings } = await get<{ meetings: Meeting[] }>(`/api/meetings?from=${new Date(Date.now() - 3 * 86_400_000).toISOString()}&to=${new Date(Date.now() + 86_400_000).toISOString()}`);
+    const missed = meetings.find((m) => m.title === "Onboarding call with Acme Logistics")!;
+    const late = meetings.find((m) => m.title === "Quarterly review with Northwind Traders")!;
+    expect(await post(`/api/meetings/${missed.id}/confirm`, { missed: true })).toBe(200);
+    expect(await post(`/api/meetings/${late.id}/running-late`, { minutes: 12 })).toBeLessThan(300);
+    await expect.poll(async () => (await get<{ drafts: Draft[] }>("/api/drafts")).drafts.filter((d) => d.status === "pending").map((d) => d.kind).sort(), { timeout: 30_000 }).toEqual(expect.arrayContaining(["late_notice", "reschedule"]));
+    const first = (await get<{ drafts: Draft[] }>("/api/drafts")).drafts.map((d) => d.id);
+    for (let again = 0; again < 3; again++) expect((await get<{ drafts: Draft[] }>("/api/drafts")).drafts.map((d) => d.id)).toEqual(first);
+    const drafts = (await get<{ drafts: Draft[] }>("/api/drafts")).drafts;
+    // Within the case, the proposal comes before any other draft of it.
+    const caseDrafts = drafts.filter((d) => d.caseId && d.caseId === drafts.find((x) => x.kind === "reschedule")!.caseId);
+    expect(caseDrafts[0]!.kind).toBe("reschedule");
+
+    // Opened from a link: the last draft on the page is scrolled to and marked.
+    const linked = drafts.at(-1)!;
+    await page.goto(harness.baseUrl + "/#/drafts?draft=" + linked.id);
+    await page.reload();
+    const card = page.locator("#draft-" + linked.id);
+    await card.locator(".draft-linked").waitFor();
+    expect(await card.evaluate((el) => el.classList.contains("draft-focused"))).toBe(true);
+    expect(await card.evaluate((el) => { const box = el.getBoundingClientRect(); return box.top >= 0 && box.top < (globalThis as unknown as { innerHeight: number }).innerHeight; })).toBe(true);
+    expect(await page.locator(".draft-focused").count()).toBe(1);
+    // One label and the subject: the kind is not repeated in the heading.
+    for (const heading of await page.locator("article.draft h3").allTextContents()) expect(heading).not.toMatch(/^(Thank-you|Late notice|Reschedule proposal|Materials cover note):/);
+    await screenshots(page, "06-drafts");
+
+    // The message box shows the whole message at both widths: nothing scrolls inside it.
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      // The boxes fit again once the new width has wrapped their lines.
+      await expect.poll(() => page.locator("article.draft textarea").evaluateAll((boxes) => Math.max(...boxes.map((box) => box.scrollHeight - box.clientHeight))), { timeout: 5_000 }).toBeLessThanOrEqual(1);
+      const overflow = await page.locator("article.draft textarea").evaluateAll((boxes) => boxes.map((box) => box.scrollHeight - box.clientHeight));
+      expect(overflow.length).toBeGreaterThan(0);
+      for (const extra of overflow) expect(extra).toBeLessThanOrEqual(1);
+    }
+    // It grows with typing too.
+    const box = page.locator("article.draft textarea").first();
+    const before = await box.evaluate((el) => el.clientHeight);
+    await box.click();
+    await box.press("Control+End");
+    await box.pressSequentially("\nOne more line.\nAnd another.");
+    await expect.poll(() => box.evaluate((el) => el.clientHeight)).toBeGreaterThan(before);
+    expect(await box.evaluate((el) => el.scrollHeight - el.clientHeight)).toBeLessThanOrEqual(1);
+    await page.setViewportSize({ width: 1280, height: 900 });
   });
 
   it("shows the outbox's kinds in words", async () => {

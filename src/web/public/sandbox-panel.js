@@ -8,7 +8,7 @@ import { ActionStatus, html, useAction } from "./ui.js";
 export function SandboxBanner() {
   return html`<p class="sandbox-banner" role="note">
     <span class="sandbox-tag">Sandbox</span>
-    <span>A sample calendar with meetings placed around now. Nothing leaves this machine: emails land in the <a href="#/outbox">Outbox</a>; the <a href="#/recovery">Recovery</a> page simulates the other people.</span>
+    <span>Sample meetings placed around now. Nothing leaves this machine: emails land in the <a href="#/outbox">Outbox</a>.</span>
   </p>`;
 }
 
