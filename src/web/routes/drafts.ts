@@ -17,7 +17,7 @@ export const draftRoutes: FastifyPluginAsyncZod<{ drafts: DraftService }> = asyn
         tags: ["drafts"],
         summary: "The drafts inbox in a stable order",
         description:
-          "Pending first (then approved or failed, sent, rejected); within that a case's drafts together, the case with the newest draft first; within a case the reschedule proposal first, then by creation time. The same drafts always come in the same order.",
+          "Pending first (then approved or failed, sent, rejected), a pending late notice at the very top; within that a case's drafts together, the case with the newest draft first; within a case the reschedule proposal first, then by creation time. The same drafts always come in the same order.",
         querystring: z.object({ status: z.enum(DRAFT_STATUSES).optional(), caseId: z.uuid().optional() }).strict(),
         response: { 200: z.object({ drafts: z.array(draftView) }), 400: errorReply, 401: errorReply },
       },

@@ -16,8 +16,8 @@ describe("the drafts inbox order", () => {
     draft("c-rejected", "materials", "rejected", "C", "2026-12-02T13:00:00.000Z"),
   ];
 
-  it("puts what waits first, the newest case first, and a case's proposal before its other drafts", () => {
-    expect(inboxOrder(drafts).map((d) => d.id)).toEqual(["b-thanks", "late", "a-proposal", "a-materials", "a-sent", "c-rejected"]);
+  it("puts what waits first, a waiting late notice at the top, then the newest case first, a case's proposal before its other drafts", () => {
+    expect(inboxOrder(drafts).map((d) => d.id)).toEqual(["late", "b-thanks", "a-proposal", "a-materials", "a-sent", "c-rejected"]);
   });
 
   it("never depends on the order the database returned", () => {
