@@ -48,12 +48,19 @@ export function sampleEvents(now: Date, timeZone: string, hours: WorkingHours = 
   // Over well before now (and past the ten-minute settle window): they joined, the user did not.
   const missedStart = pastIn(quarter(at.minus({ hours: 3 })), 45, DateTime.min(at.minus({ minutes: 20 }), minutes(lateStart, -15)));
   const attendedStart = pastIn(quarter(at.minus({ hours: 5, minutes: 30 })), 30, minutes(missedStart, -15));
-  const laterToday = firstSlotAfter(quarter(at.plus({ hours: 2, minutes: 15 })), 30, minutes(coffeeStart, 45), hours);
-  const declinedStart = firstSlotAfter(quarter(at.plus({ hours: 4 })), 30, minutes(laterToday, 60), hours);
-  // Afternoons, so the morning slot the proposal offers (and the buffer before it) stays clear.
+  // Afternoons of the next working day, so the morning slot the proposal offers (and the buffer
+  // before it) stays clear.
   const nextDay = at.plus({ days: 1 }).set({ hour: 13, minute: 0, second: 0, millisecond: 0 });
-  const tomorrow = firstSlotAfter(nextDay, 60, DateTime.max(nextDay.startOf("day"), minutes(declinedStart, 60)), hours);
+  const tomorrow = firstSlotAfter(nextDay, 60, nextDay.startOf("day"), hours);
   const tomorrowAfternoon = firstSlotAfter(minutes(tomorrow, 150), 45, minutes(tomorrow, 90), hours);
+  // Later today when today's hours allow; otherwise late in the next working day's morning,
+  // after the proposal's slot and before the afternoon's samples.
+  const beforeTomorrow = (placed: DateTime, fallback: DateTime) => (placed >= tomorrow.startOf("day") ? fallback : placed);
+  const lateMorning = tomorrow.set({ hour: 11, minute: 30 });
+  const laterToday = beforeTomorrow(firstSlotAfter(quarter(at.plus({ hours: 2, minutes: 15 })), 30, minutes(coffeeStart, 45), hours), lateMorning);
+  const declinedStart = laterToday.hasSame(tomorrow, "day")
+    ? minutes(laterToday, 30)
+    : beforeTomorrow(firstSlotAfter(quarter(at.plus({ hours: 4 })), 30, minutes(laterToday, 60), hours), minutes(lateMorning, 30));
   // Yesterday, within the working day: yesterday's digest (due at its end) is already due.
   const yesterday = at.minus({ days: 1 });
   const lunchStart = yesterday.set({ hour: 12, minute: 30, second: 0, millisecond: 0 });
