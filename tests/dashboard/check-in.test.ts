@@ -92,12 +92,12 @@ describe.skipIf(!hasChromium)("meetings we can't see, in a real browser", { time
     await screenshots(page, "01-today");
 
     await nudge.getByRole("button", { name: "I'm here" }).click();
-    await expect.poll(() => nudge.getByText(/Checked in at \d\d:\d\d\.$/).isVisible(), { timeout: 5_000 }).toBe(true);
+    await expect.poll(() => nudge.getByText(/Checked in at \d{1,2}:\d\d [AP]M\.$/).isVisible(), { timeout: 5_000 }).toBe(true);
     expect(await nudge.getByRole("button", { name: "I'm here" }).count()).toBe(0);
     expect(await nudge.getByRole("button", { name: "Tell them" }).count()).toBe(0);
     const coffee = row("timeline", COFFEE);
     await expect.poll(() => coffee.locator(".badge").textContent()).toContain("Checked in");
-    expect(await coffee.locator(".source").textContent()).toMatch(/You checked in at \d\d:\d\d/);
+    expect(await coffee.locator(".source").textContent()).toMatch(/You checked in at \d{1,2}:\d\d [AP]M/);
     expect(await coffee.getByRole("button").count()).toBe(0);
     await screenshots(page, "02-today-checked-in");
   });
