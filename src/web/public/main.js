@@ -13,7 +13,7 @@ import { SignedOut } from "./pages/signed-out.js";
 import { TodayPage } from "./pages/today.js";
 import { SandboxBanner } from "./sandbox-panel.js";
 import { announce, Announcer, html, Loading, Problem } from "./ui.js";
-import { ZoneOffer } from "./zone-line.js";
+import { ZoneNote, ZoneOffer } from "./zone-line.js";
 
 const PAGES = [
   { path: "", label: "Today", Page: TodayPage },
@@ -158,6 +158,7 @@ function Shell({ profile, onSignedOut, onProfileChanged }) {
     <main id="main">
       ${profile.sandbox && html`<${SandboxBanner} />`}
       <${ZoneOffer} zone=${profile.timeZone} onChanged=${() => { onProfileChanged(); refresh(); }} />
+      ${page && page.path !== "" && page.path !== "settings" && html`<${ZoneNote} zone=${profile.timeZone} />`}
       ${connected && connected !== "sandbox" && html`<p class="notice" role="status">Your ${connected === "google" ? "Google" : connected === "microsoft" ? "Outlook" : connected} calendar is connected. Meetings appear as soon as the first sync finishes.</p>`}
       ${page
         ? html`<${page.Page} ...${context} />`

@@ -69,3 +69,8 @@ export function ZoneOffer({ zone, onChanged }) {
     ${problem && html`<span class="action-error">${problem}</span>`}
   </p>`;
 }
+
+/** The zone the page's times are in, said once at its top (Today says it in its timeline's header). */
+export function ZoneNote({ zone }) {
+  return html`<p class="page-zone muted">Times in ${zoneWithLabel(zone)} · <a href="#/settings">change</a></p>`;
+}
