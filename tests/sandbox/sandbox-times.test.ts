@@ -50,7 +50,7 @@ describe.skipIf(!hasChromium)("times in the sandbox for a newcomer in Tokyo", { 
   it("signs in from the start page in the browser's zone: the header names Tokyo, not UTC", async () => {
     await page.goto(harness.baseUrl + "/");
     await page.getByRole("button", { name: "Try the sandbox" }).waitFor({ timeout: 10_000 });
-    expect(await page.getByText("in your browser's time zone (Asia/Tokyo)").isVisible()).toBe(true);
+    expect(await page.getByText("in your working hours, in your browser's time zone (Asia/Tokyo)").isVisible()).toBe(true);
     await screenshots(page, "01-start");
     await page.getByRole("button", { name: "Try the sandbox" }).click();
     await page.getByRole("heading", { level: 1, name: "Today" }).waitFor({ timeout: 15_000 });
@@ -214,8 +214,13 @@ describe.skipIf(!hasChromium)("times in the sandbox for a newcomer in Tokyo", { 
   });
 
   it("shows the outbox's kinds in words", async () => {
+    // Something in the outbox: the late notice, approved.
+    const { drafts } = await get<{ drafts: Draft[] }>("/api/drafts");
+    const notice = drafts.find((d) => d.kind === "late_notice" && d.status === "pending")!;
+    expect(await page.evaluate(async (id) => (await fetch(`/api/drafts/${id}/approve`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" })).status, notice.id)).toBe(200);
     await open("Outbox");
-    await page.locator(".outbox, .empty").first().waitFor();
+    await expect.poll(async () => { await open("Drafts"); await open("Outbox"); return page.locator(".outbox li").count(); }, { timeout: 20_000 }).toBeGreaterThan(0);
+    expect(await page.locator(".outbox li .draft-kind").first().textContent()).toBe("Late notice");
     const text = await page.locator("main").textContent();
     expect(text).not.toMatch(/\b(thank_you|late_notice|reschedule|materials)\b/);
     await screenshots(page, "05-outbox");
