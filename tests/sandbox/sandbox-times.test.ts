@@ -149,6 +149,7 @@ describe.skipIf(!hasChromium)("times in the sandbox for a newcomer in Tokyo", { 
     await page.getByRole("button", { name: "Show times in Asia/Tokyo" }).click();
     await expect.poll(() => page.locator('section[aria-labelledby="timeline"] .zone-note').textContent(), { timeout: 10_000 }).toContain("times in Asia/Tokyo (GMT+9)");
     expect(await page.locator(".zone-offer").count()).toBe(0);
+    expect(await page.locator(".toast").textContent()).toContain("Times are now shown in Asia/Tokyo. The sample meetings stay where they are");
   });
 
   it("keeps a zone the user keeps: the offer does not come back after a reload", async () => {

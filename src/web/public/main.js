@@ -157,7 +157,7 @@ function Shell({ profile, onSignedOut, onProfileChanged }) {
     <${Announcer} />
     <main id="main">
       ${profile.sandbox && html`<${SandboxBanner} />`}
-      <${ZoneOffer} zone=${profile.timeZone} onChanged=${() => { onProfileChanged(); refresh(); }} />
+      <${ZoneOffer} zone=${profile.timeZone} sandbox=${profile.sandbox} onChanged=${() => { onProfileChanged(); refresh(); }} />
       ${page && page.path !== "" && page.path !== "settings" && html`<${ZoneNote} zone=${profile.timeZone} />`}
       ${connected && connected !== "sandbox" && html`<p class="notice" role="status">Your ${connected === "google" ? "Google" : connected === "microsoft" ? "Outlook" : connected} calendar is connected. Meetings appear as soon as the first sync finishes.</p>`}
       ${page

@@ -3,7 +3,7 @@
 import { useState } from "preact/hooks";
 import { api } from "./api.js";
 import { zoneName } from "./format.js";
-import { html } from "./ui.js";
+import { announce, html } from "./ui.js";
 
 /** The browser's IANA zone, or "" when it does not say. */
 export function browserZone() {
@@ -31,7 +31,7 @@ function wasDismissed(key) {
 }
 
 /** Shown when the browser's zone differs from the settings' zone, until switched or kept. */
-export function ZoneOffer({ zone, onChanged }) {
+export function ZoneOffer({ zone, sandbox, onChanged }) {
   const here = browserZone();
   const key = dismissedKey(zone, here);
   const [hidden, setHidden] = useState(() => wasDismissed(key));
@@ -53,6 +53,9 @@ export function ZoneOffer({ zone, onChanged }) {
     setProblem("");
     try {
       await api.put("/api/settings", { timeZone: here });
+      // Meetings keep their instants when the zone changes, as a real calendar's do; in the
+      // sandbox, starting over places the samples in the new zone's working hours.
+      announce(sandbox ? `Times are now shown in ${here}. The sample meetings stay where they are; "Start the sandbox over" (Recovery page) places them in your working hours there.` : `Times are now shown in ${here}.`);
       onChanged();
     } catch (error) {
       setProblem(`Could not change the zone: ${error.message}`);
