@@ -1,6 +1,6 @@
 import { openDatabase } from "../src/db/open-database.js";
 import { systemClock } from "../src/platform/clock.js";
-import { ConfigurationError, loadConfig } from "../src/platform/config.js";
+import { ConfigurationError, loadConfigWithEnvFile } from "../src/platform/config.js";
 import { errorMessage } from "../src/platform/errors.js";
 import { createLogger } from "../src/platform/logger.js";
 import { createServices } from "../src/services.js";
@@ -21,7 +21,8 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   let config;
   try {
-    config = loadConfig();
+    // The same configuration as `npm start`, .env included.
+    config = loadConfigWithEnvFile().config;
   } catch (error) {
     if (error instanceof ConfigurationError) {
       process.stderr.write(`Configuration error: ${error.message}\n`);
@@ -29,7 +30,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     throw error;
   }
-  const log = createLogger(config.logLevel);
+  const log = createLogger(config.logLevel, undefined, config.logFormat);
   const database = await openDatabase(config, log);
   const services = createServices(config, database, systemClock, log, { maxConnections: 4 });
   try {

@@ -6,6 +6,7 @@ import { systemClock, type Clock } from "./platform/clock.js";
 import type { Config } from "./platform/config.js";
 import { cookieSecretsFrom } from "./platform/cookie-secrets.js";
 import type { Logger } from "./platform/logger.js";
+import { ensurePortFree } from "./platform/port.js";
 import { readVersion } from "./platform/version.js";
 import { createServices, type Services } from "./services.js";
 import { requestSync } from "./sync/sync-task.js";
@@ -29,6 +30,7 @@ export interface RunningService {
 
 /** The composition root: opens the database, builds every part and starts listening. */
 export async function startService(config: Config, log: Logger, clock: Clock = systemClock): Promise<RunningService> {
+  await ensurePortFree(config.port, config.host);
   const database = await openDatabase(config, log);
   const services = createServices(config, database, clock, log);
   const readiness = new ReadinessProbe(database.url, log.child({ component: "readiness" }));
@@ -80,7 +82,15 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
       },
     });
     await alertStream.start();
-    await app.listen({ port: config.port, host: config.host });
+    // Fastify announces "Server listening at http://127.0.0.1:…" at info: not the address to open
+    // (a browser there gets another site's cookies). The caller announces PUBLIC_URL instead.
+    const level = app.log.level;
+    app.log.level = "warn";
+    try {
+      await app.listen({ port: config.port, host: config.host });
+    } finally {
+      app.log.level = level;
+    }
     if (config.workers > 0) await runner.start();
     if (config.cron) schedule = startSchedule(Object.values(jobs), { ...services, log: log.child({ component: "jobs" }), signal: shutdown.signal });
     const address = app.server.address();

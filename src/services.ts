@@ -26,7 +26,8 @@ import { checkPreviousCallTask } from "./detection/previous-call.js";
 import { AlertQueries } from "./alerts/alert-queries.js";
 import { announceAlerts } from "./alerts/alert-stream.js";
 import { SettingsService } from "./settings/settings-service.js";
-import { createMailer, deliverAlertTask, queueAlertDeliveriesPerSettings, validateWebhookUrl, type Mailer } from "./notify/index.js";
+import { webhookProblemInWords } from "./settings/webhook-problem.js";
+import { createMailer, deliverAlertTask, queueAlertDeliveriesPerSettings, resolveWebhookTarget, type Mailer } from "./notify/index.js";
 import { CaseService } from "./recovery/case-service.js";
 import { recoveryTaskHandlers } from "./recovery/task-handlers.js";
 import type { RecoveryDependencies } from "./recovery/recovery-deps.js";
@@ -149,8 +150,12 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
       db,
       clock,
       checkWebhookUrl: async (url) => {
-        const verdict = await validateWebhookUrl(url, config.webhooks);
-        return verdict.ok ? null : verdict.message;
+        try {
+          await resolveWebhookTarget(url, config.webhooks);
+          return null;
+        } catch (error) {
+          return webhookProblemInWords(url, error);
+        }
       },
     }),
     mailer,

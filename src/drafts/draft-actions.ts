@@ -1,11 +1,25 @@
-import type { Database } from "../db/client.js";
+import type { Database, Prisma } from "../db/client.js";
 import type { Clock } from "../platform/clock.js";
-import { AppError, ConflictError, NotFoundError } from "../platform/errors.js";
-import { lateNotice } from "../recovery/domain/index.js";
+import { ConflictError, NotFoundError } from "../platform/errors.js";
 import { storeDraft } from "./draft-store.js";
+import { composeLateNotice, type LateNoticePreview } from "./late-notice.js";
 import { draftView, type DraftView } from "./draft-view.js";
 import { queueDraftSend } from "./send-draft.js";
 import { closeCaseIfFinished } from "../recovery/close-case.js";
+import { stepsDoneOf } from "../recovery/case-facts.js";
+import { proposalSettled } from "../recovery/domain/index.js";
+
+/**
+ * The materials follow the proposal: approving the cover note while the proposal has not gone
+ * out would let the apology and the materials cross (or the materials arrive first).
+ */
+async function refuseBeforeProposal(tx: Prisma.TransactionClient, caseId: string, now: Date): Promise<void> {
+  const row = await tx.recoveryCase.findUnique({ where: { id: caseId }, select: { stepsDone: true, drafts: { where: { kind: "reschedule" }, orderBy: { createdAt: "asc" }, select: { status: true } } } });
+  if (!row) return;
+  const proposal = row.drafts.at(-1)?.status;
+  const settled = proposalSettled({ drafts: proposal ? { reschedule: proposal } : {}, stepsDone: stepsDoneOf(row.stepsDone).reschedule_proposal ? { reschedule_proposal: now } : {} });
+  if (!settled) throw new ConflictError("Send the proposal first: the materials follow it, so the two don't cross. Approve the proposal, then this note.", "proposal_not_sent");
+}
 
 export interface DraftEdit {
   subject?: string | undefined;
@@ -56,6 +70,7 @@ export class DraftService {
         return draftView(draft);
       }
       if (draft.status !== "pending") throw new ConflictError(`This draft is ${draft.status}; only a pending draft can be approved${draft.status === "failed" ? " (use resend)" : ""}.`, "draft_not_pending");
+      if (draft.kind === "materials" && draft.caseId) await refuseBeforeProposal(tx, draft.caseId, now);
       const updated = await tx.draft.update({
         where: { id: draftId },
         data: { status: "approved", approvedAt: now, subject, body, ...(edited ? { editedAt: now } : {}) },
@@ -99,29 +114,33 @@ export class DraftService {
     });
   }
 
+  /** What "Tell them I'm N minutes late" would send, before anything is stored or sent. */
+  async previewRunningLate(userId: string, meetingId: string, minutes: number): Promise<LateNoticePreview> {
+    const now = this.deps.clock.now();
+    return this.deps.db.$transaction(async (tx) => (await composeLateNotice(tx, userId, meetingId, minutes, now)).preview);
+  }
+
   /**
-   * "Tell them I'm N minutes late" (PRODUCT §3): drafts a short notice with an ample ETA to
+   * "Tell them I'm N minutes late" (PRODUCT §3): drafts a short notice with an ample arrival time (or, past the end, other times) to
    * the other attendees. Sent at once when the user turned on auto-send for late notices,
    * otherwise it waits for approval. Asking again while the notice is still pending updates
    * its wording to the new estimate.
    */
-  async runningLate(userId: string, meetingId: string, minutes: number): Promise<DraftView> {
+  async runningLate(userId: string, meetingId: string, minutes: number, previewed?: { arriveBy?: string | undefined; fits?: boolean | undefined }): Promise<DraftView> {
     const now = this.deps.clock.now();
     return this.deps.db.$transaction(async (tx) => {
-      const meeting = await tx.meeting.findFirst({ where: { id: meetingId, userId }, include: { attendees: true, connection: true, user: { include: { settings: true } } } });
-      if (!meeting) throw new NotFoundError("Meeting", meetingId);
-      if (meeting.isCancelled || meeting.deletedAt) throw new ConflictError("This meeting was cancelled.", "meeting_cancelled");
-      if (meeting.end.getTime() <= now.getTime()) throw new ConflictError("This meeting is already over.", "meeting_over");
-      const self = meeting.connection.accountEmail.toLowerCase();
-      const attendees = meeting.attendees.filter((a) => !a.isSelf && !a.isResource && a.email.toLowerCase() !== self);
-      // Graph names the organiser only in `organizer`: a 1:1 someone else organises has them nowhere else.
-      const organizer = meeting.organizerEmail?.toLowerCase();
-      const organizerMissing = organizer && organizer !== self && !meeting.isOrganizer && !attendees.some((a) => a.email.toLowerCase() === organizer);
-      const others = organizerMissing ? [...attendees, { email: organizer, name: meeting.organizerName }] : attendees;
-      if (others.length === 0) throw new AppError("This meeting has no other attendees to tell.", { code: "no_attendees", httpStatus: 409 });
-      const text = lateNotice({ attendeeNames: others.map((a) => a.name), meetingTitle: meeting.title, minutesLate: minutes, userName: meeting.user.name ?? "" });
+      const { to, text, plan, preview } = await composeLateNotice(tx, userId, meetingId, minutes, now);
+      // The user approved what the form showed: if the clock moved the promise since, they see it first.
+      const moved = (previewed?.arriveBy !== undefined && Date.parse(previewed.arriveBy) !== plan.arriveBy.getTime()) || (previewed?.fits !== undefined && previewed.fits !== plan.fits);
+      if (moved) {
+        throw new ConflictError(
+          plan.fits ? `Time moved on: they would now read "I'll be there by ${preview.arriveByText}". Check it and press the button again.` : "Time moved on: you would now arrive after the meeting ends. Check the message and press the button again.",
+          "late_notice_moved",
+        );
+      }
+      const meeting = await tx.meeting.findFirstOrThrow({ where: { id: meetingId, userId }, select: { user: { select: { settings: { select: { autoSendLateNotice: true } } } } } });
       const key = `late_notice:${meetingId}`;
-      const stored = await storeDraft(tx, { userId, caseId: null, meetingId, kind: "late_notice", to: others.map((a) => a.email.toLowerCase()), subject: text.subject, body: text.body, idempotencyKey: key }, now);
+      const stored = await storeDraft(tx, { userId, caseId: null, meetingId, kind: "late_notice", to, subject: text.subject, body: text.body, idempotencyKey: key }, now);
       let draft = await tx.draft.findUniqueOrThrow({ where: { id: stored.id } });
       if (!stored.created) {
         if (draft.status !== "pending") throw new ConflictError(`A late notice for this meeting is already ${draft.status}.`, "late_notice_exists");

@@ -1,3 +1,6 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { parseEnv } from "node:util";
 import { z } from "zod";
 import { parseKeyRing, type KeyRing } from "./key-ring.js";
 
@@ -11,6 +14,7 @@ const EXAMPLES: Record<string, string> = {
   PORT: "3000",
   HOST: "0.0.0.0",
   LOG_LEVEL: "info",
+  LOG_FORMAT: "json",
   DATA_DIR: "./.data",
   PUBLIC_URL: "https://makegood.example.com",
   DATABASE_URL: "postgres://makegood:secret@localhost:5432/makegood",
@@ -45,6 +49,7 @@ const envSchema = z
     PORT: z.coerce.number({ error: "must be a port number" }).int().min(0, "must be 0–65535").max(65535, "must be 0–65535").default(3000),
     HOST: z.string().trim().min(1).default("localhost"),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "must be one of fatal, error, warn, info, debug, trace, silent" }).default("info"),
+    LOG_FORMAT: z.enum(["auto", "json", "pretty"], { error: "must be auto, json or pretty" }).default("auto"),
     DATA_DIR: z.string().trim().min(1).default("./.data"),
     PUBLIC_URL: url.optional(),
     DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: "must be a postgres:// URL" }).optional(),
@@ -95,6 +100,8 @@ export interface Config {
   /** the interface to listen on: localhost by default, 0.0.0.0 in a container */
   host: string;
   logLevel: Env["LOG_LEVEL"];
+  /** auto: one readable line per event at a terminal, JSON lines otherwise */
+  logFormat: Env["LOG_FORMAT"];
   dataDir: string;
   /** where browsers reach the service; redirect URIs and webhook addresses derive from it */
   publicUrl: string;
@@ -171,6 +178,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     port: env.PORT,
     host: env.HOST,
     logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT,
     dataDir: env.DATA_DIR,
     publicUrl: withoutSlash(env.PUBLIC_URL ?? `http://localhost:${env.PORT}`),
     databaseUrl: env.DATABASE_URL,
@@ -197,4 +205,31 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     webhooks: { allowHttp: env.WEBHOOK_ALLOW_HTTP, allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES, timeoutMs: 10_000 },
     metricsToken: env.METRICS_TOKEN,
   };
+}
+
+export interface EnvFile {
+  /** the file that was read, when there was one */
+  path: string | undefined;
+  /** how many of its variables were used (the environment's own values win) */
+  used: number;
+}
+
+/**
+ * The configuration from the environment and, when present, a `.env` file in the working
+ * folder (what `npm start` users expect). A variable set in the environment wins over the
+ * file, so `PORT=3001 npm start` still does what it says.
+ */
+export function loadConfigWithEnvFile(file = ".env", source: NodeJS.ProcessEnv = process.env): { config: Config; envFile: EnvFile } {
+  let values: Record<string, string> = {};
+  let readPath: string | undefined;
+  try {
+    values = parseEnv(readFileSync(file, "utf8")) as Record<string, string>;
+    readPath = path.resolve(file);
+  } catch (error) {
+    if (!(error instanceof Error && "code" in error && error.code === "ENOENT")) {
+      throw new ConfigurationError(".env", `could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const fromFile = Object.fromEntries(Object.entries(values).filter(([name]) => source[name] === undefined || source[name] === ""));
+  return { config: loadConfig({ ...fromFile, ...Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== "")) }), envFile: { path: readPath, used: Object.keys(fromFile).length } };
 }

@@ -1,4 +1,5 @@
 import { pino, type Logger, type LoggerOptions } from "pino";
+import { prettyDestination } from "./pretty-log.js";
 
 export type { Logger };
 
@@ -46,7 +47,11 @@ export function maskQuery(url: string): string {
   return `${url.slice(0, queryStart)}?${params.toString()}`;
 }
 
-export function createLogger(level: LoggerOptions["level"], destination?: pino.DestinationStream): Logger {
+/**
+ * JSON lines, except at a terminal (stdout a TTY, and LOG_FORMAT not forced): there one
+ * readable line per event. An explicit destination (tests) always gets JSON.
+ */
+export function createLogger(level: LoggerOptions["level"], destination?: pino.DestinationStream, format: "auto" | "json" | "pretty" = "auto"): Logger {
   const options: LoggerOptions = {
     level,
     base: { service: "makegood" },
@@ -54,7 +59,9 @@ export function createLogger(level: LoggerOptions["level"], destination?: pino.D
     timestamp: pino.stdTimeFunctions.isoTime,
     serializers: { err: pino.stdSerializers.errWithCause, req: requestSummary },
   };
-  return destination ? pino(options, destination) : pino(options);
+  if (destination) return pino(options, destination);
+  const pretty = format === "pretty" || (format === "auto" && process.stdout.isTTY === true);
+  return pretty ? pino(options, prettyDestination(process.stdout, process.stdout.isTTY === true)) : pino(options);
 }
 
 /** Removes the password from a connection URL so it can be logged. */

@@ -1,9 +1,11 @@
 import type { Database, Prisma } from "../db/client.js";
 import type { Clock } from "../platform/clock.js";
 import { AppError, ConflictError, NotFoundError } from "../platform/errors.js";
-import { caseFactsInclude, latestStepTasks, stepFactsOf, stepsDoneOf } from "./case-facts.js";
+import type { DraftView } from "../drafts/draft-view.js";
+import { caseFactsInclude, latestStepTasks, materialsLinksOf, stepFactsOf, stepsDoneOf } from "./case-facts.js";
 import { closeCase, closeCaseIfFinished } from "./close-case.js";
-import { caseSteps, formatSlot, giftPrompt, handwrittenNotePrompt, normalisePhone, type CaseStepKind, type StepView } from "./domain/index.js";
+import { caseSteps, checkLink, materialsCoverNote, MAX_LINK_LABEL_LENGTH, MAX_MATERIALS_LINKS, formatSlotForBoth, giftPrompt, handwrittenNotePrompt, proposalSettled, normalisePhone, type CaseStepKind, type StepView } from "./domain/index.js";
+import { storeDraft } from "../drafts/draft-store.js";
 import { linkRescheduledMeeting } from "./match-reschedule.js";
 import { otherAttendees } from "./recovery-deps.js";
 import { phoneView, scriptFor } from "./steps/call-reminder.js";
@@ -23,6 +25,8 @@ export interface CaseTaskView extends StepView {
   /** the task row's own state in the task table */
   taskStatus: "queued" | "running" | "done" | "failed" | "cancelled" | null;
   dueAt: string | null;
+  /** when the user marked this step done themselves */
+  markedDoneAt: string | null;
 }
 
 export interface CaseView {
@@ -37,11 +41,12 @@ export interface CaseView {
   tasks: CaseTaskView[];
   call: { phone: { e164: string; display: string; telUri: string } | null; needsPhone: boolean; script: string[] };
   proposal: { draftId: string | null; slots: Array<{ start: string; end: string; text: string }> };
-  materials: { draftId: string | null };
+  materials: { draftId: string | null; draftStatus: DraftView["status"] | null; links: Array<{ url: string; label: string | null }>; waitsForProposal: boolean };
   gift: { title: string; body: string; ideas: string[]; likes: string | null; note: string | null };
   rescheduled: { meetingId: string; title: string; start: string; end: string; cancelled: boolean } | null;
   buffer: { providerEventId: string; start: string; end: string; conflicts: Array<{ meetingId: string; title: string; start: string; end: string }> } | null;
-  thankYou: { draftId: string | null; handwrittenNote: string };
+  thankYou: { draftId: string | null; draftStatus: DraftView["status"] | null; handwrittenNote: string };
+  proposalStatus: DraftView["status"] | null;
   draftIds: string[];
 }
 
@@ -109,6 +114,48 @@ export class CaseService {
     return this.get(userId, caseId);
   }
 
+  /**
+   * What the user wants to send with the materials step: links (http/https, with an optional
+   * label), the whole list at once. The cover note is drafted from exactly these, redrafted
+   * while it is pending, and removed when the list is emptied; once approved it no longer
+   * changes. Files are not offered: not every send path (Gmail raw MIME, Graph sendMail, SMTP)
+   * carries them here, and a note must never claim an attachment.
+   */
+  async setMaterialsLinks(userId: string, caseId: string, links: ReadonlyArray<{ url: string; label?: string | null | undefined }>): Promise<CaseView> {
+    const row = await this.owned(userId, caseId);
+    const now = this.deps.clock.now();
+    if (row.status !== "open") throw new ConflictError("This case is closed.", "case_closed");
+    if (links.length > MAX_MATERIALS_LINKS) throw new AppError(`body/links: at most ${MAX_MATERIALS_LINKS} links`, { code: "validation_failed", httpStatus: 400 });
+    const clean = links.map((link, index) => {
+      const checked = checkLink(link.url);
+      if (!checked.ok) throw new AppError(`body/links/${index}/url: ${checked.message}`, { code: "validation_failed", httpStatus: 400 });
+      const label = (link.label ?? "").replace(/\s+/g, " ").trim();
+      return { url: checked.url, label: label === "" ? null : label.slice(0, MAX_LINK_LABEL_LENGTH) };
+    });
+    const people = otherAttendees(row.meeting);
+    const key = `case:${caseId}:materials`;
+    await this.deps.db.$transaction(async (tx) => {
+      await tx.$queryRaw`select id from recovery_cases where id = ${caseId}::uuid for update`;
+      const existing = await tx.draft.findUnique({ where: { idempotencyKey: key } });
+      if (existing && existing.status !== "pending" && existing.status !== "rejected") {
+        throw new ConflictError(`The cover note is already ${existing.status}; its links can no longer change.`, "materials_already_sent");
+      }
+      await tx.recoveryCase.update({ where: { id: caseId }, data: { materialsLinks: clean } });
+      if (clean.length === 0) {
+        if (existing?.status === "pending") await tx.draft.delete({ where: { id: existing.id } });
+        return;
+      }
+      const text = materialsCoverNote({ attendeeNames: people.map((p) => p.name), meetingTitle: row.meeting.title, userName: row.user.name ?? "", links: clean });
+      if (existing) {
+        // A rejected note comes back to pending: adding a link again is a new decision to send.
+        await tx.draft.update({ where: { id: existing.id }, data: { subject: text.subject, body: text.body, status: "pending", rejectedAt: null } });
+      } else {
+        await storeDraft(tx, { userId, caseId, meetingId: row.meetingId, kind: "materials", to: people.map((p) => p.email), subject: text.subject, body: text.body, idempotencyKey: key }, now);
+      }
+    });
+    return this.get(userId, caseId);
+  }
+
   /** Links the rescheduled meeting by hand (when it was not recognised). */
   async link(userId: string, caseId: string, meetingId: string): Promise<CaseView> {
     const now = this.deps.clock.now();
@@ -147,7 +194,7 @@ export class CaseService {
   }
 
   private async owned(userId: string, caseId: string) {
-    const row = await this.deps.db.recoveryCase.findFirst({ where: { id: caseId, userId }, include: { meeting: { include: { attendees: true, connection: true } } } });
+    const row = await this.deps.db.recoveryCase.findFirst({ where: { id: caseId, userId }, include: { user: true, meeting: { include: { attendees: true, connection: true } } } });
     if (!row) throw new NotFoundError("Recovery case", caseId);
     return row;
   }
@@ -159,9 +206,10 @@ export class CaseService {
     const first = people[0];
     const latest = latestStepTasks(row.tasks);
     const draftOf = (kind: "reschedule" | "materials" | "thank_you") => row.drafts.filter((d) => d.kind === kind).at(-1);
-    const tasks: CaseTaskView[] = caseSteps(stepFactsOf(row, now)).map((step) => {
+    const facts = stepFactsOf(row, now);
+    const tasks: CaseTaskView[] = caseSteps(facts).map((step) => {
       const task = latest.get(step.kind);
-      return { ...step, id: task?.id ?? null, taskStatus: task?.status ?? null, dueAt: task?.dueAt.toISOString() ?? null };
+      return { ...step, id: task?.id ?? null, taskStatus: task?.status ?? null, dueAt: task?.dueAt.toISOString() ?? null, markedDoneAt: facts.stepsDone[step.kind]?.toISOString() ?? null };
     });
     const slots = storedSlots.safeParse(row.proposedSlots ?? []);
     const contactLikes = first ? (likes.get(first.email) ?? null) : null;
@@ -192,15 +240,25 @@ export class CaseService {
       call: { phone, needsPhone: phone === null, script: [...scriptFor(row)] },
       proposal: {
         draftId: draftOf("reschedule")?.id ?? null,
-        slots: slots.success ? slots.data.map((slot) => ({ start: slot.start.toISOString(), end: slot.end.toISOString(), text: formatSlot(slot, slot.timeZone || timeZone) })) : [],
+        slots: slots.success ? slots.data.map((slot) => ({ start: slot.start.toISOString(), end: slot.end.toISOString(), text: formatSlotForBoth(slot, slot.timeZone || timeZone, row.meeting.isOrganizer ? null : row.meeting.timeZone) })) : [],
       },
-      materials: { draftId: draftOf("materials")?.id ?? null },
+      materials: {
+        draftId: draftOf("materials")?.id ?? null,
+        draftStatus: draftOf("materials")?.status ?? null,
+        links: materialsLinksOf(row.materialsLinks).map((link) => ({ url: link.url, label: link.label ?? null })),
+        waitsForProposal: !proposalSettled(facts),
+      },
       gift: { title: gift.title, body: gift.body, ideas: gift.ideas, likes: contactLikes, note: row.giftNote },
       rescheduled: row.rescheduled
         ? { meetingId: row.rescheduled.id, title: row.rescheduled.title, start: row.rescheduled.start.toISOString(), end: row.rescheduled.end.toISOString(), cancelled: row.rescheduled.isCancelled || row.rescheduled.deletedAt !== null }
         : null,
       buffer,
-      thankYou: { draftId: draftOf("thank_you")?.id ?? null, handwrittenNote: handwrittenNotePrompt({ attendeeName: first?.name, meetingTitle: row.meeting.title }) },
+      thankYou: {
+        draftId: draftOf("thank_you")?.id ?? null,
+        draftStatus: draftOf("thank_you")?.status ?? null,
+        handwrittenNote: handwrittenNotePrompt({ attendeeName: first?.name, meetingTitle: row.meeting.title, meetingOver: draftOf("thank_you") !== undefined }),
+      },
+      proposalStatus: draftOf("reschedule")?.status ?? null,
       draftIds: row.drafts.map((d) => d.id),
     };
   }

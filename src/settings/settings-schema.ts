@@ -2,19 +2,20 @@ import { DateTime } from "luxon";
 import { z } from "zod";
 import { CHECK_IN_PROMPTS, DETECTION_SETTING_BOUNDS } from "../detection/domain/index.js";
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "must be a time as HH:mm, e.g. 09:00");
+const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
+const hhmm = z.string().regex(HHMM, "must be a time as HH:mm, e.g. 09:00");
 
 export const workingHoursSchema = z
   .object({
-    days: z.array(z.number().int().min(1).max(7)).min(1, "needs at least one day").max(7).describe("ISO weekdays: 1 = Monday … 7 = Sunday"),
+    days: z.array(z.number().int().min(1).max(7)).min(1, "Choose at least one working day.").max(7).describe("ISO weekdays: 1 = Monday … 7 = Sunday"),
     start: hhmm,
     end: hhmm,
   })
   .strict()
-  .refine((hours) => hours.start < hours.end, { message: "start must be before end", path: ["end"] })
-  .refine((hours) => new Set(hours.days).size === hours.days.length, { message: "lists a day twice", path: ["days"] });
+  .refine((hours) => !HHMM.test(hours.start) || !HHMM.test(hours.end) || hours.start < hours.end, { message: "must be later than the start", path: ["end"] })
+  .refine((hours) => new Set(hours.days).size === hours.days.length, { message: "name each day only once", path: ["days"] });
 
-export const timeZoneSchema = z.string().refine((zone) => DateTime.local().setZone(zone).isValid, "must be an IANA time zone, e.g. Europe/Berlin");
+export const timeZoneSchema = z.string().refine((zone) => DateTime.local().setZone(zone).isValid, "must be a zone name such as Europe/Berlin or America/New_York");
 
 const { lateGraceMinutes, settleMinutes, autoConfirmMinutes, nudgeMinutes } = DETECTION_SETTING_BOUNDS;
 
@@ -30,7 +31,7 @@ export const settingsView = z
     workingHours: workingHoursSchema,
     autoSendLateNotice: z.boolean(),
     alertChannels: z.array(z.enum(["email", "feed", "webhook"])).max(3),
-    webhookUrl: z.url({ protocol: /^https?$/, error: "must be an http(s) URL" }).nullable(),
+    webhookUrl: z.url({ protocol: /^https?$/, error: "must be a web address starting with https://" }).nullable(),
     sendVia: z.enum(["mailbox", "smtp"]).describe("approved drafts go out from the user's own mailbox, or over SMTP"),
     checkInPrompt: z
       .enum(CHECK_IN_PROMPTS)

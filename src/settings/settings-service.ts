@@ -38,11 +38,11 @@ export class SettingsService {
     const current = await this.get(userId);
     const next = { ...current, ...update };
     if ((next.alertChannels.includes("webhook") || next.nudgeChannels.includes("webhook")) && !next.webhookUrl) {
-      throw new AppError("body/webhookUrl: is required when alertChannels includes webhook", { code: "validation_failed", httpStatus: 400 });
+      throw new AppError("Add a webhook URL, or untick the webhook channel: webhook alerts need an address to go to.", { code: "validation_failed", httpStatus: 400, details: { field: "webhookUrl" } });
     }
     if (update.webhookUrl) {
       const problem = await this.deps.checkWebhookUrl(update.webhookUrl);
-      if (problem) throw new AppError(`body/webhookUrl: ${problem}`, { code: "validation_failed", httpStatus: 400 });
+      if (problem) throw new AppError(problem, { code: "validation_failed", httpStatus: 400, details: { field: "webhookUrl" } });
     }
     const data = {
       ...update,

@@ -9,6 +9,10 @@ import type { SessionStore } from "../identity/session-store.js";
 import type { MeetingQueries } from "../meetings/meeting-queries.js";
 import type { Config } from "../platform/config.js";
 import type { Logger } from "../platform/logger.js";
+import { canonicalHostPlugin } from "./plugins/canonical-host.js";
+import { noNulPlugin } from "./plugins/no-nul.js";
+import { RequestLogController } from "./plugins/request-log.js";
+import { errorBody } from "./schemas/error.js";
 import { errorHandlerPlugin } from "./plugins/error-handler.js";
 import { routeTablePlugin } from "./plugins/route-table.js";
 import { openApiPlugin } from "./plugins/openapi.js";
@@ -74,15 +78,28 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
     // Only a proxy on this host or a private network may set X-Forwarded-For: a client on the
     // internet could otherwise pick its own address and walk around the rate limits.
     trustProxy: ["loopback", "linklocal", "uniquelocal"],
+    logController: new RequestLogController(),
+    // Errors the router meets before any route (a broken %-escape, an over-long id) get the
+    // standard error body too, not Fastify's own shape.
+    frameworkErrors: (error, _request, reply) => {
+      const status = error.code === "FST_ERR_MAX_PARAM_LENGTH" ? 414 : error.code === "FST_ERR_BAD_URL" ? 400 : 500;
+      const message = status === 414 ? "The address is too long." : status === 400 ? "The address is not valid: it has a broken %-escape." : "Something went wrong on our side; it has been logged.";
+      const code = status === 414 ? "address_too_long" : status === 400 ? "bad_address" : "internal_error";
+      const body = JSON.stringify(errorBody(code, message));
+      reply.raw.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(body) });
+      reply.raw.end(body);
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   const secure = deps.config.publicUrl.startsWith("https://");
 
-  // Tier 1: cross-cutting plugins.
+  // Tier 1: cross-cutting plugins. The host redirect comes first: nothing else should run for another name.
+  await app.register(canonicalHostPlugin, { publicUrl: deps.config.publicUrl });
   await app.register(routeTablePlugin);
   await app.register(errorHandlerPlugin);
+  await app.register(noNulPlugin);
   await app.register(helmet, {
     // Scripts are same-origin files; the one inline script is the dashboard's import map, allowed by its hash.
     contentSecurityPolicy: { directives: { "script-src": ["'self'", ...DASHBOARD_SCRIPT_HASHES], "upgrade-insecure-requests": secure ? [] : null } },

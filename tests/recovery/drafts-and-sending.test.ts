@@ -7,7 +7,7 @@ import { openCase } from "../../src/recovery/open-case-task.js";
 import { connectAs, waitForMeeting } from "../support/connect.js";
 import type { CookieClient } from "../support/cookie-client.js";
 import { startHarness, type Harness } from "../support/service-harness.js";
-import { draftsOf, eventually } from "./support/recovery-helpers.js";
+import { draftsOf, eventually, syncNow } from "./support/recovery-helpers.js";
 
 const MINUTE = 60_000;
 
@@ -50,17 +50,47 @@ describe("drafts: approval, late notices, scoping, and sending exactly once", ()
     await harness?.close();
   });
 
-  it("\"tell them I'm N minutes late\" drafts a late notice with an ample ETA that waits for approval", async () => {
+  it("\"tell them I'm N minutes late\" previews, then drafts, a notice with the typed minutes plus a shown margin as an arrival time; past the end it offers other times", async () => {
     const meeting = await waitForMeeting(ann, "Weekly sync", () => true);
-    const first = await post<DraftView>(ann, `/api/meetings/${meeting.id}/running-late`, { minutes: 10 });
+    // 16:00 now, the meeting began at 15:50 and ends at 16:20: 10 more minutes + 5 margin → 4:15 PM.
+    const preview = await ann.json<{ minutes: number; marginMinutes: number; arriveBy: string; arriveByText: string; sentence: string; fits: boolean; body: string }>(`/api/meetings/${meeting.id}/running-late/preview?minutes=10`);
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({ minutes: 10, countedFrom: "now", marginMinutes: 5, arriveByText: "4:15 PM", sentence: "I'll be there by 4:15 PM.", fits: true });
+    // A promise the form no longer matches (the minute turned since the preview) is not sent: the user sees the new one first.
+    const stale = await post<{ error: { code: string; message: string } }>(ann, `/api/meetings/${meeting.id}/running-late`, { minutes: 10, arriveBy: "2026-11-10T16:10:00.000Z", fits: true });
+    expect(stale.status).toBe(409);
+    expect(stale.body.error).toMatchObject({ code: "late_notice_moved", message: expect.stringContaining("I'll be there by 4:15 PM") });
+    expect(await draftsOf(ann)).toEqual([]);
+    const first = await post<DraftView>(ann, `/api/meetings/${meeting.id}/running-late`, { minutes: 10, arriveBy: preview.body.arriveBy, fits: true });
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ kind: "late_notice", meetingId: meeting.id, caseId: null, status: "pending", to: ["dana@client.example"], sentAt: null });
-    expect(first.body.body).toContain("15 minutes");
+    // What was previewed is what is drafted.
+    expect(first.body.body).toBe(preview.body.body);
+    expect(first.body.body).toContain("I'll be there by 4:15 PM.");
+    expect(first.body.body).not.toMatch(/about \d+ minutes/);
+    // 20 minutes would bring them in after the end: no ETA, another time instead.
+    const tooLate = await ann.json<{ fits: boolean; sentence: string | null }>(`/api/meetings/${meeting.id}/running-late/preview?minutes=20`);
+    expect(tooLate.body).toMatchObject({ fits: false, sentence: null });
     const again = await post<DraftView>(ann, `/api/meetings/${meeting.id}/running-late`, { minutes: 20 });
-    expect(again.body).toMatchObject({ id: first.body.id, status: "pending" });
-    expect(again.body.body).toContain("30 minutes");
-    expect((await post(ann, `/api/meetings/${meeting.id}/running-late`, { minutes: 0 })).status).toBe(400);
+    expect(again.body).toMatchObject({ id: first.body.id, status: "pending", subject: "Can't make it in time: Weekly sync" });
+    expect(again.body.body).toContain("I can't make our \"Weekly sync\" in time");
+    expect(again.body.body).not.toContain("be there by");
+    // Out of range: a plain message with the allowed range.
+    for (const minutes of [0, 241]) {
+      const refused = await post<{ error: { message: string } }>(ann, `/api/meetings/${meeting.id}/running-late`, { minutes });
+      expect(refused.status).toBe(400);
+      expect(refused.body.error.message).toContain("Type how many minutes late, from 1 to 240.");
+    }
+    expect((await ann.json(`/api/meetings/${meeting.id}/running-late/preview?minutes=`)).status).toBe(400);
     expect(harness.emulator.control.sentMail()).toHaveLength(0);
+  });
+
+  it("when someone else organised the meeting in another zone, the arrival time is written in theirs too", async () => {
+    harness.emulator.control.createEvent("ann@example.com", { summary: "Client call", start: at(-10), end: at(50), timeZone: "America/New_York", organizer: { email: "dana@client.example", name: "Dana Smith" }, attendees: guests });
+    await syncNow(harness, "ann@example.com", clock, "test: a new event");
+    const meeting = await waitForMeeting(ann, "Client call", () => true, 15_000);
+    const preview = await ann.json<{ arriveByText: string; sentence: string }>(`/api/meetings/${meeting.id}/running-late/preview?minutes=10`);
+    expect(preview.body).toMatchObject({ arriveByText: "4:15 PM UTC (11:15 AM EST)", sentence: "I'll be there by 4:15 PM UTC (11:15 AM EST)." });
   });
 
   it("with auto-send on, the late notice is sent at once from the user's mailbox", async () => {
@@ -72,7 +102,8 @@ describe("drafts: approval, late notices, scoping, and sending exactly once", ()
     const mail = harness.emulator.control.sentMail();
     expect(mail).toHaveLength(1);
     expect(mail[0]).toMatchObject({ to: ["dana@client.example"], subject: reply.body.subject });
-    expect(mail[0]!.body).toContain("10 minutes");
+    // 5 minutes from 16:00 (the meeting began at 15:55) + 3 margin, up to the five-minute mark.
+    expect(mail[0]!.body).toContain("I'll be there by 4:10 PM.");
   });
 
   it("another user can neither see nor approve, reject or resend a draft, nor see or change a case (404)", async () => {

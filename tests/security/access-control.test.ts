@@ -17,13 +17,14 @@ type ObjectKind = "meeting" | "lateMeeting" | "case" | "draft" | "connection" | 
  * here: the table is checked against the app's own route table, so a new route fails this
  * test until someone decides how it is scoped.
  */
-const API_ROUTES: Record<string, { object?: ObjectKind; body?: unknown; stream?: true; status?: number }> = {
+const API_ROUTES: Record<string, { object?: ObjectKind; body?: unknown; query?: string; stream?: true; status?: number }> = {
   "GET /api/connections": {},
   "DELETE /api/connections/:id": { object: "connection" },
   "GET /api/meetings": {},
   "POST /api/meetings/:id/confirm": { object: "meeting", body: { missed: false } },
   "POST /api/meetings/:id/attended": { object: "lateMeeting", body: {} },
   "POST /api/meetings/:id/running-late": { object: "lateMeeting", body: { minutes: 5 } },
+  "GET /api/meetings/:id/running-late/preview": { object: "lateMeeting", query: "?minutes=5" },
   "GET /api/alerts": {},
   "GET /api/alerts/stream": { stream: true },
   "POST /api/alerts/:id/all-attended": { object: "digest", body: {} },
@@ -33,6 +34,7 @@ const API_ROUTES: Record<string, { object?: ObjectKind; body?: unknown; stream?:
   "GET /api/cases/:id": { object: "case" },
   "POST /api/cases/:id/phone": { object: "case", body: { phone: "+1 415 555 0100" } },
   "PUT /api/cases/:id/notes": { object: "case", body: { likes: "stolen note" } },
+  "PUT /api/cases/:id/materials": { object: "case", body: { links: [{ url: "https://evil.example/x" }] } },
   "POST /api/cases/:id/link": { object: "case", body: { meetingId: "BOB_MEETING" } },
   "POST /api/cases/:id/steps/:kind/done": { object: "case", body: {} },
   "POST /api/cases/:id/close": { object: "case", body: {} },
@@ -147,7 +149,7 @@ describe("every route is scoped to its signed-in user", () => {
         controller.abort();
         continue;
       }
-      const path = pathFor(url, spec.object ? ids[spec.object] : "");
+      const path = pathFor(url, spec.object ? ids[spec.object] : "") + (spec.query ?? "");
       const body = spec.body === undefined ? undefined : JSON.stringify(spec.body).replace("BOB_MEETING", bobMeeting);
       const response = await bob.fetch(path, { method, headers: { accept: "application/json", ...(body ? { "content-type": "application/json" } : {}) }, ...(body ? { body } : {}) });
       const text = await response.text();

@@ -64,6 +64,21 @@ describe("health, readiness and the API document", () => {
   it("answers unknown routes with the error shape", async () => {
     const reply = await fetch(`${service.url}/nope`);
     expect(reply.status).toBe(404);
-    expect(await reply.json()).toEqual({ error: { code: "not_found", message: "No route GET /nope" } });
+    expect(await reply.json()).toEqual({ error: { code: "not_found", message: "Nothing here: GET /nope is not an address of Makegood." } });
+  });
+
+  it("lists each operation once in /docs: one tag each, so Swagger UI shows no path and method twice", async () => {
+    const document = (await (await fetch(`${service.url}/docs/json`)).json()) as { paths: Record<string, Record<string, { tags?: string[] }>> };
+    const listed: string[] = [];
+    const untaggedOrTwice: string[] = [];
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        if ((operation.tags ?? []).length !== 1) untaggedOrTwice.push(`${method.toUpperCase()} ${path}: ${JSON.stringify(operation.tags)}`);
+        listed.push(...(operation.tags ?? []).map(() => `${method.toUpperCase()} ${path}`));
+      }
+    }
+    expect(untaggedOrTwice).toEqual([]);
+    expect(listed.filter((entry, index) => listed.indexOf(entry) !== index)).toEqual([]);
+    expect(listed).toContain("POST /auth/sandbox");
   });
 });

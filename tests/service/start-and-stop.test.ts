@@ -1,9 +1,10 @@
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { existsSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { freePort, runEntry } from "../support/child-process.js";
+import { createTestDatabase } from "../support/database.js";
 
 /**
  * `npm start` as a user runs it: a fresh data folder, no configuration, the embedded
@@ -16,12 +17,12 @@ function alive(pid: number): boolean {
   return !/^\d+ \(.*\) [ZX]/.test(stat);
 }
 
-describe("npm start with the embedded database", () => {
-  const folders: string[] = [];
-  afterAll(async () => {
-    await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })));
-  });
+const folders: string[] = [];
+afterAll(async () => {
+  await Promise.all(folders.map((folder) => rm(folder, { recursive: true, force: true })));
+});
 
+describe("npm start with the embedded database", () => {
   it("initialises a fresh data folder, becomes ready, runs a job against the same server, stops cleanly, and reuses the folder", async () => {
     // Under /tmp: the postgres system user must be able to reach the folder.
     const parent = await mkdtemp(path.join(tmpdir(), "makegood-start-"));
@@ -86,6 +87,64 @@ describe("start-up failures", () => {
     expect(child.output()).toContain("did not answer within 2 s");
     expect(child.output()).not.toContain("secret-password");
   });
+});
+
+describe("a terminal people can read", () => {
+  it("a port in use ends with one plain line and exit code 1, before the database is started", async () => {
+    const net = await import("node:net");
+    const taken = net.createServer();
+    const port = await new Promise<number>((resolve) => taken.listen(0, "localhost", () => resolve((taken.address() as { port: number }).port)));
+    try {
+      const parent = await mkdtemp(path.join(tmpdir(), "makegood-port-"));
+      folders.push(parent);
+      const child = runEntry("src/main.ts", [], { DATA_DIR: path.join(parent, "data"), PORT: String(port) });
+      expect(await child.waitForExit(30_000)).toBe(1);
+      expect(child.output().trim().split("\n").at(-1)).toBe(`Port ${port} is in use: stop the other program or set PORT=${port + 1}`);
+      expect(child.output()).not.toMatch(/"level"|stack|at .*\.ts:\d+/);
+      expect(child.output()).not.toContain("embedded PostgreSQL");
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
+  it("reads .env from the folder it starts in, says so, and lets the environment win", async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), "makegood-env-"));
+    folders.push(folder);
+    const database = await createTestDatabase();
+    try {
+      const port = await freePort();
+      const filePort = await freePort();
+      await writeFile(
+        path.join(folder, ".env"),
+        [
+          "# a user's .env",
+          `PORT=${filePort}`,
+          `PUBLIC_URL=http://127.0.0.1:${port}`,
+          `DATABASE_URL=${database.url}`,
+          `TOKEN_ENCRYPTION_KEY=${Buffer.alloc(32, 3).toString("base64")}`,
+          "CRON=false",
+          "",
+        ].join("\n"),
+      );
+      const child = runEntry("src/main.ts", [], { PORT: String(port) }, { cwd: folder });
+      // PUBLIC_URL came from the file; the port from the environment, which wins over the file's.
+      await child.waitForOutput(new RegExp(`Makegood is running at http://127\\.0\\.0\\.1:${port}`), 60_000);
+      expect(child.output()).toContain("read .env (variables set in the environment win over it)");
+      expect(child.output()).toContain(path.join(folder, ".env"));
+      expect((await fetch(`http://localhost:${port}/healthz`)).status).toBe(200);
+      // Not a terminal: JSON lines, one per event, and no line per request at the default level.
+      const lines = child.output().trim().split("\n");
+      for (const line of lines) expect(() => JSON.parse(line), line).not.toThrow();
+      expect(child.output()).not.toContain("incoming request");
+      // One line gives the address to open: PUBLIC_URL, not Fastify's "Server listening at http://127.0.0.1:…".
+      expect(child.output()).not.toContain("Server listening");
+      expect(lines.filter((line) => line.includes("running at"))).toHaveLength(1);
+      child.kill("SIGTERM");
+      expect(await child.waitForExit(30_000)).toBe(0);
+    } finally {
+      await database.drop();
+    }
+  }, 90_000);
 });
 
 describe("npm run job", () => {

@@ -20,11 +20,19 @@ export function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   return { ...base, LOG_LEVEL: "info", ...env };
 }
 
+/** NODE_EXTRA_CA_CERTS is set relative to the repository; a child in another folder needs it whole. */
+function withAbsoluteCaPath(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const ca = env["NODE_EXTRA_CA_CERTS"];
+  return ca && !path.isAbsolute(ca) ? { ...env, NODE_EXTRA_CA_CERTS: path.resolve(repoRoot, ca) } : env;
+}
+
 /** Runs a TypeScript entry point of the repo (src/main.ts, jobs/cli.ts) the way npm scripts do. */
-export function runEntry(entry: string, args: string[], env: Record<string, string>): RunningChild {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(repoRoot, entry), ...args], {
-    cwd: repoRoot,
-    env: childEnv(env),
+export function runEntry(entry: string, args: string[], env: Record<string, string>, options: { cwd?: string } = {}): RunningChild {
+  // From another folder "tsx" would not resolve: name the loader by its full address.
+  const loader = options.cwd ? import.meta.resolve("tsx") : "tsx";
+  const child = spawn(process.execPath, ["--import", loader, path.join(repoRoot, entry), ...args], {
+    cwd: options.cwd ?? repoRoot,
+    env: withAbsoluteCaPath(childEnv(env)),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

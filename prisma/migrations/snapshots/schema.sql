@@ -1,6 +1,6 @@
 -- The whole database schema, generated from empty by tools/sqlgen (npm run migration:new).
 -- Not run by anything: the drift test compares it with what the migrations build.
--- schema.prisma sha256: 6e124457fe341e23917aa0ba5ac22fe50f9a58b5d7344016f7bd4efaf66cca1a
+-- schema.prisma sha256: 8331df576f19f7f79832b90a291678776383b021a5dfa102e32f34f3ee918787
 
 -- CreateSchema
 CREATE SCHEMA IF NOT EXISTS "public";
@@ -309,6 +309,7 @@ CREATE TABLE "recovery_cases" (
     "buffer_end" TIMESTAMPTZ(3),
     "proposed_slots" JSONB,
     "steps_done" JSONB NOT NULL DEFAULT '{}',
+    "materials_links" JSONB NOT NULL DEFAULT '[]',
 
     CONSTRAINT "recovery_cases_pkey" PRIMARY KEY ("id")
 );

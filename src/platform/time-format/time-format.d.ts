@@ -17,3 +17,5 @@ export declare function clockRange(start: Instant, end: Instant, timeZone: strin
 export declare function shortDay(at: Instant, timeZone: string, locale?: string): string;
 export declare function dayAndClock(at: Instant, timeZone: string, locale?: string): string;
 export declare function zoneLabel(at: Instant, timeZone: string, locale?: string): string;
+export declare function longDay(at: Instant, timeZone: string, locale?: string): string;
+export declare function offsetLabel(at: Instant, timeZone: string, locale?: string): string;

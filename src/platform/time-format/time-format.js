@@ -77,6 +77,16 @@ export function dayAndClock(at, timeZone, locale = LOCALE) {
   return `${datePart(when, timeZone, locale, SHORT_DATE)}, ${clock(when, timeZone, locale)}`;
 }
 
+/** "Wednesday, November 25": a day as the drafts write it. */
+export function longDay(at, timeZone, locale = LOCALE) {
+  return datePart(instant(at), timeZone, locale, LONG_DATE);
+}
+
+/** "GMT-5", "GMT+5:30": the zone's offset at `at`. Throws RangeError for a zone Intl does not know. */
+export function offsetLabel(at, timeZone, locale = LOCALE) {
+  return zonePart(instant(at), timeZone, locale, "shortOffset");
+}
+
 /** The zone as shown after a time: "PST", "CET", "GMT+9", "CST (GMT-6)". */
 export function zoneLabel(at, timeZone, locale = LOCALE) {
   const when = instant(at);

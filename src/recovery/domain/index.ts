@@ -10,7 +10,18 @@ export {
   type ProposedSlot,
   type ProposeSlotsInput,
 } from "./slots.js";
-export { formatSlot, formatMeetingTime, formatTimeOfDay, zoneLabel, type TimeRange } from "./format.js";
+export { formatSlot, formatSlotForBoth, formatClockForBoth, otherZoneAt, formatMeetingTime, formatTimeOfDay, zoneLabel, type TimeRange } from "./format.js";
+export {
+  latePlan,
+  lateNotice,
+  arrivalSentence,
+  MAX_MINUTES_LATE,
+  MIN_LATE_MARGIN_MINUTES,
+  LATE_NOTICE_MAX_WORDS,
+  CANT_MAKE_IT_MAX_WORDS,
+  type LatePlan,
+  type LateNoticeInput,
+} from "./late-notice.js";
 export {
   findPhoneNumbers,
   normalisePhone,
@@ -35,10 +46,7 @@ export {
 } from "./review.js";
 export {
   callScript,
-  comfortableEta,
-  lateNotice,
   rescheduleProposal,
-  materialsCoverNote,
   thankYouNote,
   handwrittenNotePrompt,
   giftPrompt,
@@ -52,15 +60,17 @@ export {
   type DigestItem,
   DEFAULT_WHAT_WENT_WRONG,
   PROPOSAL_MAX_WORDS,
-  LATE_NOTICE_MAX_WORDS,
   type EmailDraft,
   type AlertText,
   type CallScript,
   type GiftPrompt,
   type RescheduleProposalInput,
 } from "./wording.js";
+export { materialsCoverNote, checkLink, MAX_MATERIALS_LINKS, MAX_LINK_LABEL_LENGTH, type MaterialsLink } from "./materials-note.js";
 export {
   caseSteps,
+  proposalSettled,
+  type DraftStepKind,
   caseFinished,
   CASE_STEP_KINDS,
   type CaseStepKind,

@@ -1,7 +1,10 @@
 import { DateTime, IANAZone } from "luxon";
-import { formatMeetingTime, formatSlot, formatTimeOfDay } from "./format.js";
+import { formatMeetingTime, formatSlotForBoth, formatTimeOfDay } from "./format.js";
 import { firstName, greeting, type PersonName } from "./names.js";
 import { reviewDraft, wordCount } from "./review.js";
+import { DEFAULT_WHAT_WENT_WRONG, firstWithin, meetingRef, oneLine, paragraphs, quoteTitle, signOff, type EmailDraft, type Variant } from "./text.js";
+
+export { DEFAULT_WHAT_WENT_WRONG, type EmailDraft } from "./text.js";
 import type { ProposedSlot } from "./slots.js";
 
 /**
@@ -22,18 +25,11 @@ import type { ProposedSlot } from "./slots.js";
  *   arbitrary names, titles and slots. `reviewDraft` finds nothing in any draft made here.
  */
 
-export interface EmailDraft {
-  subject: string;
-  body: string;
-}
-
 export interface AlertText {
   subject: string;
   body: string;
 }
 
-const SIGN_OFF = "Best regards,";
-const MAX_TITLE_WORDS_IN_BODY = 8;
 const MAX_WHAT_WENT_WRONG_WORDS = 20;
 const MAX_SLOTS_IN_PROPOSAL = 3;
 
@@ -58,45 +54,6 @@ export function callScript(input: { attendeeName?: PersonName; meetingTitle: str
   };
 }
 
-// ——— running late ———
-
-/**
- * The ETA to promise, in minutes: the estimate plus a small cushion (2 minutes), rounded up
- * to a figure people say (5, 10, 15, 20, 30, 45, 60, then half hours). Seed 002: "Provide
- * a realistic time frame … and be sure it is ample." 7 → 10, 10 → 15, 25 → 30.
- */
-export function comfortableEta(minutesLate: number): number {
-  const needed = (Number.isFinite(minutesLate) && minutesLate > 0 ? minutesLate : 0) + 2;
-  const figure = [5, 10, 15, 20, 30, 45, 60].find((step) => needed <= step);
-  return figure ?? Math.ceil(needed / 30) * 30;
-}
-
-/** Seed 002 "Dealing with tardiness": tell them early, an ample ETA, one apology, no excuse. */
-export function lateNotice(input: {
-  attendeeNames: readonly PersonName[];
-  meetingTitle: string;
-  minutesLate: number;
-  userName: string;
-}): EmailDraft {
-  const eta = comfortableEta(input.minutesLate);
-  const title = oneLine(input.meetingTitle);
-  const compose = (variant: Variant): string =>
-    paragraphs(
-      variant.greeting,
-      `I'm sorry, I'm running late for ${variant.meeting}. I'll be with you in about ${eta} minutes.`,
-      "If that no longer suits you, I'm glad to find another time instead.",
-      oneLine(input.userName),
-    );
-  return {
-    subject: title ? `Running about ${eta} minutes late: ${title}` : `Running about ${eta} minutes late`,
-    body: firstWithin(LATE_NOTICE_MAX_WORDS, compose, {
-      greeting: greeting(input.attendeeNames),
-      meeting: meetingRef(input.meetingTitle),
-      whatWentWrong: "",
-    }),
-  };
-}
-
 // ——— the reschedule proposal ———
 
 export interface RescheduleProposalInput {
@@ -106,6 +63,8 @@ export interface RescheduleProposalInput {
   slots: readonly ProposedSlot[];
   /** Zone the slots are written in (the user's). */
   timeZone: string;
+  /** The other people's zone when known (the event's, when someone else organised it): slots are written in it too when it differs. */
+  theirTimeZone?: string | null;
   userName: string;
   /**
    * One line on what went wrong, in the user's words. Used when it is one sentence of at
@@ -119,7 +78,6 @@ export interface RescheduleProposalInput {
   locale?: string;
 }
 
-export const DEFAULT_WHAT_WENT_WRONG = "That was my mistake, and I own it.";
 
 /**
  * Seed 002 "The proactive approach": apologise, a very brief explanation, then ask for a
@@ -129,7 +87,7 @@ export function rescheduleProposal(input: RescheduleProposalInput): EmailDraft {
   const locale = input.locale ?? "en-US";
   const title = oneLine(input.meetingTitle);
   const when = input.missedAt && input.now ? relativeDay(input.missedAt, input.now, input.timeZone, locale) : "";
-  const slots = input.slots.slice(0, MAX_SLOTS_IN_PROPOSAL).map((slot) => formatSlot(slot, input.timeZone, locale));
+  const slots = input.slots.slice(0, MAX_SLOTS_IN_PROPOSAL).map((slot) => formatSlotForBoth(slot, input.timeZone, input.theirTimeZone, locale));
   const ask = "Our conversation matters to me, and I would value the chance to speak with you again.";
   const offer =
     slots.length === 0
@@ -158,33 +116,6 @@ export function rescheduleProposal(input: RescheduleProposalInput): EmailDraft {
 
 /** Word limits, as "under N words". */
 export const PROPOSAL_MAX_WORDS = 119;
-export const LATE_NOTICE_MAX_WORDS = 59;
-
-interface Variant {
-  greeting: string;
-  meeting: string;
-  whatWentWrong: string;
-}
-
-/**
- * The preferred wording, or — when unusual input (many long names, a long user name) would
- * push it past the limit — shorter ones: the default what-went-wrong line, then no title
- * in the body, then "Hi all,". The last one is used even if still long.
- */
-function firstWithin(maxWords: number, compose: (variant: Variant) => string, preferred: Variant): string {
-  const shorter: Variant[] = [
-    preferred,
-    { ...preferred, whatWentWrong: DEFAULT_WHAT_WENT_WRONG },
-    { ...preferred, whatWentWrong: DEFAULT_WHAT_WENT_WRONG, meeting: "our meeting" },
-    { greeting: "Hi all,", whatWentWrong: DEFAULT_WHAT_WENT_WRONG, meeting: "our meeting" },
-  ];
-  let body = "";
-  for (const variant of shorter) {
-    body = compose(variant);
-    if (wordCount(body) <= maxWords) return body;
-  }
-  return body;
-}
 
 function acceptedWhatWentWrong(text: string | undefined): string {
   const line = oneLine(text ?? "");
@@ -207,29 +138,7 @@ function relativeDay(missedAt: Date, now: Date, timeZone: string, locale: string
   return ` on ${missedDay.setLocale(locale).toLocaleString({ month: "long", day: "numeric" })}`;
 }
 
-// ——— materials, thanks, gift ———
-
-/**
- * Seed 000 step 6 (send the materials with a letter about a long-term relationship and
- * what you offer this client) and seed 002 (present your value, focus on their needs,
- * avoid boasting). No apology here: seed 000 step 7, "No need to keep apologizing".
- */
-export function materialsCoverNote(input: {
-  attendeeNames: readonly PersonName[];
-  meetingTitle: string;
-  userName: string;
-}): EmailDraft {
-  const title = oneLine(input.meetingTitle);
-  return {
-    subject: title ? `Materials for ${title}` : "The materials we were going to discuss",
-    body: paragraphs(
-      greeting(input.attendeeNames),
-      `Here are the materials I had prepared for ${meetingRef(input.meetingTitle)}, so you can look through them when it suits you.`,
-      "I put them together with your priorities in mind, and I'd be glad to walk you through any part of them when we speak. I value working with you and hope this is the start of a long working relationship.",
-      signOff(input.userName),
-    ),
-  };
-}
+// ——— thanks, gift ———
 
 /** Seed 000 step 10: follow up immediately and show appreciation. */
 export function thankYouNote(input: {
@@ -249,8 +158,12 @@ export function thankYouNote(input: {
 }
 
 /** Seed 000 step 10: "a personalized, hand written Thank You note". For the user, not the client. */
-export function handwrittenNotePrompt(input: { attendeeName?: PersonName; meetingTitle?: string }): string {
+export function handwrittenNotePrompt(input: { attendeeName?: PersonName; meetingTitle?: string; meetingOver?: boolean }): string {
   const name = firstName(input.attendeeName) ?? "them";
+  // Before the new meeting, "today … by tomorrow" would be untrue: it is due after the meeting.
+  if (input.meetingOver === false) {
+    return `After your new meeting, write ${name} a short handwritten thank-you note: thank them for their time and the second chance, mention one thing from your conversation, and post it the next day.`;
+  }
   return `Write ${name} a short handwritten thank-you note today: thank them for their time and the second chance, mention one thing from your conversation, and post it by tomorrow.`;
 }
 
@@ -268,7 +181,8 @@ export function giftPrompt(input: { attendeeName?: PersonName; likes?: string })
   const name = firstName(input.attendeeName);
   const likes = oneLine(input.likes ?? "").slice(0, 80).replace(/[.\s]+$/, "");
   const who = name ?? "them";
-  const base = `Before asking for another meeting, rebuild trust with a small gesture: cookies, a plant or flowers, with a short card saying you'd value a second chance to build a lasting working relationship.`;
+  // Due hours after the proposal went out: "while you wait", not "before asking" (it has been asked).
+  const base = `While you wait for their answer, rebuild trust with a small gesture: cookies, a plant or flowers, with a short card saying you'd value a second chance to build a lasting working relationship.`;
   const personal = likes
     ? `${name ?? "They"} ${name ? "likes" : "like"} ${likes}: a small token along those lines makes it personal, and gives you an easy way to break the ice at your next meeting.`
     : `Note anything you learn about what ${who === "them" ? "they enjoy" : `${who} enjoys`} (hobbies, travel): a small related token breaks the ice at your next meeting.`;
@@ -394,32 +308,4 @@ export function digestAlert(input: { items: readonly DigestItem[]; timeZone: str
     subject: count === 1 ? `Were you at ${oneLine(input.items[0]!.title) || "this meeting"}?` : `Were you at these ${count} meetings?`,
     body: `We couldn't see ${these}, and you didn't check in:\n${lines.join("\n")}\n\nIf you were there, one tap says so. If you missed one, tell us and we'll help you make it right.`,
   };
-}
-
-// ——— helpers ———
-
-const TITLE_NAMES_A_MEETING = /\b(meeting|call|sync|catch-?up|chat|interview|review|demo|stand-?up|1:1|one-on-one|session|lunch|coffee|workshop|presentation|briefing|conversation)$/i;
-
-/** `our "Q3 review"` · `our "Pricing" meeting` · `our meeting` (no title, or a long one). */
-function meetingRef(rawTitle: string): string {
-  const title = oneLine(rawTitle);
-  if (title === "" || wordCount(title) > MAX_TITLE_WORDS_IN_BODY) return "our meeting";
-  return TITLE_NAMES_A_MEETING.test(title) ? `our ${quoteTitle(title)}` : `our ${quoteTitle(title)} meeting`;
-}
-
-function quoteTitle(title: string): string {
-  return `"${title.replace(/"/g, "'")}"`;
-}
-
-function signOff(userName: string): string {
-  const name = oneLine(userName);
-  return name ? `${SIGN_OFF}\n${name}` : SIGN_OFF;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
-}
-
-function paragraphs(...blocks: string[]): string {
-  return blocks.filter((block) => block !== "").join("\n\n");
 }

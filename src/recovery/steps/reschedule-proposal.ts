@@ -74,6 +74,8 @@ export function rescheduleProposalTask(deps: RecoveryDependencies) {
         meetingTitle: recoveryCase.meeting.title,
         slots,
         timeZone,
+        // The event's zone is the organiser's: when that is someone else, the slots are written in it too.
+        theirTimeZone: recoveryCase.meeting.isOrganizer ? null : recoveryCase.meeting.timeZone,
         userName: userName(recoveryCase.user),
         missedAt: recoveryCase.meeting.start,
         now,

@@ -1,59 +1,106 @@
-import type { FastifyError, FastifyInstance } from "fastify";
+import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
 import fp from "fastify-plugin";
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
 import { isDatabaseUnavailable } from "../../db/unavailable.js";
 import { AppError, errorMessage } from "../../platform/errors.js";
-import { errorBody } from "../schemas/error.js";
+import { errorBody, type ErrorReply } from "../schemas/error.js";
+import { describeIssues, fieldLabel, type ValidationIssue } from "./validation-messages.js";
 
 /**
  * Turns every failure into `{ error: { code, message } }`. Messages of 4xx errors are shown
- * (they tell the caller what to change); 5xx messages are logged with their fields and
- * replaced by a generic text, so internals never leak.
+ * (they tell the caller what to change, in words); 5xx messages are logged with their fields
+ * and replaced by a generic text, so internals never leak.
  */
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** for routes people open from a link: the page to show (400) when the request does not validate */
+    htmlErrorPage?: () => string;
+  }
+}
+
 const DATABASE_RETRY_AFTER_SECONDS = 5;
+const INTERNAL = "Something went wrong on our side; it has been logged.";
+
+/** Fastify's own 4xx, in words (malformed JSON, a body too large …). */
+const FASTIFY_MESSAGES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: "The request body is not valid JSON.",
+  FST_ERR_CTP_EMPTY_JSON_BODY: "The request body is empty; send a JSON object, even {}.",
+  FST_ERR_CTP_BODY_TOO_LARGE: "The request body is too large.",
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: "This content type is not accepted here; send JSON.",
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: "The Content-Length header does not match the body.",
+  FST_ERR_BAD_URL: "The address is not a valid URL.",
+  FST_ERR_ASYNC_CONSTRAINT: "The request could not be routed.",
+};
+
+/**
+ * Error replies are JSON whatever the route answers when it succeeds: routes that serve HTML
+ * declare `400: html`, and serialising an error object against that schema threw
+ * FST_ERR_RESPONSE_SERIALIZATION (a 500) for any bad link. The error shape is ours, so it
+ * skips the route's response schemas.
+ */
+function sendError(reply: FastifyReply, status: number, body: ErrorReply): FastifyReply {
+  return reply.status(status).type("application/json; charset=utf-8").serializer((payload: unknown) => JSON.stringify(payload)).send(body);
+}
+
+/**
+ * Some services still name the field the old way ("body/phone: not a phone number"): the
+ * field becomes `error.field` and the message a sentence with the field's label.
+ */
+function namedField(message: string): { field: string; message: string } | undefined {
+  const match = /^(?:body|querystring|params)\/([\w/]+): (.*)$/s.exec(message);
+  if (!match) return undefined;
+  const field = match[1]!.split("/").filter((part) => !/^\d+$/.test(part)).join(".");
+  const text = match[2]!;
+  const sentence = /^[A-Z]/.test(text) ? text : `${fieldLabel(field)} ${text}`;
+  return { field, message: /[.!?]$/.test(sentence) ? sentence : `${sentence}.` };
+}
 
 export const errorHandlerPlugin = fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((error: FastifyError, request, reply) => {
       if (hasZodFastifySchemaValidationErrors(error)) {
-        const message = error.validation
-          .map((issue) => {
-            const field = [error.validationContext, ...issue.instancePath.split("/").filter(Boolean)].filter(Boolean).join("/");
-            return `${field || "request"}: ${issue.message}`;
-          })
-          .join("; ");
-        return reply.status(400).send(errorBody("validation_failed", message));
+        // A person who followed a mangled link from an email gets the route's own page, not JSON.
+        const page = request.routeOptions.config?.htmlErrorPage;
+        if (page && /text\/html/.test(request.headers.accept ?? "")) {
+          return reply.status(400).type("text/html; charset=utf-8").serializer(String).send(page());
+        }
+        const context = error.validationContext;
+        const schema = context ? (request.routeOptions.schema as Record<string, unknown> | undefined)?.[context] : undefined;
+        const issues = describeIssues(context, error.validation as unknown as ValidationIssue[], schema);
+        const first = issues[0];
+        return sendError(reply, 400, errorBody("validation_failed", issues.map((issue) => issue.message).join(" "), { ...(first?.field ? { field: first.field } : {}), issues }));
       }
       if (error instanceof AppError) {
         if (error.httpStatus >= 500) request.log.error({ err: error, code: error.code }, "request failed");
-        else request.log.info({ code: error.code, status: error.httpStatus }, "request refused");
-        const message = error.httpStatus >= 500 && error.httpStatus !== 503 ? "Something went wrong on our side; it has been logged." : error.message;
-        return reply.status(error.httpStatus).send(errorBody(error.code, message));
+        // A refusal is the caller's to fix and happens all day (a signed-out tab polls): debug, not info.
+        else request.log.debug({ code: error.code, status: error.httpStatus }, "request refused");
+        const named = error.httpStatus < 500 ? namedField(error.message) : undefined;
+        const message = error.httpStatus >= 500 && error.httpStatus !== 503 ? INTERNAL : (named?.message ?? error.message);
+        const field = typeof error.details["field"] === "string" ? error.details["field"] : named?.field;
+        return sendError(reply, error.httpStatus, errorBody(error.code, message, field ? { field, issues: [{ field, message }] } : {}));
       }
       if (isResponseSerializationError(error)) {
         request.log.error({ err: error, route: request.routeOptions.url }, "reply did not match its schema");
-        return reply.status(500).send(errorBody("internal_error", "Something went wrong on our side; it has been logged."));
+        return sendError(reply, 500, errorBody("internal_error", INTERNAL));
       }
       if (isDatabaseUnavailable(error)) {
         // Expected during a database restart or failover: no stack trace, and the client may retry.
         request.log.warn({ reason: errorMessage(error), route: request.routeOptions.url }, "database unavailable; answered 503");
-        return reply
-          .status(503)
-          .header("retry-after", String(DATABASE_RETRY_AFTER_SECONDS))
-          .send(errorBody("database_unavailable", `The database cannot be reached right now; try again in ${DATABASE_RETRY_AFTER_SECONDS} seconds.`));
+        reply.header("retry-after", String(DATABASE_RETRY_AFTER_SECONDS));
+        return sendError(reply, 503, errorBody("database_unavailable", `The database cannot be reached right now; try again in ${DATABASE_RETRY_AFTER_SECONDS} seconds.`));
       }
       const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;
       if (status >= 500) {
         request.log.error({ err: error }, "request failed");
-        return reply.status(status).send(errorBody("internal_error", "Something went wrong on our side; it has been logged."));
+        return sendError(reply, status, errorBody("internal_error", INTERNAL));
       }
       // Fastify's own 4xx (malformed JSON, body too large, unsupported media type …).
       const code = (error.code ?? "bad_request").replace(/^FST_ERR_/, "").toLowerCase();
-      return reply.status(status).send(errorBody(code, error.message));
+      return sendError(reply, status, errorBody(code, FASTIFY_MESSAGES[error.code ?? ""] ?? error.message));
     });
 
     app.setNotFoundHandler((request, reply) => {
-      reply.status(404).send(errorBody("not_found", `No route ${request.method} ${request.url.split("?")[0]}`));
+      sendError(reply, 404, errorBody("not_found", `Nothing here: ${request.method} ${request.url.split("?")[0]} is not an address of Makegood.`));
     });
   },
   { name: "error-handler" },

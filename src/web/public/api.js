@@ -1,24 +1,19 @@
 // The dashboard's only way to the server: the JSON API (same origin, session cookie).
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, issues = []) {
     super(message);
     this.status = status;
     this.code = code;
+    /** [{ field, message }]: one sentence per field ("lateGraceMinutes", "workingHours.end"; "" for the request) */
+    this.issues = issues;
   }
 
-  /**
-   * Validation messages name their field ("body/lateGraceMinutes: Too big…; body/workingHours/end: …"):
-   * returns { "lateGraceMinutes": "Too big…", "workingHours.end": "…" }, and "" for what names no field.
-   */
+  /** { "lateGraceMinutes": "Grace minutes must be …", "workingHours.end": "…" }, and "" for what names no field. */
   fieldErrors() {
     const errors = {};
-    for (const part of this.message.split("; ")) {
-      const match = /^body\/([\w/]+): (.*)$/.exec(part);
-      const key = match ? match[1].replace(/\/\d+$/, "").replaceAll("/", ".") : "";
-      const text = match ? match[2] : part;
-      errors[key] = errors[key] ? `${errors[key]}; ${text}` : text;
-    }
+    const issues = this.issues.length > 0 ? this.issues : [{ field: "", message: this.message }];
+    for (const { field, message } of issues) errors[field] = errors[field] ? `${errors[field]} ${message}` : message;
     return errors;
   }
 }
@@ -45,7 +40,8 @@ async function request(method, path, body) {
   }
   if (!response.ok) {
     const error = payload && payload.error;
-    throw new ApiError(response.status, error ? error.code : "http_" + response.status, error ? error.message : `The server answered ${response.status}. Try again in a moment.`);
+    const issues = error && Array.isArray(error.issues) ? error.issues : error && error.field ? [{ field: error.field, message: error.message }] : [];
+    throw new ApiError(response.status, error ? error.code : "http_" + response.status, error ? error.message : `The server answered ${response.status}. Try again in a moment.`, issues);
   }
   return payload;
 }

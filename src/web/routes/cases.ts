@@ -56,6 +56,27 @@ export const caseRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = async (
     async (request) => cases.setNotes(request.session!.userId, request.params.id, request.body),
   );
 
+  app.put(
+    "/api/cases/:id/materials",
+    {
+      schema: {
+        tags: ["cases"],
+        summary: "The links to send with the materials step (the whole list); the cover note is drafted from exactly these",
+        description: "Links only (http/https, with an optional label): no send path attaches files, and the note never claims an attachment. An empty list removes a pending note. The note can be approved once the proposal was sent.",
+        params,
+        body: z
+          .object({
+            links: z
+              .array(z.object({ url: z.string().trim().min(1, { error: "Paste the link to send" }).max(2000, { error: "That link is too long (2,000 characters at most)" }), label: z.string().max(80, { error: "Keep the label under 80 characters" }).nullable().optional() }).strict())
+              .max(5, { error: "At most 5 links" }),
+          })
+          .strict(),
+        response: { 200: caseView, ...errors },
+      },
+    },
+    async (request) => cases.setMaterialsLinks(request.session!.userId, request.params.id, request.body.links),
+  );
+
   app.post(
     "/api/cases/:id/link",
     {

@@ -15,7 +15,8 @@ const html = z.string().describe("an HTML page");
  */
 export const checkInRoutes: FastifyPluginAsyncZod<{ links: CheckInLinks; actions: MeetingActions; clock: Clock }> = async (app, { links, actions, clock }) => {
   const params = z.object({ token: z.string().min(10).max(1000) });
-  const limit = { rateLimit: { max: 60, timeWindow: "1 minute" } };
+  // A link cut short by a mail client fails the token's schema: it is shown the same page as any bad link.
+  const limit = { rateLimit: { max: 60, timeWindow: "1 minute" }, htmlErrorPage: () => problem("malformed") };
   // The page's form posts no fields, but browsers still label the empty body as a form: accept
   // it here (unless a form parser is registered for the whole app already).
   if (!app.hasContentTypeParser("application/x-www-form-urlencoded")) {

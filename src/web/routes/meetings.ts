@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { MeetingQueries } from "../../meetings/meeting-queries.js";
+import { apiDateTime } from "../schemas/date-time.js";
 import { errorReply } from "../schemas/error.js";
 import { meetingView } from "../schemas/meeting.js";
 
@@ -16,8 +17,8 @@ export const meetingRoutes: FastifyPluginAsyncZod<{ meetings: MeetingQueries }> 
         description: "Meetings overlapping [from, to); by default from the start of yesterday to 14 days ahead (UTC).",
         querystring: z
           .object({
-            from: z.iso.datetime({ offset: true }).optional(),
-            to: z.iso.datetime({ offset: true }).optional(),
+            from: apiDateTime.optional(),
+            to: apiDateTime.optional(),
             watched: z.enum(["true", "false"]).optional().transform((v) => (v === undefined ? undefined : v === "true")),
             limit: z.coerce.number().int().min(1).max(1000).default(500),
           })

@@ -39,7 +39,7 @@ export const sandboxRoutes: FastifyPluginAsyncZod<SandboxRouteOptions> = async (
       preHandler: sandboxOn,
       config: authLimit,
       schema: {
-        tags: ["auth", "sandbox"],
+        tags: ["sandbox"],
         summary: "Sign in as the sandbox user (a labelled sample calendar, no account needed)",
         description:
           "Creates or reuses the one sandbox user, seeds its sample meetings relative to now (once: a second sign-in reuses them; POST /auth/sandbox/reset starts over), syncs them, sets the session cookie and redirects to the dashboard. Accepts JSON or a plain HTML form.",
@@ -66,7 +66,7 @@ export const sandboxRoutes: FastifyPluginAsyncZod<SandboxRouteOptions> = async (
       preHandler: [app.requireUser, sandboxOn],
       config: authLimit,
       schema: {
-        tags: ["auth", "sandbox"],
+        tags: ["sandbox"],
         summary: "Start the sandbox loop over: fresh sample meetings relative to now",
         description: "Sandbox user only. Its meetings, recovery cases, drafts, alerts and outbox are removed and the samples seeded again; settings stay.",
         body: z.object({}).strict().optional(),

@@ -42,7 +42,7 @@ describe("case steps as the user reads them", () => {
   it("the buffer step is due until placed, and done without one once the new meeting has begun", () => {
     const linked = { ...base, rescheduled: { cancelled: false, start: later }, bufferPlaced: false };
     expect(caseSteps(linked).find((s) => s.kind === "buffer_block")!.status).toBe("due");
-    expect(caseSteps({ ...linked, now: later }).find((s) => s.kind === "buffer_block")).toMatchObject({ status: "done", reason: "the new meeting has begun" });
+    expect(caseSteps({ ...linked, now: later }).find((s) => s.kind === "buffer_block")).toMatchObject({ status: "done", reason: "The new meeting has begun" });
   });
 
   it("a case is finished when every step is done or not needed any more, and not before", () => {
@@ -136,5 +136,48 @@ describe("placing the buffer", () => {
       event("free", "2026-11-12T14:30:00Z", "2026-11-12T14:45:00Z", { free: true }),
     ]);
     expect(found.map((e) => e.id)).toEqual(["inside"]);
+  });
+});
+
+describe("step texts agree with their state and time", () => {
+  const zone = "America/Los_Angeles";
+  const reasonOf = (facts: Partial<StepFacts>, kind: string) => caseSteps({ ...base, timeZone: zone, ...facts }).find((s) => s.kind === kind)!;
+  const queuedGift = { status: "queued" as const, dueAt: later, lastError: null };
+
+  it("a gift marked done before its suggested time is done (it used to stay waiting), and the case can finish", () => {
+    expect(reasonOf({ tasks: { gift_prompt: queuedGift } }, "gift_prompt")).toMatchObject({ status: "waiting", reason: expect.stringMatching(/^Suggested at 11:00 AM, once your proposal has had time to land/) });
+    expect(reasonOf({ tasks: { gift_prompt: queuedGift }, stepsDone: { gift_prompt: now } }, "gift_prompt")).toMatchObject({ status: "done", reason: "Marked done at 8:00 AM" });
+    const allElse: StepFacts = {
+      ...base,
+      tasks: { call_reminder: done(), reschedule_proposal: done(), materials: done(), gift_prompt: queuedGift, buffer_block: done(), thank_you: done() },
+      drafts: { reschedule: "sent", thank_you: "sent" },
+      stepsDone: { call_reminder: now, materials: now, thank_you: now, gift_prompt: now },
+      rescheduled: { cancelled: false, start: later },
+      bufferPlaced: true,
+    };
+    expect(caseFinished(allElse)).toBe(true);
+  });
+
+  it("a sent draft says when it went, never 'approve'", () => {
+    const sent = reasonOf({ tasks: { reschedule_proposal: done() }, drafts: { reschedule: "sent" }, draftsSentAt: { reschedule: new Date("2026-11-10T22:14:00Z") } }, "reschedule_proposal");
+    expect(sent).toMatchObject({ status: "done", reason: "Sent at 2:14 PM" });
+    const pending = reasonOf({ tasks: { reschedule_proposal: done() }, drafts: { reschedule: "pending" } }, "reschedule_proposal");
+    expect(pending.reason).toBe("Read, edit and approve the proposal in Drafts");
+    const thanks = reasonOf({ drafts: { thank_you: "sent" }, draftsSentAt: { thank_you: new Date("2026-11-09T22:14:00Z") }, rescheduled: { cancelled: false, start: now } }, "thank_you");
+    expect(thanks).toMatchObject({ status: "due", reason: "Thank-you email sent on Mon, Nov 9, 2:14 PM; now write the handwritten note" });
+  });
+
+  it("the thank-you before the new meeting says it comes after it, with the meeting's time", () => {
+    expect(reasonOf({ rescheduled: { cancelled: false, start: later } }, "thank_you")).toMatchObject({ status: "waiting", reason: "After the new meeting at 11:00 AM, once you attended it" });
+    expect(reasonOf({ rescheduled: { cancelled: false, start: later }, stepsDone: { thank_you: now } }, "thank_you")).toMatchObject({ status: "waiting", reason: "Handwritten note marked done at 8:00 AM; the email is drafted after the new meeting" });
+  });
+
+  it("materials: a reminder until a link is added; the cover note waits for the proposal to be sent", () => {
+    const opened = { tasks: { materials: done() } };
+    expect(reasonOf(opened, "materials")).toMatchObject({ status: "due", reason: expect.stringMatching(/^Add a link to what you meant to discuss/) });
+    const drafted = { ...opened, drafts: { materials: "pending" as const, reschedule: "pending" as const }, materialsLinks: 1 };
+    expect(reasonOf(drafted, "materials")).toMatchObject({ status: "waiting", reason: expect.stringMatching(/once your proposal has been sent/) });
+    expect(reasonOf({ ...drafted, drafts: { materials: "pending", reschedule: "sent" } }, "materials")).toMatchObject({ status: "due", reason: "Read and approve the cover note in Drafts" });
+    expect(reasonOf({ ...drafted, drafts: { materials: "sent", reschedule: "sent" }, draftsSentAt: { materials: now } }, "materials")).toMatchObject({ status: "done", reason: "Sent at 8:00 AM" });
   });
 });

@@ -8,16 +8,15 @@ import {
   DEFAULT_WHAT_WENT_WRONG,
   bufferBlockText,
   callScript,
-  comfortableEta,
   giftPrompt,
   handwrittenNotePrompt,
   lateAlert,
-  lateNotice,
-  materialsCoverNote,
   rescheduleProposal,
   suspectedMissedAlert,
   thankYouNote,
 } from "../../../src/recovery/domain/wording.js";
+import { lateNotice, latePlan } from "../../../src/recovery/domain/late-notice.js";
+import { materialsCoverNote } from "../../../src/recovery/domain/materials-note.js";
 
 const LA = "America/Los_Angeles";
 
@@ -110,41 +109,14 @@ describe("callScript", () => {
   });
 });
 
-describe("comfortableEta", () => {
-  it.each([
-    [0, 5],
-    [-3, 5],
-    [Number.NaN, 5],
-    [3, 5],
-    [4, 10],
-    [7, 10],
-    [8, 10],
-    [10, 15],
-    [13, 15],
-    [15, 20],
-    [18, 20],
-    [20, 30],
-    [25, 30],
-    [30, 45],
-    [45, 60],
-    [59, 90],
-    [75, 90],
-    [100, 120],
-  ])("%d minutes late → tell them %d", (late, eta) => {
-    expect(comfortableEta(late)).toBe(eta);
-  });
-
-  it("is never less than the estimate plus a cushion", () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 600 }), (late) => comfortableEta(late) >= late + 2));
-  });
-});
-
 describe("lateNotice", () => {
-  const notice = lateNotice({ attendeeNames: ["Dana Smith", "Lee Wong"], meetingTitle: "Pricing", minutesLate: 7, userName: "Sam Lee" });
+  const start = new Date("2026-11-23T23:10:00Z"); // 3:10 PM PST
+  const plan = latePlan({ now: start, start, end: new Date(start.getTime() + 45 * 60_000), minutesLate: 12 });
+  const notice = lateNotice({ attendeeNames: ["Dana Smith", "Lee Wong"], meetingTitle: "Pricing", plan, timeZone: LA, userName: "Sam Lee" });
 
-  it("gives an ample ETA in minutes, rounded up", () => {
-    expect(notice.subject).toBe("Running about 10 minutes late: Pricing");
-    expect(notice.body).toContain("in about 10 minutes");
+  it("promises the arrival time: the typed minutes plus the margin", () => {
+    expect(notice.subject).toBe("Running late, there by 3:25 PM: Pricing");
+    expect(notice.body).toContain("I'll be there by 3:25 PM.");
   });
 
   it("is short, with one apology, no excuses", () => {
@@ -295,15 +267,18 @@ describe("rescheduleProposal", () => {
 });
 
 describe("late notice limits", () => {
-  it("stays under 60 words with one apology for any names and titles", () => {
+  it("stays under 60 words with one apology and the arrival time, for any names, titles and delays that fit", () => {
     const word = fc.constantFrom("Alexandria", "Bo", "Quarterly", "planning", "with", "Acme", "Dr.");
     const phrase = (max: number) => fc.array(word, { maxLength: max }).map((ws) => ws.join(" "));
+    const start = new Date("2026-03-08T16:00:00Z");
     fc.assert(
-      fc.property(fc.array(phrase(4), { maxLength: 8 }), phrase(20), fc.integer({ min: 0, max: 240 }), phrase(4), (names, title, late, user) => {
-        const { body } = lateNotice({ attendeeNames: names, meetingTitle: title, minutesLate: late, userName: user });
+      fc.property(fc.array(phrase(4), { maxLength: 8 }), phrase(20), fc.integer({ min: 1, max: 240 }), phrase(4), fc.constantFrom(null, "America/New_York", "Asia/Tokyo"), (names, title, late, user, theirs) => {
+        const plan = latePlan({ now: start, start, end: new Date(start.getTime() + 400 * 60_000), minutesLate: late });
+        const { body } = lateNotice({ attendeeNames: names, meetingTitle: title, plan, timeZone: LA, theirTimeZone: theirs, userName: user });
         expect(words(body)).toBeLessThan(60);
         expect(apologies(body)).toBe(1);
-        expect(body).toContain(`in about ${comfortableEta(late)} minutes`);
+        expect(body).toContain("I'll be there by ");
+        expect(reviewDraft(body)).toEqual([]);
       }),
       { numRuns: 200 },
     );
@@ -313,15 +288,19 @@ describe("late notice limits", () => {
 describe("materials, thanks, gift and buffer", () => {
   const people = { attendeeNames: ["Dana Smith", "Lee Wong"], meetingTitle: "Q3 review", userName: "Sam Lee" };
 
-  it("the materials note presents value without apologising again or boasting", () => {
-    const note = materialsCoverNote(people);
-    expect(note.subject).toBe("Materials for Q3 review");
+  it("the materials note names exactly the links it sends, claims no attachment, and does not apologise again", () => {
+    const note = materialsCoverNote({ ...people, links: [{ url: "https://docs.example.com/q3-deck", label: "Q3 pricing deck" }] });
+    expect(note.subject).toBe("For Q3 review: what we were going to discuss");
     expect(note.body).toMatch(/^Hi Dana and Lee,/);
-    expect(note.body).toContain("your priorities");
-    expect(note.body).toContain("long working relationship");
+    expect(note.body).toContain("Here is the link to what we were going to discuss in our \"Q3 review\"");
+    expect(note.body).toContain("- Q3 pricing deck: https://docs.example.com/q3-deck");
+    expect(note.body.match(/https?:\/\//g)).toHaveLength(1);
+    expect(note.body).not.toMatch(/attach|materials I had prepared|enclosed/i);
     expect(apologies(note.body)).toBe(0);
     expect(note.body).not.toMatch(/\b(best in|world-class|leading|award-winning|unmatched)\b/i);
-    expect(note.body).not.toMatch(/\[|\]/);
+    const two = materialsCoverNote({ ...people, links: [{ url: "https://a.example/x" }, { url: "https://b.example/y", label: "Notes" }] });
+    expect(two.body).toContain("Here are links to what");
+    expect(two.body).toContain("- https://a.example/x\n- Notes: https://b.example/y");
   });
 
   it("the thank-you note thanks without revisiting the miss", () => {
@@ -335,12 +314,19 @@ describe("materials, thanks, gift and buffer", () => {
   it("reminds the user to write a handwritten note", () => {
     expect(handwrittenNotePrompt({ attendeeName: "Dana Smith", meetingTitle: "Q3 review" })).toMatch(/^Write Dana a short handwritten thank-you note/);
     expect(handwrittenNotePrompt({})).toMatch(/^Write them a short handwritten/);
+    // Shown before the new meeting, it must not say "today … by tomorrow".
+    const before = handwrittenNotePrompt({ attendeeName: "Dana Smith", meetingOver: false });
+    expect(before).toMatch(/^After your new meeting, write Dana/);
+    expect(before).not.toMatch(/today|tomorrow/);
   });
 
   it("the gift prompt offers cookies, a plant or flowers, and uses what the client likes", () => {
     const withLikes = giftPrompt({ attendeeName: "Dana Smith", likes: "sailing." });
     expect(withLikes.title).toBe("Send Dana something small");
     expect(withLikes.body).toContain("cookies, a plant or flowers");
+    // Due hours after the proposal went out: it must not say "before asking for another meeting".
+    expect(withLikes.body).toMatch(/^While you wait for their answer/);
+    expect(withLikes.body).not.toMatch(/before asking/i);
     expect(withLikes.body).toContain("Dana likes sailing:");
     expect(withLikes.ideas).toEqual(["Cookies", "A plant", "Flowers", "Something small for sailing"]);
     const unknown = giftPrompt({ attendeeName: "Dana Smith" });
@@ -395,9 +381,10 @@ describe("reviewDraft", () => {
     const people = { attendeeNames: ["Dana Smith"], meetingTitle: "Q3 review", userName: "Sam Lee" };
     const texts = [
       callScript({ attendeeName: "Dana Smith", meetingTitle: "Q3 review", userName: "Sam Lee" }).lines.join("\n"),
-      lateNotice({ ...people, minutesLate: 12 }).body,
+      lateNotice({ ...people, plan: latePlan({ now: SLOTS[0]!.start, start: SLOTS[0]!.start, end: SLOTS[0]!.end, minutesLate: 12 }), timeZone: LA }).body,
+      lateNotice({ ...people, plan: latePlan({ now: SLOTS[0]!.start, start: SLOTS[0]!.start, end: SLOTS[0]!.end, minutesLate: 200 }), timeZone: LA, slots: SLOTS }).body,
       rescheduleProposal({ ...people, slots: SLOTS, timeZone: LA }).body,
-      materialsCoverNote(people).body,
+      materialsCoverNote({ ...people, links: [{ url: "https://docs.example.com/deck", label: "Deck" }] }).body,
       thankYouNote(people).body,
       handwrittenNotePrompt({ attendeeName: "Dana" }),
       giftPrompt({ attendeeName: "Dana", likes: "golf" }).body,

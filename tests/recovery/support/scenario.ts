@@ -108,7 +108,7 @@ export function wholeCaseScenario(user: ScenarioUser): void {
       recoveryCase = await eventually(async () => {
         const cases = await casesOf(browser);
         const found = cases.find((c) => c.meetingId === missed.id);
-        return found && found.proposal.draftId && found.materials.draftId && found.call.phone ? found : undefined;
+        return found && found.proposal.draftId && found.call.phone ? found : undefined;
       }, "the case with its first steps");
       expect((await casesOf(browser)).filter((c) => c.meetingId === missed.id)).toHaveLength(1);
       expect(await services().db.recoveryCase.count({ where: { meetingId: missed.id } })).toBe(1);
@@ -120,6 +120,9 @@ export function wholeCaseScenario(user: ScenarioUser): void {
       expect(steps["call_reminder"]).toMatchObject({ status: "due" });
       expect(steps["reschedule_proposal"]).toMatchObject({ status: "due" });
       expect(steps["gift_prompt"]).toMatchObject({ status: "waiting", dueAt: new Date(clock.now().getTime() + 180 * MINUTE).toISOString() });
+      // Materials: a reminder, and no cover note until the user adds something to send.
+      expect(steps["materials"]).toMatchObject({ status: "due", reason: expect.stringMatching(/^Add a link/) });
+      expect(recoveryCase.materials.draftId).toBeNull();
       expect(steps["buffer_block"]).toMatchObject({ status: "waiting", id: null });
       expect(steps["thank_you"]).toMatchObject({ status: "waiting", id: null });
       const alerts = await services().db.alert.findMany({ where: { userId: (await services().db.recoveryCase.findUniqueOrThrow({ where: { id: recoveryCase.id } })).userId, kind: "reminder" } });

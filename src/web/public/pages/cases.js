@@ -45,10 +45,10 @@ function Case({ recovery, zone, sandbox, onChanged }) {
           <span class="badge step-badge-${task.status}"><span aria-hidden="true">${STATUS[task.status].symbol}</span> ${STATUS[task.status].label}</span>
           <h3>${STEP_LABELS[task.kind]}</h3>
         </div>
-        <p class="muted">${task.reason}${task.dueAt && task.status === "waiting" ? ` · due ${dateTime(task.dueAt, zone)}` : ""}</p>
+        <p class="muted step-reason">${task.reason}</p>
         ${task.problem && html`<p class="action-error">Makegood could not do its part: ${task.problem}</p>`}
         <${StepDetail} kind=${task.kind} recovery=${recovery} zone=${zone} sandbox=${sandbox} onChanged=${onChanged} />
-        ${USER_DONE.has(task.kind) && task.status !== "done" && html`<${MarkDone} recovery=${recovery} kind=${task.kind} onChanged=${onChanged} />`}
+        ${USER_DONE.has(task.kind) && task.status !== "done" && !task.markedDoneAt && html`<${MarkDone} recovery=${recovery} kind=${task.kind} onChanged=${onChanged} />`}
       </li>`)}
     </ol>
   </article>`;
@@ -61,15 +61,13 @@ function StepDetail({ kind, recovery, zone, sandbox, onChanged }) {
     return html`<div class="step-body">
       ${recovery.proposal.slots.length > 0 && html`<p>Times offered:</p><ul>${recovery.proposal.slots.map((slot) => html`<li key=${slot.start}>${slot.text}</li>`)}</ul>`}
       ${recovery.proposal.draftId
-        ? html`<p><a href=${"#/drafts?id=" + recovery.proposal.draftId}>${proposalDone ? "Read the proposal" : "Read, edit and approve the proposal"}</a></p>`
+        ? html`<p><a href=${"#/drafts?id=" + recovery.proposal.draftId}>${proposalDone || recovery.proposalStatus !== "pending" ? "Read the proposal" : "Read, edit and approve the proposal"}</a></p>`
         : html`<p class="muted">The proposal is being drafted from your free time.</p>`}
       ${recovery.rescheduled && html`<p>New meeting: <strong>${recovery.rescheduled.title}</strong>, ${day(recovery.rescheduled.start, zone)} ${timeRange(recovery.rescheduled.start, recovery.rescheduled.end, zone)}${recovery.rescheduled.cancelled ? " (cancelled)" : ""}</p>`}
     </div>`;
   }
   if (kind === "gift_prompt") return html`<${Gift} recovery=${recovery} onChanged=${onChanged} />`;
-  if (kind === "materials") {
-    return recovery.materials.draftId ? html`<div class="step-body"><p><a href=${"#/drafts?id=" + recovery.materials.draftId}>Read the cover note for the materials</a></p></div>` : null;
-  }
+  if (kind === "materials") return html`<${Materials} recovery=${recovery} onChanged=${onChanged} />`;
   if (kind === "buffer_block") {
     const buffer = recovery.buffer;
     if (!buffer) return recovery.rescheduled || recovery.status === "closed" ? null : html`<${LinkMeeting} recovery=${recovery} zone=${zone} onChanged=${onChanged} />`;
@@ -80,7 +78,7 @@ function StepDetail({ kind, recovery, zone, sandbox, onChanged }) {
   }
   if (kind === "thank_you") {
     return html`<div class="step-body">
-      ${recovery.thankYou.draftId && html`<p><a href=${"#/drafts?id=" + recovery.thankYou.draftId}>Read and approve the thank-you email</a></p>`}
+      ${recovery.thankYou.draftId && html`<p><a href=${"#/drafts?id=" + recovery.thankYou.draftId}>${recovery.thankYou.draftStatus === "pending" ? "Read and approve the thank-you email" : "Read the thank-you email"}</a></p>`}
       ${sandbox && recovery.rescheduled && !recovery.thankYou.draftId && html`<p class="sandbox-hint"><span class="sandbox-tag">Sandbox</span> No real meeting will take place: press <strong>Simulate: the client's rescheduled meeting took place</strong> at the end of this page.</p>`}
       <p>${recovery.thankYou.handwrittenNote}</p>
     </div>`;
@@ -122,6 +120,72 @@ function Gift({ recovery, onChanged }) {
       <div><button type="submit" disabled=${state.busy}>Save notes</button></div>
       <${ActionStatus} state=${state} />
     </form>
+  </div>`;
+}
+
+const MATERIALS_NOTE = "Links only: Makegood can't attach files to the emails it sends. Share a file as a link (Drive, OneDrive, Dropbox) and paste it here.";
+
+/** Valid enough to send: what the server accepts too (http/https with a domain). */
+function checkUrl(raw) {
+  const text = raw.trim();
+  if (text === "") return "Paste the link to send, starting with https://";
+  try {
+    const url = new URL(text);
+    if (url.protocol !== "https:" && url.protocol !== "http:") return "Only web links (https://…) can be sent";
+    if (!url.hostname.includes(".")) return "That address has no domain (e.g. docs.example.com)";
+  } catch {
+    return "Paste the full address, starting with https://";
+  }
+  return null;
+}
+
+/**
+ * The materials step: a reminder until the user adds a link; then the cover note drafted from
+ * exactly those links, approved in Drafts once the proposal has gone out.
+ */
+function Materials({ recovery, onChanged }) {
+  const [url, setUrl] = useState("");
+  const [label, setLabel] = useState("");
+  const [invalid, setInvalid] = useState(null);
+  const [state, run] = useAction(onChanged);
+  const [note] = useResource(() => (recovery.materials.draftId ? api.get(`/api/drafts/${recovery.materials.draftId}`) : Promise.resolve(null)), [recovery.materials.draftId, recovery.materials.links.length, recovery.materials.links.map((l) => l.url + l.label).join()]);
+  const links = recovery.materials.links;
+  const locked = recovery.materials.draftStatus === "approved" || recovery.materials.draftStatus === "sent";
+  const save = (next, message) => run(() => api.put(`/api/cases/${recovery.id}/materials`, { links: next }), message);
+  const add = (event) => {
+    event.preventDefault();
+    const problem = checkUrl(url);
+    setInvalid(problem);
+    if (problem) return;
+    save([...links, { url: url.trim(), label: label.trim() || null }], links.length === 0 ? "Link added: the cover note is drafted." : "Link added: the cover note now names it.").then((result) => {
+      if (result) { setUrl(""); setLabel(""); }
+    });
+  };
+  const urlId = "materials-url-" + recovery.id;
+  const labelId = "materials-label-" + recovery.id;
+  const draft = note.data;
+  return html`<div class="step-body materials">
+    ${links.length > 0 && html`<ul class="materials-links">${links.map((link, index) => html`<li key=${link.url + index}>
+      ${link.label ? html`<strong>${link.label}</strong>: ` : ""}<a href=${link.url} target="_blank" rel="noopener noreferrer">${link.url}</a>
+      ${!locked && html` <button type="button" class="link-button" disabled=${state.busy} aria-label=${"Remove " + (link.label || link.url)} onClick=${() => save(links.filter((_, i) => i !== index), "Link removed.")}>Remove</button>`}
+    </li>`)}</ul>`}
+    ${draft && html`<div class="materials-note">
+      <p><strong>Cover note${draft.status === "sent" ? " (sent)" : draft.status === "pending" ? " (drafted)" : ""}:</strong> ${draft.subject}</p>
+      <pre class="draft-preview">${draft.body}</pre>
+      <p>${recovery.materials.waitsForProposal && draft.status === "pending"
+        ? html`It can be approved once <a href=${"#/drafts?id=" + (recovery.proposal.draftId ?? "")}>your proposal</a> has been sent, so the two don't cross.`
+        : html`<a href=${"#/drafts?id=" + draft.id}>${draft.status === "pending" ? "Edit and approve it in Drafts" : "Read it in Drafts"}</a>`}</p>
+    </div>`}
+    ${!locked && recovery.status === "open" && links.length < 5 && html`<form class="stacked-form materials-form" noValidate onSubmit=${add}>
+      <label for=${urlId}>${links.length === 0 ? "Link to send (the deck, notes…)" : "Another link to send"}</label>
+      <input id=${urlId} type="url" inputmode="url" autocomplete="off" placeholder="https://docs.example.com/deck" value=${url} aria-invalid=${invalid ? "true" : "false"} onInput=${(e) => { setUrl(e.currentTarget.value); setInvalid(null); }} />
+      ${invalid && html`<p class="field-error">${invalid}</p>`}
+      <label for=${labelId}>What it is (optional)</label>
+      <input id=${labelId} type="text" maxlength="80" placeholder="Q3 pricing deck" value=${label} onInput=${(e) => setLabel(e.currentTarget.value)} />
+      <div><button type="submit" class="secondary" disabled=${state.busy}>Add link</button></div>
+      <p class="muted">${MATERIALS_NOTE}</p>
+    </form>`}
+    <${ActionStatus} state=${state} />
   </div>`;
 }
 

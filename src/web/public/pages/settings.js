@@ -5,7 +5,14 @@ import { api, ApiError } from "../api.js";
 import { html, Loading, Problem, useResource } from "../ui.js";
 
 const DAYS = [[1, "Mon"], [2, "Tue"], [3, "Wed"], [4, "Thu"], [5, "Fri"], [6, "Sat"], [7, "Sun"]];
-const CHANNELS = [["email", "Email"], ["feed", "In-app feed"], ["webhook", "Webhook (Slack-compatible)"]];
+const CHANNELS = [["email", "Email"], ["feed", "In-app feed (always on)"], ["webhook", "Webhook (Slack-compatible)"]];
+/** Every alert is a row of the feed, so the dashboard shows it whatever is ticked: the box says so and cannot be unticked. */
+const withFeed = (channels) => (channels.includes("feed") ? channels : [...channels, "feed"].sort());
+/** Whether any alert leaves the dashboard. */
+const reachesYou = (channels) => channels.includes("email") || channels.includes("webhook");
+/** Fields this form shows a message beside; the server's other messages go to the top. */
+const FIELDS = new Set(["timeZone", "lateGraceMinutes", "settleMinutes", "autoConfirmMinutes", "checkInPrompt", "nudgeMinutes", "nudgeChannels", "lateAlertsWithoutSignal",
+  "bufferMinutes", "giftDelayHours", "workingHours.days", "workingHours.start", "workingHours.end", "workingHours", "autoSendLateNotice", "sendVia", "alertChannels", "webhookUrl"]);
 const CHECK_IN_PROMPTS = [
   ["digest", "One summary at the end of my working day"],
   ["each", "Ask me after each one"],
@@ -32,6 +39,8 @@ const toForm = (s) => ({
   giftDelayHours: String(Math.round((s.giftDelayMinutes / 60) * 10) / 10),
   nudgeMinutes: String(s.nudgeMinutes),
   webhookUrl: s.webhookUrl ?? "",
+  alertChannels: withFeed(s.alertChannels),
+  nudgeChannels: withFeed(s.nudgeChannels),
 });
 
 /** Numbers as the user typed them: what is not a number goes to the server as is, which says so. */
@@ -48,13 +57,13 @@ function fromForm(f) {
     giftDelayMinutes: typeof giftHours === "number" ? Math.round(giftHours * 60) : giftHours,
     workingHours: f.workingHours,
     autoSendLateNotice: f.autoSendLateNotice,
-    alertChannels: f.alertChannels,
+    alertChannels: withFeed(f.alertChannels),
     webhookUrl: f.webhookUrl.trim() === "" ? null : f.webhookUrl.trim(),
     sendVia: f.sendVia,
     checkInPrompt: f.checkInPrompt,
     lateAlertsWithoutSignal: f.lateAlertsWithoutSignal,
     nudgeMinutes: number(f.nudgeMinutes),
-    nudgeChannels: f.nudgeChannels,
+    nudgeChannels: withFeed(f.nudgeChannels),
   };
 }
 
@@ -75,13 +84,19 @@ function SettingsForm({ saved, onSaved }) {
       const next = await api.put("/api/settings", fromForm(form));
       setForm(toForm(next));
       setErrors({});
-      setStatus({ busy: false, message: "Settings saved." });
+      setStatus({ busy: false, message: reachesYou(next.alertChannels) ? "Settings saved." : "Settings saved. Alerts will show only here on the dashboard." });
       onSaved?.();
     } catch (error) {
       const fieldErrors = error instanceof ApiError && error.status === 400 ? error.fieldErrors() : { "": error.message };
       // The form asks for hours; the API names minutes.
-      if (fieldErrors.giftDelayMinutes) fieldErrors.giftDelayHours = fieldErrors.giftDelayMinutes.replace(/(-?\d+)/g, (m) => `${m} minutes`);
+      if (fieldErrors.giftDelayMinutes) fieldErrors.giftDelayHours = "Gift reminder after must be a number of hours from 0 to 168 (one week).";
       delete fieldErrors.giftDelayMinutes;
+      // A message for a field this form does not show still has to be seen.
+      for (const key of Object.keys(fieldErrors)) {
+        if (key === "" || FIELDS.has(key)) continue;
+        fieldErrors[""] = [fieldErrors[""], fieldErrors[key]].filter(Boolean).join(" ");
+        delete fieldErrors[key];
+      }
       setErrors(fieldErrors);
       setStatus({ busy: false, message: "" });
       // Take the keyboard to the first field that needs attention.
@@ -138,8 +153,8 @@ function SettingsForm({ saved, onSaved }) {
       <div class="field">
         <span class="label" id="nudge-channels-label">Send those reminders by</span>
         <div class="checks" role="group" aria-labelledby="nudge-channels-label" aria-describedby=${described("nudgeChannels")}>
-          ${CHANNELS.map(([value, label]) => html`<label class="inline-check"><input type="checkbox" id=${value === "email" ? "setting-nudgeChannels" : undefined} checked=${form.nudgeChannels.includes(value)}
-            onChange=${(e) => set("nudgeChannels", toggle(form.nudgeChannels, value, e.currentTarget.checked))} /> ${label}</label>`)}
+          ${CHANNELS.map(([value, label]) => html`<label class="inline-check"><input type="checkbox" id=${value === "email" ? "setting-nudgeChannels" : undefined} checked=${value === "feed" || form.nudgeChannels.includes(value)}
+            disabled=${value === "feed"} onChange=${(e) => set("nudgeChannels", toggle(form.nudgeChannels, value, e.currentTarget.checked))} /> ${label}</label>`)}
         </div>
         ${error("nudgeChannels")}
       </div>
@@ -177,10 +192,11 @@ function SettingsForm({ saved, onSaved }) {
       </div>
       <div class="field">
         <label for="setting-sendVia">Send approved emails</label>
-        <select id="setting-sendVia" value=${form.sendVia} onChange=${(e) => set("sendVia", e.currentTarget.value)}>
-          <option value="mailbox">from my own mailbox (Gmail / Outlook)</option>
-          <option value="smtp">over the server's SMTP</option>
+        <select id="setting-sendVia" value=${form.sendVia} onChange=${(e) => set("sendVia", e.currentTarget.value)} aria-describedby="hint-sendVia">
+          <option value="mailbox">from my own mailbox</option>
+          <option value="smtp">over this server's SMTP</option>
         </select>
+        <p class="hint" id="hint-sendVia">Your own mailbox is the Gmail or Outlook account whose calendar you connected, so replies come back to you.</p>
         ${error("sendVia")}
       </div>
     </fieldset>
@@ -189,10 +205,11 @@ function SettingsForm({ saved, onSaved }) {
       <legend>Alerts</legend>
       <div class="field">
         <span class="label" id="channels-label">Alert me by</span>
-        <div class="checks" role="group" aria-labelledby="channels-label" aria-describedby=${described("alertChannels")}>
-          ${CHANNELS.map(([value, label]) => html`<label class="inline-check"><input type="checkbox" id=${value === "email" ? "setting-alertChannels" : undefined} checked=${form.alertChannels.includes(value)}
-            onChange=${(e) => set("alertChannels", toggle(form.alertChannels, value, e.currentTarget.checked))} /> ${label}</label>`)}
+        <div class="checks" role="group" aria-labelledby="channels-label" aria-describedby=${[described("alertChannels"), reachesYou(form.alertChannels) ? null : "warning-alertChannels"].filter(Boolean).join(" ") || undefined}>
+          ${CHANNELS.map(([value, label]) => html`<label class="inline-check"><input type="checkbox" id=${value === "email" ? "setting-alertChannels" : undefined} checked=${value === "feed" || form.alertChannels.includes(value)}
+            disabled=${value === "feed"} onChange=${(e) => set("alertChannels", toggle(form.alertChannels, value, e.currentTarget.checked))} /> ${label}</label>`)}
         </div>
+        ${!reachesYou(form.alertChannels) && html`<p class="field-warning" id="warning-alertChannels" role="status">With email and webhook off, alerts show only here on the dashboard: you will learn of a late or missed meeting only while Makegood is open.</p>`}
         ${error("alertChannels")}
       </div>
       <div class="field">
