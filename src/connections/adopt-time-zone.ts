@@ -1,3 +1,4 @@
+import { IANAZone } from "luxon";
 import type { ProviderFactory } from "../calendars/provider-factory.js";
 import type { AccessTokenSource, ProviderKind } from "../calendars/provider.js";
 import type { Database } from "../db/client.js";
@@ -26,6 +27,8 @@ export interface NewConnection {
   accountEmail: string;
   /** the access token the code exchange just issued */
   accessToken: string;
+  /** the zone the signing-in browser reported, used when the calendar gives none */
+  browserZone?: string | undefined;
 }
 
 /** The token the code exchange just issued: fresh, so there is nothing to refresh and nothing to invalidate. */
@@ -41,11 +44,13 @@ class JustIssuedToken implements AccessTokenSource {
  * Gives a user the time zone of the calendar they connected, once: on the connection that
  * created them (their settings row was made a moment ago with the default), never over a zone
  * they chose. The write is a compare-and-set on the default, so a zone saved meanwhile stays.
- * Reading the zone is best effort: any failure is logged and the user keeps UTC, which they
+ * Reading the zone is best effort: when the calendar gives none (or UTC, or fails) the zone the
+ * browser reported at sign-in is taken instead; without either the user keeps UTC, which they
  * can change in settings; the connection itself is already stored. Never throws.
  */
 export async function adoptCalendarTimeZone(deps: ZoneAdoptionDependencies, connection: NewConnection): Promise<string | null> {
   const log = deps.log.child({ connectionId: connection.connectionId, provider: connection.provider });
+  const fromBrowser = connection.browserZone && connection.browserZone !== DEFAULT_ZONE && IANAZone.isValidZone(connection.browserZone) ? connection.browserZone : null;
   let zone: string | null;
   try {
     const calendar = deps.calendars.calendar(
@@ -54,10 +59,12 @@ export async function adoptCalendarTimeZone(deps: ZoneAdoptionDependencies, conn
     );
     zone = await withTimeout(calendar.timeZone(), READ_TIMEOUT_MS);
   } catch (error) {
-    log.warn({ reason: errorMessage(error) }, "could not read the calendar's time zone; the user keeps UTC");
-    return null;
+    log.warn({ reason: errorMessage(error), browserZone: fromBrowser }, "could not read the calendar's time zone; the browser's is used when it gave one");
+    zone = null;
   }
-  if (!zone || zone === DEFAULT_ZONE) return null;
+  // The calendar's own zone wins; the browser's stands in when the calendar says nothing.
+  if (!zone || zone === DEFAULT_ZONE) zone = fromBrowser;
+  if (!zone) return null;
   try {
     const adopted = await deps.db.$transaction(async (tx) => {
       const { count } = await tx.settings.updateMany({ where: { userId: connection.userId, timeZone: DEFAULT_ZONE }, data: { timeZone: zone } });
@@ -66,7 +73,7 @@ export async function adoptCalendarTimeZone(deps: ZoneAdoptionDependencies, conn
       await markUserMeetingsDue(tx, connection.userId, deps.clock.now());
       return true;
     });
-    if (adopted) log.info({ timeZone: zone }, "time zone taken from the connected calendar");
+    if (adopted) log.info({ timeZone: zone, from: zone === fromBrowser ? "browser" : "calendar" }, "time zone adopted at first sign-in");
     return adopted ? zone : null;
   } catch (error) {
     // The connection is stored and the user signed in; a zone they can set by hand is not worth failing that.

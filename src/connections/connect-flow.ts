@@ -83,6 +83,8 @@ export class ConnectFlow {
     kind: OAuthKind,
     query: { code?: string | undefined; state?: string | undefined; error?: string | undefined; error_description?: string | undefined },
     browserNonce: string | undefined,
+    /** the zone the browser reported (a hint for a calendar that gives none) */
+    browserZone?: string,
   ): Promise<ConnectResult> {
     const provider = this.provider(kind);
     const claimed = query.state ? await this.claimState(kind, query.state, browserNonce) : undefined;
@@ -115,6 +117,7 @@ export class ConnectFlow {
         accountId: exchanged.account.accountId,
         accountEmail: exchanged.account.email,
         accessToken: exchanged.tokens.accessToken,
+        browserZone,
       });
     }
     return result;

@@ -11,6 +11,7 @@ export const punctualityReport = z
       .describe(`the last ${PUNCTUALITY_WEEKS} weeks, oldest first, the current one last`),
     totals: z.object({ onTime: z.number().int(), late: z.number().int(), missed: z.number().int() }),
     averageMinutesLate: z.number().nullable().describe("over late meetings whose arrival is known (conference join or check-in); null when there are none"),
+    lateMeasured: z.number().int().describe("how many of the late meetings have a known arrival (the ones averageMinutesLate is over)"),
     hours: z
       .array(z.object({ hour: z.number().int().min(0).max(23), meetings: z.number().int(), late: z.number().int(), missed: z.number().int() }))
       .describe("by the hour of the day the meetings started: 24 entries, 0 first"),
@@ -24,6 +25,7 @@ const reportRow = z.object({
   time_zone: z.string(),
   weeks: z.array(z.object({ week_start: z.string(), on_time: count, late: count, missed: count })),
   average_minutes_late: z.coerce.number().nullable(),
+  late_measured: count,
   hours: z.array(z.object({ hour: count, meetings: count, late: count, missed: count })),
 });
 
@@ -94,6 +96,7 @@ export async function punctualityOf(db: Database, userId: string, now: Date): Pr
       (select tz from params) as time_zone,
       (select coalesce(json_agg(json_build_object('week_start', to_char(week_start, 'YYYY-MM-DD'), 'on_time', on_time, 'late', late, 'missed', missed) order by week_start), '[]'::json) from by_week) as weeks,
       (select avg(minutes_late) from classified where outcome = 'late' and minutes_late is not null) as average_minutes_late,
+      (select count(*) from classified where outcome = 'late' and minutes_late is not null) as late_measured,
       (select json_agg(json_build_object('hour', hour, 'meetings', meetings, 'late', late, 'missed', missed) order by hour) from by_hour) as hours
   `;
   const row = reportRow.parse(rows[0]);
@@ -103,6 +106,7 @@ export async function punctualityOf(db: Database, userId: string, now: Date): Pr
     weeks,
     totals: weeks.reduce((sum, week) => ({ onTime: sum.onTime + week.onTime, late: sum.late + week.late, missed: sum.missed + week.missed }), { onTime: 0, late: 0, missed: 0 }),
     averageMinutesLate: row.average_minutes_late === null ? null : Math.round(row.average_minutes_late * 10) / 10,
+    lateMeasured: row.late_measured,
     hours: row.hours,
   };
 }

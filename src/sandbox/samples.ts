@@ -1,5 +1,6 @@
 import { DateTime } from "luxon";
 import type { SandboxEventInput, SandboxPerson } from "../calendars/sandbox/store.js";
+import { DEFAULT_WORKING_HOURS, firstSlotAfter, latestSlotBefore, type WorkingHours } from "./working-hours.js";
 
 /** The sandbox user: one per server, shared by everyone who presses "Try the sandbox". */
 export const SANDBOX_ACCOUNT = { accountId: "sandbox-user", email: "alex.morgan@sandbox.example", name: "Alex Morgan" } as const;
@@ -14,31 +15,52 @@ export const YESTERDAY_SAMPLE_KEYS = ["yesterday-lunch", "yesterday-zoom"] as co
 
 /**
  * The sample calendar, relative to `now` in the user's zone: one meeting running late right
- * now, one missed earlier today, one attended earlier (with conference evidence), upcoming
- * ones later today and tomorrow, and one declined. Three we cannot see (no conference we can
+ * now, one missed earlier, one attended earlier (with conference evidence), upcoming ones later
+ * and on the next working day, and one declined. Three we cannot see (no conference we can
  * read): a coffee starting in about four minutes (its nudge is due at once) and two of
  * yesterday's that got no check-in (asked about in yesterday's digest). Pure: the same inputs
  * give the same rows.
+ *
+ * Decision: the two samples that show what happens now (the meeting running late, the coffee
+ * about to start) sit at now, whatever the hour: they are the demonstration. Every other sample
+ * sits inside the user's working hours in the user's zone, as near as it can to its place in the
+ * story (an earlier working day for "earlier" when today's hours have not begun, the next
+ * working day for "later" when they are over).
  */
-export function sampleEvents(now: Date, timeZone: string): SandboxEventInput[] {
+export function sampleEvents(now: Date, timeZone: string, hours: WorkingHours = DEFAULT_WORKING_HOURS): SandboxEventInput[] {
   const at = DateTime.fromJSDate(now, { zone: timeZone });
   const quarter = (value: DateTime) => value.set({ minute: Math.floor(value.minute / 15) * 15, second: 0, millisecond: 0 });
   const minutes = (value: DateTime, count: number) => value.plus({ minutes: count });
   const code = (key: string) => `sbx-${key}`;
   const base = { description: null, location: null, timeZone, selfResponse: "accepted" as const, isFree: false, marker: null, selfJoinedAt: null, othersJoinedAt: null };
+  // Asked about only when it ended after the sample connection was made (three days ago; an
+  // hour's margin). A Monday morning's "earlier" is then Friday afternoon.
+  const askable = at.minus({ days: 3 }).plus({ hours: 1 });
+  const pastIn = (wanted: DateTime, length: number, latestEnd: DateTime) => {
+    const placed = latestSlotBefore(wanted, length, latestEnd, hours);
+    return minutes(placed, length) < askable ? DateTime.min(wanted, minutes(latestEnd, -length)) : placed;
+  };
 
   // Started eight minutes ago: past the default five-minute grace, the others are in the call.
   const lateStart = at.minus({ minutes: 8 }).set({ second: 0, millisecond: 0 });
-  // Over well before now (and past the ten-minute settle window): they joined, the user did not.
-  const missedStart = quarter(at.minus({ hours: 3 }));
-  const attendedStart = quarter(at.minus({ hours: 5, minutes: 30 }));
-  const laterToday = quarter(at.plus({ hours: 2, minutes: 15 }));
-  const declinedStart = quarter(at.plus({ hours: 4 }));
-  // Afternoons, so the morning slot the proposal offers (and the buffer before it) stays clear.
-  const tomorrow = at.plus({ days: 1 }).set({ hour: 13, minute: 0, second: 0, millisecond: 0 });
-  const tomorrowAfternoon = tomorrow.set({ hour: 15, minute: 30 });
   // Inside the default five-minute nudge lead: the nudge is raised on the first pass after sign-in.
   const coffeeStart = at.plus({ minutes: 4 }).set({ second: 0, millisecond: 0 });
+  // Over well before now (and past the ten-minute settle window): they joined, the user did not.
+  const missedStart = pastIn(quarter(at.minus({ hours: 3 })), 45, DateTime.min(at.minus({ minutes: 20 }), minutes(lateStart, -15)));
+  const attendedStart = pastIn(quarter(at.minus({ hours: 5, minutes: 30 })), 30, minutes(missedStart, -15));
+  // Afternoons of the next working day, so the morning slot the proposal offers (and the buffer
+  // before it) stays clear.
+  const nextDay = at.plus({ days: 1 }).set({ hour: 13, minute: 0, second: 0, millisecond: 0 });
+  const tomorrow = firstSlotAfter(nextDay, 60, nextDay.startOf("day"), hours);
+  const tomorrowAfternoon = firstSlotAfter(minutes(tomorrow, 150), 45, minutes(tomorrow, 90), hours);
+  // Later today when today's hours allow; otherwise late in the next working day's morning,
+  // after the proposal's slot and before the afternoon's samples.
+  const beforeTomorrow = (placed: DateTime, fallback: DateTime) => (placed >= tomorrow.startOf("day") ? fallback : placed);
+  const lateMorning = tomorrow.set({ hour: 11, minute: 30 });
+  const laterToday = beforeTomorrow(firstSlotAfter(quarter(at.plus({ hours: 2, minutes: 15 })), 30, minutes(coffeeStart, 45), hours), lateMorning);
+  const declinedStart = laterToday.hasSame(tomorrow, "day")
+    ? minutes(laterToday, 30)
+    : beforeTomorrow(firstSlotAfter(quarter(at.plus({ hours: 4 })), 30, minutes(laterToday, 60), hours), minutes(lateMorning, 30));
   // Yesterday, within the working day: yesterday's digest (due at its end) is already due.
   const yesterday = at.minus({ days: 1 });
   const lunchStart = yesterday.set({ hour: 12, minute: 30, second: 0, millisecond: 0 });

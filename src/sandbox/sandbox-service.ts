@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { DateTime, IANAZone } from "luxon";
 import { sandboxEventRow, writeSandboxCalendar } from "../calendars/sandbox/store.js";
 import { Prisma, retryOnConflict, type Database } from "../db/client.js";
@@ -11,7 +12,10 @@ import { fetchEvidence } from "../detection/fetch-evidence.js";
 import { enqueueTasks } from "../tasks/sql/enqueue-task.js";
 import { syncConnection, type SyncDependencies } from "../sync/sync-connection.js";
 import { requestSync } from "../sync/sync-task.js";
+import { markUserMeetingsDue } from "../detection/wake-up.js";
+import { sampleHistory, type HistoryMeeting } from "./history.js";
 import { SANDBOX_ACCOUNT, sampleEvents } from "./samples.js";
+import { DEFAULT_WORKING_HOURS, type WorkingHours } from "./working-hours.js";
 
 const MINUTE_MS = 60_000;
 /**
@@ -55,6 +59,7 @@ export class SandboxService {
   /** Creates or reuses the sandbox user, seeds its samples once and syncs them, so meetings show at once. */
   async signIn(options: { timeZone?: string | undefined } = {}): Promise<SandboxSignIn> {
     const { userId, connectionId } = await this.ensureUser(options.timeZone);
+    if (options.timeZone) await this.adoptBrowserZone(userId, options.timeZone);
     const seeded = await this.seed(connectionId, { onlyWhenEmpty: true });
     await this.firstSync(connectionId);
     if (seeded > 0) await this.catchUp(userId);
@@ -174,11 +179,12 @@ export class SandboxService {
     const { db, clock } = this.deps;
     const connection = await db.connection.findUniqueOrThrow({ where: { id: connectionId }, include: { user: { include: { settings: true } } } });
     const timeZone = connection.user.settings?.timeZone ?? "UTC";
+    const hours = workingHoursOf(connection.user.settings?.workingHours);
     return writeSandboxCalendar(db, connectionId, async (tx, version) => {
       // Under the calendar's lock: two sign-ins at once seed once.
       if (options.onlyWhenEmpty && (await tx.sandboxEvent.count({ where: { connectionId, sampleKey: { not: null }, deletedAt: null } })) > 0) return 0;
       const now = clock.now();
-      const rows = sampleEvents(now, timeZone).map((event) => sandboxEventRow(connectionId, version, event, now));
+      const rows = sampleEvents(now, timeZone, hours).map((event) => sandboxEventRow(connectionId, version, event, now));
       await tx.sandboxEvent.createMany({ data: rows });
       return rows.length;
     });
@@ -195,6 +201,7 @@ export class SandboxService {
   private async catchUp(userId: string): Promise<void> {
     const { db, clock, log } = this.deps;
     try {
+      await this.writeHistory(userId);
       await detectMeetings(this.deps.detection, clock.now(), { userId });
       const settings = await db.settings.findUnique({ where: { userId }, select: { timeZone: true } });
       const now = clock.now();
@@ -205,6 +212,49 @@ export class SandboxService {
       // yesterday's digest would then wait for the end of today's working day.
       log.warn({ userId, reason: errorMessage(error) }, "the sandbox could not decide its samples at once");
     }
+  }
+
+  /**
+   * A user who never chose a zone (the settings still hold the default, UTC) takes the
+   * browser's at sign-in: the sandbox user is one per server, so it may have been made by a
+   * request without a zone (the API, a script). A compare-and-set, as for a calendar's zone:
+   * a zone chosen in settings is never overwritten. The samples already placed stay where
+   * they are (as a real calendar's would); "Start the sandbox over" places them in the new
+   * zone's working hours.
+   */
+  private async adoptBrowserZone(userId: string, zone: string): Promise<void> {
+    if (zone === DEFAULT_ZONE || !isValidTimeZone(zone)) return;
+    const now = this.deps.clock.now();
+    await this.deps.db.$transaction(async (tx) => {
+      const { count } = await tx.settings.updateMany({ where: { userId, timeZone: DEFAULT_ZONE }, data: { timeZone: zone } });
+      // As for a zone changed in settings: detection decides the user's meetings again.
+      if (count > 0) await markUserMeetingsDue(tx, userId, now);
+    });
+  }
+
+  /**
+   * Twelve weeks of past meetings (attended on time, late, or missed), so punctuality has a
+   * trend to show. Written as meetings that were already settled before the sample connection
+   * was made (three days ago): final states, nothing due, so no alert, digest or recovery case
+   * is ever raised for them. Once per sample connection.
+   */
+  private async writeHistory(userId: string): Promise<number> {
+    const { db, clock } = this.deps;
+    const connection = await this.connectionOf(userId);
+    if (!connection) return 0;
+    const calendar = await db.calendar.findFirst({ where: { connectionId: connection.id }, orderBy: { isPrimary: "desc" }, select: { id: true } });
+    if (!calendar) return 0;
+    if ((await db.meeting.count({ where: { connectionId: connection.id, providerEventId: { startsWith: "history:" } } })) > 0) return 0;
+    const settings = await db.settings.findUnique({ where: { userId }, select: { timeZone: true, workingHours: true } });
+    const history = sampleHistory(clock.now(), settings?.timeZone ?? DEFAULT_ZONE, workingHoursOf(settings?.workingHours));
+    const rows = history.map((meeting) => historyRows(meeting, { userId, connectionId: connection.id, calendarId: calendar.id, timeZone: settings?.timeZone ?? DEFAULT_ZONE }));
+    await db.$transaction(async (tx) => {
+      await tx.meeting.createMany({ data: rows.map((row) => row.meeting), skipDuplicates: true });
+      await tx.attendee.createMany({ data: rows.flatMap((row) => row.attendees), skipDuplicates: true });
+      await tx.evidence.createMany({ data: rows.flatMap((row) => row.evidence), skipDuplicates: true });
+      await tx.stateTransition.createMany({ data: rows.flatMap((row) => row.transitions), skipDuplicates: true });
+    });
+    return rows.length;
   }
 
   private async firstSync(connectionId: string): Promise<void> {
@@ -228,6 +278,65 @@ const SANDBOX_CONNECTED_AGO_MS = 3 * 24 * 60 * 60_000;
 
 function sandboxConnection(userId: string, now: Date) {
   return { userId, provider: "sandbox" as const, accountId: SANDBOX_ACCOUNT.accountId, accountEmail: SANDBOX_ACCOUNT.email, scopes: [], createdAt: new Date(now.getTime() - SANDBOX_CONNECTED_AGO_MS) };
+}
+
+/** What a settings row holds before anyone chose a zone (the schema default). */
+const DEFAULT_ZONE = "UTC";
+
+/** The settings' working hours (JSON), or the default when they do not parse. */
+function workingHoursOf(value: unknown): WorkingHours {
+  const hours = value as Partial<WorkingHours> | null | undefined;
+  const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
+  if (!hours || !Array.isArray(hours.days) || hours.days.length === 0 || typeof hours.start !== "string" || typeof hours.end !== "string") return DEFAULT_WORKING_HOURS;
+  if (!hhmm.test(hours.start) || !hhmm.test(hours.end) || hours.start >= hours.end) return DEFAULT_WORKING_HOURS;
+  return { days: hours.days.filter((day): day is number => Number.isInteger(day)), start: hours.start, end: hours.end };
+}
+
+/** One sample history meeting as rows: the meeting, who was in it, how it went, and the path its state took. */
+function historyRows(item: HistoryMeeting, owner: { userId: string; connectionId: string; calendarId: string; timeZone: string }) {
+  const id = randomUUID();
+  const joinedAt = item.joinedAfterMinutes === null ? null : new Date(item.start.getTime() + item.joinedAfterMinutes * MINUTE_MS);
+  const finalState = item.outcome === "missed" ? ("missed" as const) : ("attended" as const);
+  const path: Array<["upcoming" | "in_progress" | "late" | "suspected_missed", "in_progress" | "late" | "suspected_missed" | "attended" | "missed"]> =
+    item.outcome === "on_time"
+      ? [["upcoming", "in_progress"], ["in_progress", "attended"]]
+      : item.outcome === "late"
+        ? [["upcoming", "in_progress"], ["in_progress", "late"], ["late", "attended"]]
+        : [["upcoming", "in_progress"], ["in_progress", "late"], ["late", "suspected_missed"], ["suspected_missed", "missed"]];
+  const pathAt = (index: number) => new Date(item.start.getTime() + (index === path.length - 1 ? item.end.getTime() - item.start.getTime() + 10 * MINUTE_MS : index * 5 * MINUTE_MS));
+  return {
+    meeting: {
+      id,
+      userId: owner.userId,
+      connectionId: owner.connectionId,
+      calendarId: owner.calendarId,
+      providerEventId: item.key,
+      title: item.title,
+      start: item.start,
+      end: item.end,
+      timeZone: owner.timeZone,
+      organizerEmail: item.with.email,
+      organizerName: item.with.name,
+      selfResponse: "accepted" as const,
+      watched: true,
+      state: finalState,
+      stateChangedAt: pathAt(path.length - 1),
+      evidenceSource: "conference" as const,
+      evidenceSourceReason: "Sample history: a past meeting of the sandbox calendar.",
+      nextCheckAt: null,
+      firstSeenAt: item.start,
+    },
+    attendees: [
+      { meetingId: id, email: SANDBOX_ACCOUNT.email, name: SANDBOX_ACCOUNT.name, response: "accepted" as const, isSelf: true },
+      { meetingId: id, email: item.with.email, name: item.with.name, response: "accepted" as const, isOrganizer: true },
+    ],
+    evidence: [
+      joinedAt
+        ? { meetingId: id, kind: "conference_joined" as const, sourceKey: "sandbox-history", observedAt: joinedAt }
+        : { meetingId: id, kind: "others_joined" as const, sourceKey: "sandbox-history", observedAt: item.start },
+    ],
+    transitions: path.map(([fromState, toState], index) => ({ meetingId: id, fromState, toState, reason: "sample history", at: pathAt(index) })),
+  };
 }
 
 /** The zone of the machine `npm start` runs on: the person trying the sandbox is usually there. */

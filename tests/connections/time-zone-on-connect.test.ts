@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connectAs } from "../support/connect.js";
-import type { CookieClient } from "../support/cookie-client.js";
+import { CookieClient } from "../support/cookie-client.js";
 import { startHarness, type Harness } from "../support/service-harness.js";
 
 describe("a new user starts in their connected calendar's time zone", () => {
@@ -16,6 +16,8 @@ describe("a new user starts in their connected calendar's time zone", () => {
     control.addUser({ provider: "microsoft", email: "flaky@contoso.example", name: "Flaky", timeZone: "AUS Eastern Standard Time" });
     control.addUser({ provider: "google", email: "uma@example.com", name: "Uma" });
     control.addUser({ provider: "microsoft", email: "uma@contoso.example", name: "Uma", timeZone: "India Standard Time" });
+    control.addUser({ provider: "google", email: "kenji@example.com", name: "Kenji" });
+    control.addUser({ provider: "google", email: "olga@example.com", name: "Olga", timeZone: "Europe/Moscow" });
   }, 60_000);
 
   afterAll(async () => {
@@ -60,6 +62,24 @@ describe("a new user starts in their connected calendar's time zone", () => {
     expect((await browser.follow("/auth/microsoft")).hops.at(-1)).toBe(`${harness.baseUrl}/?connected=microsoft`);
     expect(await zoneOf(browser)).toBe("UTC");
     expect(harness.emulator.control.requests({ pathPrefix: "/v1.0/me/mailboxSettings" })).toEqual([]);
+  });
+
+  /** As the start page leaves it (signed-out.js) before "Connect Google" is pressed. */
+  async function connectFromBrowserIn(zone: string, email: string): Promise<CookieClient> {
+    harness.emulator.control.setNextLogin("google", email);
+    const browser = new CookieClient(harness.baseUrl);
+    browser.setCookie("mg_browser_zone", encodeURIComponent(zone));
+    const { hops } = await browser.follow("/auth/google");
+    expect(hops.at(-1)).toBe(`${harness.baseUrl}/?connected=google`);
+    return browser;
+  }
+
+  it("takes the browser's zone when the calendar names none (a Tokyo browser does not start in UTC)", async () => {
+    expect(await zoneOf(await connectFromBrowserIn("Asia/Tokyo", "kenji@example.com"))).toBe("Asia/Tokyo");
+  });
+
+  it("prefers the calendar's own zone to the browser's (a laptop abroad)", async () => {
+    expect(await zoneOf(await connectFromBrowserIn("Asia/Tokyo", "olga@example.com"))).toBe("Europe/Moscow");
   });
 
   it("connects anyway, on UTC, when the zone cannot be read, and says so in the log", async () => {

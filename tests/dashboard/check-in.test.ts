@@ -98,7 +98,7 @@ describe.skipIf(!hasChromium)("meetings we can't see, in a real browser", { time
     expect(await nudge.getByRole("button", { name: "Tell them" }).count()).toBe(0);
     const coffee = row("timeline", COFFEE);
     await expect.poll(() => coffee.locator(".badge").textContent()).toContain("Checked in");
-    expect(await coffee.locator(".source").textContent()).toMatch(/You checked in at \d\d:\d\d/);
+    expect(await coffee.locator(".source").textContent()).toMatch(/You checked in at \d{1,2}:\d\d [AP]M/);
     expect(await coffee.getByRole("button").count()).toBe(0);
     await screenshots(page, "02-today-checked-in");
   });
@@ -111,8 +111,8 @@ describe.skipIf(!hasChromium)("meetings we can't see, in a real browser", { time
     expect(await digest.locator(".digest-intro").textContent()).toBe("We couldn't see these 2 meetings, and you didn't check in:");
     expect(await digest.locator(".alert-title").textContent()).toBe("Were you at these 2 meetings?");
     await expect.poll(() => digest.locator(".digest-item").count()).toBe(2);
-    expect(await digest.locator(".digest-item", { hasText: LUNCH }).textContent()).toContain("12:30–13:30");
-    expect(await digest.locator(".digest-item", { hasText: ZOOM }).textContent()).toContain("15:00–15:30");
+    expect(await digest.locator(".digest-item", { hasText: LUNCH }).textContent()).toContain("12:30–1:30 PM");
+    expect(await digest.locator(".digest-item", { hasText: ZOOM }).textContent()).toContain("3:00–3:30 PM");
     expect(await digest.getByRole("button", { name: /^I missed this one/ }).count()).toBe(2);
     // No raw kind names anywhere in the feed.
     expect(await page.locator(".alert-kind").allTextContents()).not.toContain("digest");

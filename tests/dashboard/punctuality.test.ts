@@ -82,8 +82,10 @@ describe("punctuality over the last 12 weeks", () => {
     expect(report.totals).toEqual({ onTime: 2, late: 3, missed: 2 });
   });
 
-  it("averages the minutes late over late meetings whose arrival is known (12 and 20)", () => {
+  it("averages the minutes late over late meetings whose arrival is known (12 and 20), and says over how many", () => {
     expect(report.averageMinutesLate).toBe(16);
+    // Three late, two with a known arrival: the page says "over 2 of 3" rather than a bare figure.
+    expect(report.lateMeasured).toBe(2);
   });
 
   it("shows which hours of the day go wrong, by the local starting hour", () => {
@@ -106,5 +108,6 @@ describe("punctuality over the last 12 weeks", () => {
     expect(empty.weeks.at(-1)!.weekStart).toBe("2026-11-16");
     expect(empty.totals).toEqual({ onTime: 0, late: 0, missed: 0 });
     expect(empty.averageMinutesLate).toBeNull();
+    expect(empty.lateMeasured).toBe(0);
   });
 });

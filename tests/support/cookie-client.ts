@@ -12,6 +12,14 @@ export class CookieClient {
     return this.jars.get(new URL(url).origin)?.get(name);
   }
 
+  /** As a page's script would (document.cookie): the value is sent as given. */
+  setCookie(name: string, value: string, url = this.origin): void {
+    const origin = new URL(url).origin;
+    const jar = this.jars.get(origin) ?? new Map<string, string>();
+    jar.set(name, value);
+    this.jars.set(origin, jar);
+  }
+
   async fetch(url: string, init: RequestInit = {}): Promise<Response> {
     const target = new URL(url, this.origin);
     const jar = this.jars.get(target.origin) ?? new Map<string, string>();

@@ -98,7 +98,8 @@ export function HourChart({ hours, label }) {
   const slot = plotW / shown.length;
   const barW = Math.min(28, slot * 0.7);
   const y = (value) => pad.top + plotH - (value / max) * plotH;
-  const labelEvery = Math.max(1, Math.ceil(24 / slot));
+  // "10 AM" needs about 40 px.
+  const labelEvery = Math.max(1, Math.ceil(40 / slot));
 
   return html`<div ref=${ref} class="chart-box"><svg class="chart" width=${width} height=${height} viewBox=${`0 0 ${width} ${height}`} role="img" aria-label=${label} preserveAspectRatio="xMidYMid meet">
     ${[0, max / 2, max].map((t) => html`<g key=${t}><line x1=${pad.left} x2=${width - pad.right} y1=${y(t)} y2=${y(t)} class="grid" /><text x=${pad.left - 6} y=${y(t) + 4} class="tick" text-anchor="end">${t}</text></g>`)}
@@ -107,13 +108,17 @@ export function HourChart({ hours, label }) {
       const lateTop = y(h.late);
       const missedTop = y(h.late + h.missed);
       return html`<g key=${h.hour}>
-        ${h.late > 0 && html`<rect x=${x} y=${lateTop} width=${barW} height=${y(0) - lateTop} fill="url(#pattern-late)"><title>${`${h.hour}:00: ${h.late} late`}</title></rect>`}
-        ${h.missed > 0 && html`<rect x=${x} y=${missedTop} width=${barW} height=${lateTop - missedTop} fill="url(#pattern-missed)"><title>${`${h.hour}:00: ${h.missed} missed`}</title></rect>`}
-        ${index % labelEvery === 0 && html`<text x=${x + barW / 2} y=${height - pad.bottom + 16} class="tick" text-anchor="middle">${h.hour}</text>`}
+        ${h.late > 0 && html`<rect x=${x} y=${lateTop} width=${barW} height=${y(0) - lateTop} fill="url(#pattern-late)"><title>${`${hourLabel(h.hour)}: ${h.late} late`}</title></rect>`}
+        ${h.missed > 0 && html`<rect x=${x} y=${missedTop} width=${barW} height=${lateTop - missedTop} fill="url(#pattern-missed)"><title>${`${hourLabel(h.hour)}: ${h.missed} missed`}</title></rect>`}
+        ${index % labelEvery === 0 && html`<text x=${x + barW / 2} y=${height - pad.bottom + 16} class="tick" text-anchor="middle">${hourLabel(h.hour)}</text>`}
       </g>`;
     })}
   </svg></div>`;
 }
 
-const weekLabel = new Intl.DateTimeFormat(undefined, { day: "numeric", month: "short", timeZone: "UTC" });
+/** "9 AM", "12 PM": the dashboard's 12-hour clock. */
+const hourLabel = (hour) => `${hour % 12 === 0 ? 12 : hour % 12} ${hour < 12 ? "AM" : "PM"}`;
+
+// en-US as every other date on the dashboard ("Dec 3"), whatever the browser's language.
+const weekLabel = new Intl.DateTimeFormat("en-US", { day: "numeric", month: "short", timeZone: "UTC" });
 const shortDate = (isoDate) => weekLabel.format(new Date(isoDate + "T12:00:00Z"));

@@ -11,7 +11,9 @@ import { PunctualityPage } from "./pages/punctuality.js";
 import { SettingsPage } from "./pages/settings.js";
 import { SignedOut } from "./pages/signed-out.js";
 import { TodayPage } from "./pages/today.js";
+import { SandboxBanner } from "./sandbox-panel.js";
 import { announce, Announcer, html, Loading, Problem } from "./ui.js";
+import { ZoneNote, ZoneOffer } from "./zone-line.js";
 
 const PAGES = [
   { path: "", label: "Today", Page: TodayPage },
@@ -168,9 +170,10 @@ function Shell({ profile, onSignedOut, onProfileChanged }) {
     <div class="visually-hidden" aria-live="polite" role="status">${announcement}</div>
     <${Announcer} />
     <main id="main">
-      ${connected === "sandbox"
-        ? html`<p class="notice" role="status">You are in the sandbox: a sample calendar with meetings placed around now. Nothing leaves this machine: emails land in the Outbox.</p>`
-        : connected && html`<p class="notice" role="status">Your ${connected === "google" ? "Google" : connected === "microsoft" ? "Outlook" : connected} calendar is connected. Meetings appear as soon as the first sync finishes.</p>`}
+      ${profile.sandbox && html`<${SandboxBanner} />`}
+      <${ZoneOffer} zone=${profile.timeZone} sandbox=${profile.sandbox} onChanged=${() => { onProfileChanged(); refresh(); }} />
+      ${page && page.path !== "" && page.path !== "settings" && html`<${ZoneNote} zone=${profile.timeZone} />`}
+      ${connected && connected !== "sandbox" && html`<p class="notice" role="status">Your ${connected === "google" ? "Google" : connected === "microsoft" ? "Outlook" : connected} calendar is connected. Meetings appear as soon as the first sync finishes.</p>`}
       ${page
         ? html`<${page.Page} ...${context} />`
         : html`<h1 tabindex="-1" ref=${heading}>Page not found</h1><p>There is no page at <code>#/${path}</code>. <a href="#/">Go to today's meetings</a>.</p>`}

@@ -4,6 +4,14 @@ import { api } from "./api.js";
 import { timeRange } from "./format.js";
 import { ActionStatus, announce, html, useAction } from "./ui.js";
 
+/** On every page of the sandbox, after every reload: what this is, and where its emails go. */
+export function SandboxBanner() {
+  return html`<p class="sandbox-banner" role="note">
+    <span class="sandbox-tag">Sandbox</span>
+    <span>Sample meetings placed around now. Nothing leaves this machine: emails land in the <a href="#/outbox">Outbox</a>.</span>
+  </p>`;
+}
+
 /** Shown only to the sandbox user (profile.sandbox); every button here is a simulation, and says so. */
 export function SandboxPanel({ zone, onChanged }) {
   return html`<section class="card sandbox-panel" aria-labelledby="sandbox-panel-title">

@@ -26,6 +26,9 @@ export interface AuthRouteOptions {
  * state + PKCE; /auth/{provider}/callback completes, signs in and redirects to the
  * dashboard, or shows a page that says what happened and offers to try again.
  */
+/** Set by the start page (signed-out.js): the browser's IANA zone, a hint only (validated before use). */
+const BROWSER_ZONE_COOKIE = "mg_browser_zone";
+
 export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (app, options) => {
   for (const kind of KINDS) {
     app.get(
@@ -72,7 +75,8 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (app, o
         const nonce = raw ? request.unsignCookie(raw) : undefined;
         reply.clearCookie(NONCE_COOKIE, { path: `/auth/${kind}/callback` });
         try {
-          const result = await options.connectFlow.complete(kind, request.query, nonce?.valid ? (nonce.value ?? undefined) : undefined);
+          // The start page leaves the browser's zone in a cookie: a calendar with no zone of its own takes it.
+          const result = await options.connectFlow.complete(kind, request.query, nonce?.valid ? (nonce.value ?? undefined) : undefined, request.cookies[BROWSER_ZONE_COOKIE]?.slice(0, 100));
           if (request.session?.userId !== result.userId) await app.startSession(reply, result.userId);
           request.log.info({ provider: kind, connectionId: result.connectionId, newUser: result.newUser }, "calendar connected");
           await options.onConnected(result.connectionId);

@@ -7,6 +7,8 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 
 const require = createRequire(import.meta.url);
 const PUBLIC_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "public");
+/** Modules the server uses too (one date and time format for pages and emails). */
+const SHARED_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "platform", "time-format");
 
 /**
  * The browser resolves the bare imports of our modules (and of preact/hooks) through this map;
@@ -46,6 +48,7 @@ const PAGE = `<!doctype html>
 export const dashboardRoutes: FastifyPluginAsyncZod = async (app) => {
   const assets: Array<{ prefix: string; root: string }> = [
     { prefix: "/app/", root: PUBLIC_DIR },
+    { prefix: "/shared/", root: SHARED_DIR },
     { prefix: "/vendor/preact/", root: dirname(require.resolve("preact")) },
     { prefix: "/vendor/preact-hooks/", root: dirname(require.resolve("preact/hooks")) },
     { prefix: "/vendor/htm/", root: dirname(require.resolve("htm")) },

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { DraftService } from "../../drafts/draft-actions.js";
+import { inboxOrder } from "../../drafts/draft-view.js";
 import { errorReply } from "../schemas/error.js";
 import { DRAFT_STATUSES, draftEdit, draftView } from "../schemas/draft.js";
 
@@ -14,12 +15,14 @@ export const draftRoutes: FastifyPluginAsyncZod<{ drafts: DraftService }> = asyn
     {
       schema: {
         tags: ["drafts"],
-        summary: "The drafts inbox, newest first",
+        summary: "The drafts inbox in a stable order",
+        description:
+          "Pending first (then approved or failed, sent, rejected), a pending late notice at the very top; within that a case's drafts together, the case with the newest draft first; within a case the reschedule proposal first, then by creation time. The same drafts always come in the same order.",
         querystring: z.object({ status: z.enum(DRAFT_STATUSES).optional(), caseId: z.uuid().optional() }).strict(),
         response: { 200: z.object({ drafts: z.array(draftView) }), 400: errorReply, 401: errorReply },
       },
     },
-    async (request) => ({ drafts: await drafts.list(request.session!.userId, request.query) }),
+    async (request) => ({ drafts: inboxOrder(await drafts.list(request.session!.userId, request.query)) }),
   );
 
   app.get(

@@ -3,6 +3,9 @@ import { api } from "../api.js";
 import { dateTime } from "../format.js";
 import { Empty, html, Loading, Problem, useResource } from "../ui.js";
 
+/** What produced each email, in words (the API's `kind`). */
+const KINDS = { alert: "Alert email to you", late_notice: "Late notice", reschedule: "Reschedule proposal", materials: "Materials cover note", thank_you: "Thank-you email", other: "Email" };
+
 export function OutboxPage({ profile, refreshKey, headingRef }) {
   const [state, reload] = useResource(() => api.get("/api/outbox"), [refreshKey]);
   const unavailable = state.error && state.error.status === 404;
@@ -15,8 +18,9 @@ export function OutboxPage({ profile, refreshKey, headingRef }) {
     ${state.data && (state.data.messages.length === 0
       ? html`<${Empty} title="The outbox is empty.">Approve a draft or receive an alert email and it appears here.</${Empty}>`
       : html`<ul class="outbox">${state.data.messages.map((m) => html`<li key=${m.id} class="card">
+          <p class="draft-kind">${KINDS[m.kind] ?? KINDS.other}</p>
           <h2 class="message-subject">${m.subject}</h2>
-          <p class="muted">To ${m.to.join(", ")} · ${dateTime(m.createdAt, profile.timeZone)} · ${m.kind}</p>
+          <p class="muted">To ${m.to.join(", ")} · sent ${dateTime(m.createdAt, profile.timeZone)}</p>
           <details><summary>Read the message</summary><pre class="message">${m.text}</pre></details>
         </li>`)}</ul>`)}
   `;

@@ -28,7 +28,7 @@ function Report({ report }) {
       <div class="stat"><span class="stat-value">${onTimeShare}%</span><span class="stat-label">on time (${totals.onTime} of ${counted})</span></div>
       <div class="stat"><span class="stat-value">${totals.late}</span><span class="stat-label">late</span></div>
       <div class="stat"><span class="stat-value">${totals.missed}</span><span class="stat-label">missed</span></div>
-      <div class="stat"><span class="stat-value">${report.averageMinutesLate === null ? "–" : Math.round(report.averageMinutesLate)}</span><span class="stat-label">minutes late on average</span></div>
+      <${MinutesLate} report=${report} />
     </div>
     <p class="trend">${trend(weeks)}</p>
 
@@ -62,7 +62,29 @@ function Report({ report }) {
   `;
 }
 
-const hourRange = (hour) => `${String(hour).padStart(2, "0")}:00–${String((hour + 1) % 24).padStart(2, "0")}:00`;
+/**
+ * The late figure and the minutes figure must agree: a late meeting with no recorded arrival
+ * (seen late by detection, never joined a call we can read) counts as late but has no minutes,
+ * so the label says how many the average is over instead of showing a bare dash.
+ */
+function MinutesLate({ report }) {
+  const { late } = report.totals;
+  const measured = report.lateMeasured;
+  if (late === 0) return html`<div class="stat"><span class="stat-value">0</span><span class="stat-label">minutes late: never late</span></div>`;
+  if (measured === 0 || report.averageMinutesLate === null) {
+    return html`<div class="stat"><span class="stat-value">?</span><span class="stat-label">minutes late: no arrival time recorded for ${late === 1 ? "the late meeting" : `the ${late} late meetings`}</span></div>`;
+  }
+  const over = measured === late ? (late === 1 ? "for the late meeting" : "on average") : `on average over ${measured} of ${late} late (the others have no arrival time)`;
+  return html`<div class="stat"><span class="stat-value">${Math.round(report.averageMinutesLate)}</span><span class="stat-label">minutes late ${over}</span></div>`;
+}
+
+/** "9–10 AM", "11 AM–12 PM": the same 12-hour clock as every other time on the dashboard. */
+function hourRange(hour) {
+  const label = (h) => ({ number: h % 12 === 0 ? 12 : h % 12, period: h < 12 || h === 24 ? "AM" : "PM" });
+  const from = label(hour);
+  const to = label(hour + 1);
+  return from.period === to.period ? `${from.number}–${to.number} ${to.period}` : `${from.number} ${from.period}–${to.number} ${to.period}`;
+}
 
 /** Compares the share of late or missed meetings in the last 4 weeks with the 4 before. */
 function trend(weeks) {

@@ -2,14 +2,14 @@
 import { useEffect } from "preact/hooks";
 import { useProviders } from "../providers.js";
 import { html } from "../ui.js";
+import { browserZone } from "../zone-line.js";
 
-/** The browser's IANA zone: the sandbox places its sample meetings (and shows times) in it. */
-function browserZone() {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || "";
-  } catch {
-    return "";
-  }
+/**
+ * Leaves the browser's zone where the sign-in's callback reads it (path /auth, a quarter of an
+ * hour): a calendar that names no zone of its own then starts the user in this one, not UTC.
+ */
+function offerZoneToSignIn(zone) {
+  if (zone) document.cookie = `mg_browser_zone=${encodeURIComponent(zone)}; path=/auth; max-age=900; samesite=lax`;
 }
 
 export function SignedOut() {
@@ -18,6 +18,7 @@ export function SignedOut() {
   const problem = answer?.problem;
   useEffect(() => {
     document.title = "Makegood: make good on missed meetings";
+    offerZoneToSignIn(browserZone());
   }, []);
 
   const none = providers && !providers.google && !providers.microsoft && !providers.sandbox;
@@ -33,7 +34,7 @@ export function SignedOut() {
           ${providers.microsoft && html`<a class="button big-button" href="/auth/microsoft">Connect Outlook</a>`}
           ${providers.sandbox && html`<form method="post" action="/auth/sandbox">${browserZone() && html`<input type="hidden" name="timeZone" value=${browserZone()} />`}<button type="submit" class=${providers.google || providers.microsoft ? "secondary big-button" : "big-button"}>Try the sandbox</button></form>`}
         </div>
-        ${providers.sandbox && html`<p class="muted">The sandbox signs you in with a labelled sample calendar: one meeting running late, one missed earlier today, a coffee we can't see that starts in a few minutes, and yesterday's meetings to confirm. The first sign-in places them in your browser's time zone. Emails land in an outbox preview instead of being sent.</p>`}
+        ${providers.sandbox && html`<p class="muted">The sandbox signs you in with a labelled sample calendar: one meeting running late, one missed earlier, a coffee we can't see that starts in a few minutes, yesterday's meetings to confirm and twelve weeks of history. Apart from the two happening right now, they sit in your working hours, in your browser's time zone${browserZone() ? ` (${browserZone()})` : ""}. Emails land in an outbox preview instead of being sent.</p>`}
         ${none && html`<p class="problem" role="alert">No sign-in is configured on this server. Set GOOGLE_CLIENT_ID/SECRET or MICROSOFT_CLIENT_ID/SECRET, or start it with SANDBOX=true.</p>`}`}
     <p class="muted small">Connecting signs you in. Makegood reads your calendar and meeting attendance, and sends email from your account only after you approve it. <a href="/docs">API documentation</a>.</p>
   </main>`;

@@ -6,6 +6,7 @@ import { AlertMeta, mergeAlerts, useAlerts } from "../alert-state.js";
 import { asksWereYouThere, offersCheckIn, rememberAnswer, SourceLine, useAnswers, useMeetingsById } from "../check-ins.js";
 import { useProviders } from "../providers.js";
 import { ActionStatus, Empty, html, Loading, Problem, Section, StateBadge, useAction, useResource } from "../ui.js";
+import { zoneWithLabel } from "../zone-line.js";
 
 const PROVIDERS = { google: "Google", microsoft: "Outlook", sandbox: "Sandbox" };
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -63,12 +64,13 @@ function Timeline({ refreshKey, refresh, now, zone }) {
   const today = localDate(new Date(nowMs).toISOString(), zone);
   const meetings = state.data.meetings.filter((m) => !m.isAllDay).map(known);
   const todays = meetings.filter((m) => localDate(m.start, zone) === today).sort((a, b) => a.start.localeCompare(b.start));
-  const recent = meetings.filter((m) => localDate(m.start, zone) < today && m.watched).sort((a, b) => b.start.localeCompare(a.start));
+  const weekAgo = localDate(new Date(nowMs - 7 * DAY_MS).toISOString(), zone);
+  const recent = meetings.filter((m) => localDate(m.start, zone) < today && localDate(m.start, zone) >= weekAgo && m.watched).sort((a, b) => b.start.localeCompare(a.start));
   const nextIndex = todays.findIndex((m) => new Date(m.start).getTime() > nowMs);
   const markerAt = nextIndex === -1 ? todays.length : nextIndex;
 
   return html`
-    <${Section} title="Today's meetings" id="timeline" actions=${html`<span class="muted">${day(new Date(nowMs).toISOString(), zone)} · times in ${zone}</span>`}>
+    <${Section} title="Today's meetings" id="timeline" actions=${html`<span class="muted zone-note">${day(new Date(nowMs).toISOString(), zone)} · times in ${zoneWithLabel(zone)}</span>`}>
       ${state.error && html`<${Problem} error=${state.error} retry=${reload} />`}
       ${todays.length === 0
         ? html`<${Empty} title="No meetings today.">Meetings from your connected calendars appear here with their state: upcoming, running late, attended or missed.</${Empty}>`
@@ -79,9 +81,9 @@ function Timeline({ refreshKey, refresh, now, zone }) {
             ${markerAt === todays.length && html`<li class="now-marker" key="now"><span>Now · ${time(new Date(nowMs).toISOString(), zone)}</span></li>`}
           </ol>`}
     </${Section}>
-    <${Section} title="Recent meetings" id="recent" actions=${html`<span class="muted">last 7 days</span>`}>
+    <${Section} title="Earlier meetings" id="recent" actions=${html`<span class="muted">the 7 days before today</span>`}>
       ${recent.length === 0
-        ? html`<${Empty} title="No watched meetings in the last week." />`
+        ? html`<${Empty} title=${todays.length > 0 ? "No watched meetings in the 7 days before today; today's are above." : "No watched meetings in the 7 days before today."} />`
         : html`<ol class="timeline">${recent.slice(0, 30).map((meeting) => html`<${MeetingRow} key=${meeting.id} meeting=${meeting} zone=${zone} nowMs=${nowMs} refresh=${refresh} showDay />`)}</ol>`}
     </${Section}>
   `;
