@@ -19,8 +19,9 @@ try {
 
 const log = createLogger(config.logLevel, undefined, config.logFormat);
 const nodeMajor = Number(process.versions.node.split(".")[0]);
-if (nodeMajor < 22) {
+if (nodeMajor < 22 && process.stderr.isTTY) {
   // It still runs (CI ran it on 20 until December 2026), but nobody patches Node 20 any more.
+  // Said to a person at a terminal; machines reading the JSON log get npm's EBADENGINE instead.
   process.stderr.write(`Node ${process.versions.node} is past its end of life: Makegood runs on it but supports Node 22 and 24; upgrade when you can.\n`);
 }
 if (envFile.path) log.info({ file: envFile.path, variables: envFile.used }, "read .env (variables set in the environment win over it)");
