@@ -1,5 +1,6 @@
 import type { Database } from "../db/client.js";
 import type { Clock } from "../platform/clock.js";
+import { notWatchedReason } from "../detection/domain/index.js";
 import type { MeetingView } from "../web/schemas/meeting.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -51,6 +52,18 @@ export class MeetingQueries {
       free: row.isFree,
       conference: { meetCode: row.meetCode, teamsJoinUrl: row.teamsJoinUrl, url: row.conferenceUrl },
       watched: row.watched,
+      notWatchedReason: row.watched
+        ? null
+        : notWatchedReason({
+            isCancelled: row.isCancelled,
+            isAllDay: row.isAllDay,
+            isFree: row.isFree,
+            isBuffer: row.isBuffer,
+            selfResponse: row.selfResponse,
+            attendees: row.attendees,
+            organizer: row.organizerEmail ? { email: row.organizerEmail } : null,
+            isOrganizer: row.isOrganizer,
+          }),
       evidenceSource: row.evidenceSource,
       evidenceSourceReason: row.evidenceSourceReason,
       liveSignal: row.liveSignal,

@@ -71,6 +71,15 @@ describe.skipIf(!hasChromium)("times in the sandbox for a newcomer in Tokyo", { 
     expect(await page.locator(".sandbox-banner").textContent()).toContain("Nothing leaves this machine: emails land in the Outbox.");
   });
 
+  it("says what it saw of a meeting that is over, and why a meeting is not watched", async () => {
+    const rowOf = (title: string) => page.locator("li.meeting").filter({ hasText: title }).first();
+    // Attended yesterday in Meet: the future-tense promise is replaced by what was seen.
+    expect(await rowOf("Contract check-in with Globex").locator(".source").first().textContent()).toContain("Seen in the Meet call");
+    expect(await rowOf("Onboarding call with Acme Logistics").locator(".source").first().textContent()).toContain("Not seen in the Meet call");
+    // Declined: not a bare "Not watched".
+    expect(await rowOf("Vendor pitch from Hooli").locator(".source").first().textContent()).toContain("You declined it, so we won't ask about it");
+  });
+
   it("places every sample not tied to now inside the working hours (9–5, Monday to Friday) in Tokyo", async () => {
     const from = new Date(Date.now() - 3 * 86_400_000).toISOString();
     const to = new Date(Date.now() + 4 * 86_400_000).toISOString();

@@ -1,4 +1,4 @@
-export { isWatched, type WatchableMeeting } from "./watched.js";
+export { isWatched, notWatchedReason, type WatchableMeeting } from "./watched.js";
 export { placeAtSight, type Placement } from "./placement.js";
 export {
   MEETING_STATES,

@@ -30,3 +30,17 @@ function organizedBySomeoneElse(meeting: WatchableMeeting): boolean {
   // An organiser listed as one of the user's own addresses, or as a room, is nobody else.
   return !meeting.attendees.some((attendee) => attendee.email.toLowerCase() === organizer && (attendee.isSelf || attendee.isResource));
 }
+
+/**
+ * Why a meeting is not watched, in one line for its row ("Not watched" alone reads like a fault);
+ * null when it is watched.
+ */
+export function notWatchedReason(meeting: WatchableMeeting): string | null {
+  if (isWatched(meeting)) return null;
+  if (meeting.isCancelled) return "Cancelled: nothing to watch";
+  if (meeting.selfResponse === "declined") return "You declined it, so we won't ask about it";
+  if (meeting.isBuffer) return "Your buffer before a meeting";
+  if (meeting.isAllDay) return "All-day event: not a meeting to join";
+  if (meeting.isFree) return "Shown as free on your calendar: we don't watch it";
+  return "No one else is invited: we don't watch it";
+}

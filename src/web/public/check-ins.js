@@ -48,6 +48,15 @@ export function useAnswers() {
 }
 
 const seenLive = (meeting) => meeting.evidenceSource !== "check_in";
+
+const callName = (meeting) => (meeting.conference?.meetCode ? "the Meet call" : meeting.conference?.teamsJoinUrl ? "the Teams call" : "the call");
+/** What a meeting we could see showed, once it is over. */
+const SEEN_AFTER = {
+  attended: (meeting) => `Seen in ${callName(meeting)}`,
+  late: (meeting) => `Seen in ${callName(meeting)}, after the start`,
+  suspected_missed: (meeting) => `Not seen in ${callName(meeting)}`,
+  missed: (meeting) => `Not seen in ${callName(meeting)}`,
+};
 export const canOnlyCheckIn = (meeting) => meeting.evidenceSource === "check_in";
 
 /**
@@ -70,8 +79,12 @@ export const asksWereYouThere = (meeting) => Boolean(meeting) && meeting.state =
 export function sourceText(meeting, nowMs) {
   const reason = (meeting.evidenceSourceReason || "").trim();
   if (meeting.checkedInAt) return `You checked in at ${time(meeting.checkedInAt, meeting.zone ?? "UTC")}`;
-  if (seenLive(meeting)) return reason.replace(/\.$/, "") || "We can see this one";
   const ended = nowMs >= Date.parse(meeting.end);
+  if (seenLive(meeting)) {
+    // "We'll see you join…" is a promise about the future: once the meeting is over, say what we saw.
+    if (ended && SEEN_AFTER[meeting.state]) return SEEN_AFTER[meeting.state](meeting);
+    return reason.replace(/\.$/, "") || "We can see this one";
+  }
   if (!reason) return ended ? "We couldn't see this one" : "We can't see this one: tap I'm here";
   // "In person (Nopa): we can't see it, so tap I'm here when you arrive." → the part that is still true.
   if (ended) return reason.replace(/(,? so|:) tap I'm here.*$/i, "").replace(/\.$/, "");
@@ -80,7 +93,7 @@ export function sourceText(meeting, nowMs) {
 
 /** The source line itself: a symbol (never alone) and the words. */
 export function SourceLine({ meeting, nowMs, zone }) {
-  if (!meeting.watched) return null;
+  if (!meeting.watched) return meeting.notWatchedReason ? html`<span class="source source-unwatched"><span aria-hidden="true">·</span> ${meeting.notWatchedReason}</span>` : null;
   const shown = { ...meeting, zone };
   const text = sourceText(shown, nowMs);
   const full = [meeting.evidenceSourceReason, meeting.evidenceNote].filter(Boolean).join(" ");

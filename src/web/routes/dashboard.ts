@@ -34,6 +34,7 @@ const PAGE = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Makegood</title>
+<link rel="icon" href="/app/icon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/app/dashboard.css">
 <script type="importmap">${IMPORT_MAP}</script>
 <script type="module" src="/app/main.js"></script>
@@ -68,5 +69,7 @@ export const dashboardRoutes: FastifyPluginAsyncZod = async (app) => {
   }
 
   // Untagged: a page, not part of the API document.
+  // Browsers ask for /favicon.ico on pages that name no icon (the check-in page, error pages).
+  app.get("/favicon.ico", async (_request, reply) => reply.header("cache-control", "public, max-age=86400").redirect("/app/icon.svg", 301));
   app.get("/", async (_request, reply) => reply.type("text/html; charset=utf-8").header("cache-control", "no-cache").send(PAGE));
 };

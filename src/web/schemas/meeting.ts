@@ -31,6 +31,7 @@ export const meetingView = z
     free: z.boolean(),
     conference: z.object({ meetCode: z.string().nullable(), teamsJoinUrl: z.string().nullable(), url: z.string().nullable() }),
     watched: z.boolean(),
+    notWatchedReason: z.string().nullable().describe("why the meeting is not watched (declined, cancelled, no one else invited…); null when it is watched"),
     evidenceSource: z
       .enum(["conference", "presence", "check_in"])
       .describe("how the service can know whether you joined: the conference's participants (Meet, Teams as organiser), your Teams presence, or only your check-in"),

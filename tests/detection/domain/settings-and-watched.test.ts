@@ -3,6 +3,7 @@ import {
   DEFAULT_DETECTION_SETTINGS,
   detectionSettingsProblems,
   isWatched,
+  notWatchedReason,
   type WatchableMeeting,
 } from "../../../src/detection/domain/index.js";
 
@@ -55,6 +56,20 @@ describe("the watched rule", () => {
     ["alone with a room", { attendees: [self, room] }],
   ])("does not watch a meeting that is %s", (_, overrides) => {
     expect(isWatched({ ...base, ...overrides })).toBe(false);
+  });
+
+  it.each([
+    [{ isCancelled: true }, "Cancelled: nothing to watch"],
+    [{ selfResponse: "declined" as const }, "You declined it, so we won't ask about it"],
+    [{ isAllDay: true }, "All-day event: not a meeting to join"],
+    [{ isFree: true }, "Shown as free on your calendar: we don't watch it"],
+    [{ attendees: [self, room] }, "No one else is invited: we don't watch it"],
+  ])("says why a meeting is not watched (%o)", (overrides, reason) => {
+    expect(notWatchedReason({ ...base, ...overrides })).toBe(reason);
+  });
+
+  it("gives no reason for a watched meeting", () => {
+    expect(notWatchedReason(base)).toBeNull();
   });
 });
 

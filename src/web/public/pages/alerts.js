@@ -232,7 +232,7 @@ function DigestItem({ alert, item, zone, onDone }) {
     }, `Undone: ${title} asks again.`);
   const settled = ITEM_STATES[item.state];
   return html`<li class=${"digest-item" + (settled ? " digest-item-" + item.state : "")}>
-    <span class="digest-what"><span class="meeting-title">${title}</span> <span class="muted">${day(item.start, zone)} · ${timeRange(item.start, item.end, zone)}</span></span>
+    <span class="digest-what"><span class="meeting-title">${title}</span> <span class="muted">${day(item.start, zone)}, ${timeRange(item.start, item.end, zone)}</span></span>
     ${item.state === "suspected_missed"
       ? html`<button type="button" class="secondary small-button" disabled=${state.busy} onClick=${missed} aria-label=${`I missed this one: ${title}`}>I missed this one</button>`
       : settled
