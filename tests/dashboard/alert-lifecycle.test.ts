@@ -1,9 +1,10 @@
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useServiceAndBrowser } from "./support/service-and-browser.js";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { repoRoot } from "../support/child-process.js";
-import { startHarness, type Harness } from "../support/service-harness.js";
-import { DESKTOP, hasChromium, launchBrowser, PHONE_390, type RunningBrowser, screenshots as pictures, screenshotWhenFailing } from "./support/browser.js";
+import type { Harness } from "../support/service-harness.js";
+import { DESKTOP, hasChromium, PHONE_390, type RunningBrowser, screenshots as pictures } from "./support/browser.js";
 
 const ARTIFACTS = path.join(repoRoot, "tests", "artifacts", "lifecycle");
 const ZONE = "America/New_York";
@@ -47,17 +48,10 @@ describe.skipIf(!hasChromium)("the alert lifecycle in a real browser", { timeout
   };
   const live = (p: Page) => expect.poll(() => p.getByText("● Live").isVisible(), { timeout: 10_000 }).toBe(true);
 
-  beforeAll(async () => {
-    harness = await startHarness({ env: { GOOGLE_CLIENT_ID: "", GOOGLE_CLIENT_SECRET: "", MICROSOFT_CLIENT_ID: "", MICROSOFT_CLIENT_SECRET: "", CRON: "true" } });
-    browser = await launchBrowser(ARTIFACTS, { timezoneId: ZONE });
-    page = browser.page;
-  }, 60_000);
-
-  screenshotWhenFailing(() => page, ARTIFACTS);
-
-  afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
+  useServiceAndBrowser({ artifacts: ARTIFACTS, timezoneId: ZONE, cron: true }, (running) => {
+    harness = running.harness;
+    browser = running.browser;
+    page = running.page;
   });
 
   it("signs in to the sandbox; a second tab of the same browser shares the session", async () => {

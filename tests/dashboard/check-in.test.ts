@@ -1,9 +1,10 @@
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useServiceAndBrowser } from "./support/service-and-browser.js";
+import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { repoRoot } from "../support/child-process.js";
-import { startHarness, type Harness } from "../support/service-harness.js";
-import { hasChromium, launchBrowser, PHONE_390, type RunningBrowser, screenshots as pictures, screenshotWhenFailing } from "./support/browser.js";
+import type { Harness } from "../support/service-harness.js";
+import { hasChromium, PHONE_390, type RunningBrowser, screenshots as pictures } from "./support/browser.js";
 
 const ARTIFACTS = path.join(repoRoot, "tests", "artifacts", "check-in");
 const ZONE = "America/New_York";
@@ -36,17 +37,10 @@ describe.skipIf(!hasChromium)("meetings we can't see, in a real browser", { time
   const section = (id: string) => page.locator("section", { has: page.locator(`#${id}`) });
   const row = (id: string, title: string) => section(id).locator("li.meeting", { hasText: title });
 
-  beforeAll(async () => {
-    harness = await startHarness({ env: { GOOGLE_CLIENT_ID: "", GOOGLE_CLIENT_SECRET: "", MICROSOFT_CLIENT_ID: "", MICROSOFT_CLIENT_SECRET: "", CRON: "true" } });
-    browser = await launchBrowser(ARTIFACTS, { timezoneId: ZONE });
-    page = browser.page;
-  }, 60_000);
-
-  screenshotWhenFailing(() => page, ARTIFACTS);
-
-  afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
+  useServiceAndBrowser({ artifacts: ARTIFACTS, timezoneId: ZONE, cron: true }, (running) => {
+    harness = running.harness;
+    browser = running.browser;
+    page = running.page;
   });
 
   it("signs in to the sandbox in the browser's time zone; each row says whether we can see it", async () => {

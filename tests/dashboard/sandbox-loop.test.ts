@@ -1,9 +1,10 @@
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { useServiceAndBrowser } from "./support/service-and-browser.js";
+import { describe, expect, it } from "vitest";
 import type { Locator, Page } from "playwright-core";
 import { repoRoot } from "../support/child-process.js";
-import { startHarness, type Harness } from "../support/service-harness.js";
-import { DESKTOP, hasChromium, launchBrowser, type RunningBrowser, screenshots as pictures, screenshotWhenFailing } from "./support/browser.js";
+import type { Harness } from "../support/service-harness.js";
+import { DESKTOP, hasChromium, type RunningBrowser, screenshots as pictures } from "./support/browser.js";
 
 const ARTIFACTS = path.join(repoRoot, "tests", "artifacts", "sandbox");
 const SECOND = 1000;
@@ -46,18 +47,10 @@ describe.skipIf(!hasChromium)("the sandbox loop in a real browser", { timeout: 1
     }
   };
 
-  beforeAll(async () => {
-    // As `npm start` runs it: no OAuth clients (so the sandbox is on without SANDBOX=true), cron on.
-    harness = await startHarness({ env: { GOOGLE_CLIENT_ID: "", GOOGLE_CLIENT_SECRET: "", MICROSOFT_CLIENT_ID: "", MICROSOFT_CLIENT_SECRET: "", CRON: "true" } });
-    browser = await launchBrowser(ARTIFACTS);
-    page = browser.page;
-  }, 60_000);
-
-  screenshotWhenFailing(() => page, ARTIFACTS);
-
-  afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
+  useServiceAndBrowser({ artifacts: ARTIFACTS, cron: true }, (running) => {
+    harness = running.harness;
+    browser = running.browser;
+    page = running.page;
   });
 
   it("the start page offers only the sandbox; trying it signs in with a labelled sample calendar", async () => {

@@ -1,13 +1,14 @@
 import path from "node:path";
+import { useServiceAndBrowser } from "../dashboard/support/service-and-browser.js";
 import { DateTime } from "luxon";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { formatMeetingTime, formatTimeOfDay } from "../../src/recovery/domain/format.js";
 import { clockRange, dayAndClock } from "../../src/platform/time-format/time-format.js";
 import { insideWorkingHours, DEFAULT_WORKING_HOURS } from "../../src/sandbox/working-hours.js";
-import { hasChromium, launchBrowser, PHONE_390, type RunningBrowser, screenshots as pictures, screenshotWhenFailing } from "../dashboard/support/browser.js";
+import { hasChromium, PHONE_390, type RunningBrowser, screenshots as pictures } from "../dashboard/support/browser.js";
 import { repoRoot } from "../support/child-process.js";
-import { startHarness, type Harness } from "../support/service-harness.js";
+import type { Harness } from "../support/service-harness.js";
 
 const ARTIFACTS = path.join(repoRoot, "tests", "artifacts", "times");
 const ZONE = "Asia/Tokyo";
@@ -34,17 +35,10 @@ describe.skipIf(!hasChromium)("times in the sandbox for a newcomer in Tokyo", { 
     await page.getByRole("heading", { level: 1, name: label }).waitFor();
   };
 
-  beforeAll(async () => {
-    harness = await startHarness({ env: { GOOGLE_CLIENT_ID: "", GOOGLE_CLIENT_SECRET: "", MICROSOFT_CLIENT_ID: "", MICROSOFT_CLIENT_SECRET: "" } });
-    browser = await launchBrowser(ARTIFACTS, { timezoneId: ZONE });
-    page = browser.page;
-  }, 60_000);
-
-  screenshotWhenFailing(() => page, ARTIFACTS);
-
-  afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
+  useServiceAndBrowser({ artifacts: ARTIFACTS, timezoneId: ZONE }, (running) => {
+    harness = running.harness;
+    browser = running.browser;
+    page = running.page;
   });
 
   it("signs in from the start page in the browser's zone: the header names Tokyo, not UTC", async () => {

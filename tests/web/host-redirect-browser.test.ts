@@ -1,9 +1,10 @@
 import path from "node:path";
+import { useServiceAndBrowser } from "../dashboard/support/service-and-browser.js";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hasChromium, launchBrowser, PHONE_390, type RunningBrowser, screenshots, screenshotWhenFailing } from "../dashboard/support/browser.js";
+import { describe, expect, it } from "vitest";
+import { hasChromium, PHONE_390, type RunningBrowser, screenshots } from "../dashboard/support/browser.js";
 import { repoRoot } from "../support/child-process.js";
-import { startHarness, type Harness } from "../support/service-harness.js";
+import type { Harness } from "../support/service-harness.js";
 
 const ARTIFACTS = path.join(repoRoot, "tests", "artifacts", "terminal");
 
@@ -17,15 +18,10 @@ describe.skipIf(!hasChromium)("opening the server at 127.0.0.1 in a browser", { 
   let browser: RunningBrowser;
   let page: Page;
 
-  beforeAll(async () => {
-    harness = await startHarness({ env: { GOOGLE_CLIENT_ID: "", GOOGLE_CLIENT_SECRET: "", MICROSOFT_CLIENT_ID: "", MICROSOFT_CLIENT_SECRET: "" } });
-    browser = await launchBrowser(ARTIFACTS);
-    page = browser.page;
-  }, 60_000);
-  screenshotWhenFailing(() => page, ARTIFACTS);
-  afterAll(async () => {
-    await browser?.close();
-    await harness?.close();
+  useServiceAndBrowser({ artifacts: ARTIFACTS }, (running) => {
+    harness = running.harness;
+    browser = running.browser;
+    page = running.page;
   });
 
   it("lands on PUBLIC_URL, and the first action (signing in to the sandbox) works", async () => {
