@@ -44,6 +44,10 @@ describe.skipIf(!hasChromium)("settings: validation in plain words, in Chromium"
     await harness?.close();
   });
 
+  it("writes the end of the working day in the page's one time shape, not 17:00", async () => {
+    expect(await page.locator("#hint-checkInPrompt").textContent()).toContain("end of your working hours (5:00 PM, set under Recovery)");
+  });
+
   it("shows each field's problem beside it, naming the field and the allowed range", async () => {
     await page.getByLabel("Grace minutes").fill("99");
     await page.getByLabel("Settle window (minutes)").fill("-5");

@@ -43,3 +43,10 @@ export function relative(iso, nowMs, { past = true } = {}) {
 }
 
 export const plural = (n, word, many = word + "s") => `${n} ${n === 1 ? word : many}`;
+
+/** A wall-clock setting ("17:00", as time inputs give it) in the page's one shape: "5:00 PM". */
+export function wallClock(hhmm) {
+  const match = /^(\d{1,2}):(\d{2})$/.exec(hhmm ?? "");
+  if (!match) return hhmm;
+  return time(new Date(Date.UTC(2000, 0, 1, Number(match[1]), Number(match[2]))).toISOString(), "UTC");
+}

@@ -2,6 +2,7 @@
 // message is shown next to the field it names.
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiError } from "../api.js";
+import { wallClock } from "../format.js";
 import { html, Loading, Problem, useResource } from "../ui.js";
 
 const DAYS = [[1, "Mon"], [2, "Tue"], [3, "Wed"], [4, "Thu"], [5, "Fri"], [6, "Sat"], [7, "Sun"]];
@@ -146,7 +147,7 @@ function SettingsForm({ saved, onSaved }) {
           ${CHECK_IN_PROMPTS.map(([value, label], index) => html`<label class="inline-check"><input type="radio" name="checkInPrompt" id=${index === 0 ? "setting-checkInPrompt" : undefined} value=${value}
             checked=${form.checkInPrompt === value} onChange=${() => set("checkInPrompt", value)} /> ${label}</label>`)}
         </div>
-        <p class="hint" id="hint-checkInPrompt">The summary comes at the end of your working hours (${form.workingHours.end || "17:00"}, set under Recovery). We never count one as missed unless you tell us so.</p>
+        <p class="hint" id="hint-checkInPrompt">The summary comes at the end of your working hours (${wallClock(form.workingHours.end || "17:00")}, set under Recovery). We never count one as missed unless you tell us so.</p>
         ${error("checkInPrompt")}
       </div>
       ${numberField("nudgeMinutes", "Remind me before they start (minutes)", "With I'm here and \u201cTell them I'm N minutes late\u201d. 0 for no reminder; at most 60.", { min: "0", max: "60" })}
