@@ -4,11 +4,11 @@ import { otherNameOfThisServer } from "../../src/web/plugins/canonical-host.js";
 import { startHarness, type Harness } from "../support/service-harness.js";
 
 /** A real HTTP request to the service with the Host header a browser would send for another address. */
-function send(harness: Harness, method: string, path: string, host: string, body?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+function send(harness: Harness, method: string, path: string, host: string, body?: string, extra: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
   const target = new URL(harness.baseUrl);
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      { hostname: target.hostname, port: target.port, method, path, headers: { host, ...(body !== undefined ? { "content-type": "application/json", origin: `http://${host}` } : {}) } },
+      { hostname: target.hostname, port: target.port, method, path, headers: { host, ...(body !== undefined ? { "content-type": "application/json", origin: `http://${host}` } : {}), ...extra } },
       (res) => {
         let text = "";
         res.setEncoding("utf8");
@@ -34,14 +34,16 @@ describe("every address works: another name of this server goes to PUBLIC_URL", 
     await harness?.close();
   });
 
-  it("redirects GET and HEAD at 127.0.0.1 to the same path and query on PUBLIC_URL, uncached", async () => {
+  const BROWSER = { accept: "text/html,application/xhtml+xml,*/*;q=0.8", "sec-fetch-mode": "navigate" };
+
+  it("redirects a browser's page load at 127.0.0.1 to the same path and query on PUBLIC_URL, uncached", async () => {
     for (const method of ["GET", "HEAD"]) {
-      const reply = await send(harness, method, "/drafts?highlight=abc&x=1", `127.0.0.1:${port}`);
+      const reply = await send(harness, method, "/drafts?highlight=abc&x=1", `127.0.0.1:${port}`, undefined, BROWSER);
       expect(reply.status, method).toBe(308);
       expect(reply.headers["location"], method).toBe(`${harness.baseUrl}/drafts?highlight=abc&x=1`);
       expect(reply.headers["cache-control"], method).toBe("no-store");
     }
-    const ipv6 = await send(harness, "GET", "/", `[::1]:${port}`);
+    const ipv6 = await send(harness, "GET", "/", `[::1]:${port}`, undefined, { accept: "text/html" });
     expect(ipv6.status).toBe(308);
     expect(ipv6.headers["location"]).toBe(`${harness.baseUrl}/`);
   });
@@ -52,6 +54,19 @@ describe("every address works: another name of this server goes to PUBLIC_URL", 
     expect(JSON.parse(reply.text)).toEqual({
       error: { code: "wrong_address", message: `Makegood is at ${harness.baseUrl}: open it there and try again (this page was opened at http://127.0.0.1:${port}).` },
     });
+  });
+
+  it("answers scripts where they asked: the API document and the JSON API at 127.0.0.1 are not redirected", async () => {
+    const document = await send(harness, "GET", "/docs/json", `127.0.0.1:${port}`, undefined, { accept: "application/json" });
+    expect(document.status).toBe(200);
+    const paths = Object.keys((JSON.parse(document.text) as { paths: Record<string, unknown> }).paths);
+    expect(paths).toEqual(expect.arrayContaining(["/api/meetings", "/api/alerts", "/api/cases", "/api/drafts", "/api/settings"]));
+    // curl sends */*: still a script, not a page load.
+    expect((await send(harness, "GET", "/docs/json", `127.0.0.1:${port}`, undefined, { accept: "*/*" })).status).toBe(200);
+    expect((await send(harness, "GET", "/api/meetings", `127.0.0.1:${port}`)).status).toBe(401);
+    // A script posting with PUBLIC_URL's Origin is judged by the same-origin rule, not moved.
+    const signedOut = await send(harness, "PUT", "/api/settings", `127.0.0.1:${port}`, "{}", { origin: harness.baseUrl });
+    expect(signedOut.status).toBe(401);
   });
 
   it("leaves machines that address the server by IP alone: health, readiness, metrics, provider webhooks", async () => {

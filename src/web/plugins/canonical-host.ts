@@ -5,8 +5,31 @@ import { errorBody } from "../schemas/error.js";
 /** The names every machine gives itself: a request to one of them reached this very server. */
 const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
 
-/** Machines that address the server by IP (providers' push, monitors, Prometheus) are never redirected. */
+/** Providers' pushes are answered wherever they arrive, whatever headers they carry. */
 const MACHINE_PATHS = /^\/(webhooks\/|healthz$|readyz$|metrics$)/;
+
+/**
+ * A browser opening a page: only those are moved. Scripts, monitors, providers' pushes and
+ * checks that address the server by IP (curl http://127.0.0.1:3000/docs/json) are answered
+ * where they asked, as before.
+ */
+function isPageNavigation(headers: Record<string, string | string[] | undefined>): boolean {
+  const mode = headers["sec-fetch-mode"];
+  if (mode !== undefined) return mode === "navigate";
+  const accept = headers["accept"];
+  return typeof accept === "string" && accept.includes("text/html");
+}
+
+/** A state-changing request sent by a page that was itself opened at the other name. */
+function sentFromOtherName(headers: Record<string, string | string[] | undefined>, publicUrl: string): boolean {
+  const from = typeof headers["origin"] === "string" ? headers["origin"] : typeof headers["referer"] === "string" ? headers["referer"] : undefined;
+  if (!from) return false;
+  try {
+    return otherNameOfThisServer(new URL(from).host, publicUrl);
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Every address works: a browser that opened http://127.0.0.1:3000 while PUBLIC_URL is
@@ -36,15 +59,16 @@ export const canonicalHostPlugin = fp(
     const origin = new URL(options.publicUrl).origin;
     app.addHook("onRequest", async (request, reply) => {
       if (!otherNameOfThisServer(request.headers.host, options.publicUrl)) return;
-      const path = request.url.split("?")[0] ?? "/";
-      if (MACHINE_PATHS.test(path)) return;
+      if (MACHINE_PATHS.test(request.url.split("?")[0] ?? "/")) return;
       const target = `${origin}${request.url.startsWith("/") ? request.url : `/${request.url}`}`;
       if (request.method === "GET" || request.method === "HEAD") {
+        if (!isPageNavigation(request.headers)) return;
         // 308 keeps the method; no-store because the target depends on PUBLIC_URL, which may change,
         // and a cached permanent redirect would then send the browser in a circle.
         return reply.header("cache-control", "no-store").redirect(target, 308);
       }
-      // A form or script that posts to the other name would lose its session on the way; say where to go instead.
+      // A page opened at the other name would lose its session on the way; say where to go instead.
+      if (!sentFromOtherName(request.headers, options.publicUrl)) return;
       return reply
         .status(421)
         .header("cache-control", "no-store")
