@@ -5,6 +5,7 @@ import { runJob } from "../../jobs/run-job.js";
 import { FixedClock } from "../../src/platform/clock.js";
 import { eventually, syncNow } from "../recovery/support/recovery-helpers.js";
 import { connectedLongAgo } from "../support/connect.js";
+import { middayZone } from "../support/midday-zone.js";
 import { startHarness, type Harness } from "../support/service-harness.js";
 import { hasChromium, launchBrowser, screenshots, screenshotWhenFailing, type RunningBrowser } from "./support/browser.js";
 
@@ -25,6 +26,8 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser", { timeout: 60_0
   const clock = new FixedClock(new Date(Math.floor(Date.now() / MINUTE) * MINUTE));
   const t0 = clock.now().getTime();
   const at = (minutes: number) => new Date(t0 + minutes * MINUTE).toISOString();
+  // Ann's calendar and browser are where it is midday: her meetings from 3 hours ago to 3½ hours ahead are all "today".
+  const zone = middayZone(clock.now());
   let harness: Harness;
   let browser: RunningBrowser;
   let page: Page;
@@ -36,7 +39,7 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser", { timeout: 60_0
   beforeAll(async () => {
     harness = await startHarness({ clock, emulatorNow: () => clock.now().getTime() });
     const { control } = harness.emulator;
-    control.addUser({ provider: "google", email: "ann@example.com", name: "Ann Lee" });
+    control.addUser({ provider: "google", email: "ann@example.com", name: "Ann Lee", timeZone: zone });
     control.addUser({ provider: "google", email: "dana@client.example", name: "Dana Smith" });
     const guests = [
       { email: "ann@example.com", name: "Ann Lee", response: "accepted" as const },
@@ -46,7 +49,7 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser", { timeout: 60_0
     control.createEvent("ann@example.com", { summary: "Pricing review", start: at(-180), end: at(-135), attendees: guests, organizer, meet: "pri-cing-rev", description: "Agenda: pricing for 2027\nDana's mobile: +1 (415) 555-0132" });
     control.createEvent("ann@example.com", { summary: "Weekly sync", start: at(2), end: at(32), attendees: guests, organizer, meet: "wee-klys-ync" });
     control.createEvent("ann@example.com", { summary: "Client lunch", start: at(150), end: at(210), attendees: guests, organizer });
-    browser = await launchBrowser();
+    browser = await launchBrowser(undefined, { timezoneId: zone });
     page = browser.page;
   }, 60_000);
 
