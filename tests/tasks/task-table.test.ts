@@ -323,6 +323,30 @@ describe("the task table", () => {
       expect(refused).toMatchObject({ status: "failed", attempts: 1, lastError: "cannot ever work" });
     });
 
+    it("counts and logs a task the claim parked after its worker died on its last attempt, as it does a last failed attempt, without running it", async () => {
+      await enqueue(1, { kind: "killer", prefix: "killer", maxAttempts: 2 });
+      // Its second worker died holding it: backdated instead of waiting out a lease.
+      await db.task.updateMany({ where: { kind: "killer" }, data: { status: "running", attempts: 2, lockedBy: "dead-worker", lockedUntil: new Date(Date.now() - 1) } });
+      const failures: Array<[string, string]> = [];
+      const ran: number[] = [];
+      const logger = capturedLogger();
+      const runner = new TaskRunner({
+        db,
+        databaseUrl: url,
+        handlers: [defineTask({ kind: "killer", payload: z.object({ n: z.number() }), run: async ({ n }) => void ran.push(n) })],
+        clock: systemClock,
+        log: logger.log,
+        concurrency: 2,
+        metrics: { taskFailed: (kind, outcome) => void failures.push([kind, outcome]) },
+      });
+      expect(await runner.drain()).toEqual({ ran: 0 });
+      expect(ran).toEqual([]);
+      expect(failures).toEqual([["killer", "failed"]]);
+      const reason = "the worker stopped while running it (lease expired) 1 time; giving up";
+      expect(logger.lines()).toContainEqual(expect.objectContaining({ level: 50, msg: "task failed for good; parked with its error", kind: "killer", reason }));
+      expect(await db.task.findFirstOrThrow({ where: { kind: "killer" } })).toMatchObject({ status: "failed", attempts: 2, lastError: reason });
+    });
+
     it("refuses a payload that does not match the handler's schema, naming the problem", async () => {
       await startRunner([defineTask({ kind: "typed", payload: z.object({ meetingId: z.uuid() }), run: async () => undefined })]);
       await db.$transaction((tx) => enqueueTasks(tx, [{ kind: "typed", payload: { meetingId: "not-a-uuid" }, idempotencyKey: "typed:1", dueAt: new Date() }]));
