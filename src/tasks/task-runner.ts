@@ -350,8 +350,15 @@ export class TaskRunner {
     if (next) this.scheduleWake(Math.max(0, next.getTime() - this.options.clock.now().getTime()));
   }
 
-  private claim(limit: number): Promise<ClaimedTask[]> {
-    return claimTasks(this.claimSql, { workerId: this.workerId, kinds: [...this.handlers.keys()], limit, leaseMs: this.leaseMs, now: this.options.clock.now() });
+  private async claim(limit: number): Promise<ClaimedTask[]> {
+    const { claimed, parked } = await claimTasks(this.claimSql, { workerId: this.workerId, kinds: [...this.handlers.keys()], limit, leaseMs: this.leaseMs, now: this.options.clock.now() });
+    // Parked by the claim on its last attempt (its worker kept dying): counted and logged as
+    // a task that failed its last attempt is in `fail`.
+    for (const task of parked) {
+      this.options.metrics?.taskFailed(task.kind, "failed");
+      this.options.log.error({ taskId: task.id, kind: task.kind, attempt: task.attempts, reason: task.lastError }, "task failed for good; parked with its error");
+    }
+    return claimed;
   }
 
   /** `handedOver` is called when the handler gives its effects to `finish`: its worker is free. */

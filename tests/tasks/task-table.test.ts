@@ -68,7 +68,7 @@ describe("the task table", () => {
       claimers.map(async (workerId) => {
         const mine: string[] = [];
         for (;;) {
-          const batch = await claimTasks(sql, { workerId, kinds: ["noop"], limit: 7, leaseMs: 60_000, now: new Date() });
+          const { claimed: batch } = await claimTasks(sql, { workerId, kinds: ["noop"], limit: 7, leaseMs: 60_000, now: new Date() });
           if (batch.length === 0) return mine;
           mine.push(...batch.map((task) => task.id));
         }
@@ -91,7 +91,7 @@ describe("the task table", () => {
         { kind: "noop", payload: {}, idempotencyKey: "p:future", dueAt: new Date(now + 60_000), priority: 99 },
       ]),
     );
-    const claimed = await claimTasks(sql, { workerId: "w", kinds: ["noop"], limit: 3, leaseMs: 60_000, now: new Date(now) });
+    const { claimed } = await claimTasks(sql, { workerId: "w", kinds: ["noop"], limit: 3, leaseMs: 60_000, now: new Date(now) });
     expect(claimed.map((task) => task.idempotencyKey)).toEqual(["p:high-old", "p:high-new", "p:mid"]);
     // The plan walks the index of queued tasks in claim order (no sort of every due
     // task), on a connection set up as the runner's claim connection is.
@@ -123,16 +123,16 @@ describe("the task table", () => {
 
   it("does not claim a task before it is due", async () => {
     await enqueue(1, { dueAt: new Date(Date.now() + 60_000) });
-    expect(await claimTasks(sql, { kinds: ["noop"], workerId: "w", limit: 10, leaseMs: 1000, now: new Date() })).toEqual([]);
+    expect(await claimTasks(sql, { kinds: ["noop"], workerId: "w", limit: 10, leaseMs: 1000, now: new Date() })).toEqual({ claimed: [], parked: [] });
   });
 
   it("gives a task whose lease ran out to another worker, and refuses the first worker's late completion", async () => {
     await enqueue(1);
-    const [first] = await claimTasks(sql, { kinds: ["noop"], workerId: "slow", limit: 1, leaseMs: 60_000, now: new Date() });
+    const { claimed: [first] } = await claimTasks(sql, { kinds: ["noop"], workerId: "slow", limit: 1, leaseMs: 60_000, now: new Date() });
     expect(first).toBeDefined();
     // Backdate the lease instead of sleeping.
     await db.task.update({ where: { id: first!.id }, data: { lockedUntil: new Date(Date.now() - 1) } });
-    const [again] = await claimTasks(sql, { kinds: ["noop"], workerId: "fast", limit: 1, leaseMs: 60_000, now: new Date() });
+    const { claimed: [again] } = await claimTasks(sql, { kinds: ["noop"], workerId: "fast", limit: 1, leaseMs: 60_000, now: new Date() });
     expect(again?.id).toBe(first!.id);
     expect(again?.attempts).toBe(2);
     expect(await completeTask(sql, { id: first!.id, workerId: "slow", now: new Date() })).toBe(false);
@@ -140,17 +140,61 @@ describe("the task table", () => {
     expect((await db.task.findUniqueOrThrow({ where: { id: first!.id } })).status).toBe("done");
   });
 
+  it("gives up on a task whose worker dies on every attempt: claimed again up to max_attempts, then parked failed, never claimed again", async () => {
+    await enqueue(1, { maxAttempts: 3 });
+    // Each worker claims and dies: its lease runs out on a moved clock, and the next claim comes after it.
+    const start = Date.now();
+    const at = (step: number) => new Date(start + step * 2_000);
+    const claim = (step: number) => claimTasks(sql, { kinds: ["noop"], workerId: `doomed-${step}`, limit: 10, leaseMs: 1_000, now: at(step) });
+    for (const attempt of [1, 2, 3]) {
+      const { claimed, parked } = await claim(attempt);
+      expect(parked).toEqual([]);
+      expect(claimed.map((task) => task.attempts)).toEqual([attempt]);
+    }
+    const running = await db.task.findFirstOrThrow({ where: { kind: "noop" } });
+    expect(running).toMatchObject({ status: "running", attempts: 3, lastError: "the worker stopped while running it (lease expired) 2 times" });
+
+    const { claimed, parked } = await claim(4);
+    expect(claimed).toEqual([]);
+    expect(parked).toMatchObject([{ id: running.id, kind: "noop", attempts: 3, lastError: "the worker stopped while running it (lease expired) 3 times; giving up" }]);
+    expect(await db.task.findUniqueOrThrow({ where: { id: running.id } })).toMatchObject({
+      status: "failed",
+      attempts: 3,
+      lockedBy: null,
+      lockedUntil: null,
+      finishedAt: at(4),
+      lastError: "the worker stopped while running it (lease expired) 3 times; giving up",
+    });
+    // Parked for good: no later claim takes it, nor reports it again.
+    expect(await claim(100)).toEqual({ claimed: [], parked: [] });
+  });
+
+  it("counts only the lease expiries since the last ordinary failure, and keeps claiming due tasks beside a parked one", async () => {
+    await enqueue(1, { maxAttempts: 2, prefix: "mixed" });
+    const now = new Date();
+    const later = new Date(now.getTime() + 10_000);
+    const { claimed: [first] } = await claimTasks(sql, { kinds: ["noop"], workerId: "w", limit: 1, leaseMs: 1_000, now });
+    expect(await failTask(sql, { id: first!.id, workerId: "w", now, error: "boom", retryAfterMs: 0 })).toBe("retry");
+    const { claimed: [second] } = await claimTasks(sql, { kinds: ["noop"], workerId: "dies", limit: 1, leaseMs: 1_000, now });
+    expect(second?.attempts).toBe(2);
+    await enqueue(2, { prefix: "fresh", dueAt: now });
+    const { claimed, parked } = await claimTasks(sql, { kinds: ["noop"], workerId: "w", limit: 2, leaseMs: 1_000, now: later });
+    expect(parked.map((task) => [task.id, task.lastError])).toEqual([[first!.id, "the worker stopped while running it (lease expired) 1 time; giving up"]]);
+    // Parking takes none of the claim's room: both fresh tasks are claimed beside it.
+    expect(claimed.map((task) => task.idempotencyKey).sort()).toEqual(["fresh:0", "fresh:1"]);
+  });
+
   it("retries a failed attempt later, honouring a provider's Retry-After, and parks it after its last attempt", async () => {
     await enqueue(1, { maxAttempts: 2 });
     const now = new Date();
-    const [task] = await claimTasks(sql, { kinds: ["noop"], workerId: "w", limit: 1, leaseMs: 1000, now });
+    const { claimed: [task] } = await claimTasks(sql, { kinds: ["noop"], workerId: "w", limit: 1, leaseMs: 1000, now });
     expect(await failTask(sql, { id: task!.id, workerId: "w", now, error: "boom", retryAfterMs: 30_000 })).toBe("retry");
     const retried = await db.task.findUniqueOrThrow({ where: { id: task!.id } });
     expect(retried.status).toBe("queued");
     expect(retried.dueAt.getTime()).toBe(now.getTime() + 30_000);
 
     await db.task.update({ where: { id: task!.id }, data: { dueAt: new Date(now.getTime() - 1) } });
-    const [second] = await claimTasks(sql, { kinds: ["noop"], workerId: "w", limit: 1, leaseMs: 1000, now });
+    const { claimed: [second] } = await claimTasks(sql, { kinds: ["noop"], workerId: "w", limit: 1, leaseMs: 1000, now });
     expect(await failTask(sql, { id: second!.id, workerId: "w", now, error: "boom again" })).toBe("failed");
     const parked = await db.task.findUniqueOrThrow({ where: { id: task!.id } });
     expect(parked).toMatchObject({ status: "failed", lastError: "boom again", attempts: 2 });
@@ -277,6 +321,30 @@ describe("the task table", () => {
       expect(broken).toMatchObject({ status: "failed", attempts: 3, lastError: "the handler always fails" });
       const refused = await db.task.findFirstOrThrow({ where: { kind: "refused" } });
       expect(refused).toMatchObject({ status: "failed", attempts: 1, lastError: "cannot ever work" });
+    });
+
+    it("counts and logs a task the claim parked after its worker died on its last attempt, as it does a last failed attempt, without running it", async () => {
+      await enqueue(1, { kind: "killer", prefix: "killer", maxAttempts: 2 });
+      // Its second worker died holding it: backdated instead of waiting out a lease.
+      await db.task.updateMany({ where: { kind: "killer" }, data: { status: "running", attempts: 2, lockedBy: "dead-worker", lockedUntil: new Date(Date.now() - 1) } });
+      const failures: Array<[string, string]> = [];
+      const ran: number[] = [];
+      const logger = capturedLogger();
+      const runner = new TaskRunner({
+        db,
+        databaseUrl: url,
+        handlers: [defineTask({ kind: "killer", payload: z.object({ n: z.number() }), run: async ({ n }) => void ran.push(n) })],
+        clock: systemClock,
+        log: logger.log,
+        concurrency: 2,
+        metrics: { taskFailed: (kind, outcome) => void failures.push([kind, outcome]) },
+      });
+      expect(await runner.drain()).toEqual({ ran: 0 });
+      expect(ran).toEqual([]);
+      expect(failures).toEqual([["killer", "failed"]]);
+      const reason = "the worker stopped while running it (lease expired) 1 time; giving up";
+      expect(logger.lines()).toContainEqual(expect.objectContaining({ level: 50, msg: "task failed for good; parked with its error", kind: "killer", reason }));
+      expect(await db.task.findFirstOrThrow({ where: { kind: "killer" } })).toMatchObject({ status: "failed", attempts: 2, lastError: reason });
     });
 
     it("refuses a payload that does not match the handler's schema, naming the problem", async () => {
