@@ -13,6 +13,7 @@ describe("logging without secrets", () => {
     expect(maskUrl("/check-in/eyJwIjoiY2hlY2tfaW4ifQ.c2lnbmF0dXJl")).toBe("/check-in/[redacted]");
     expect(maskUrl("/check-in//abc.def?x=1&t=abc")).toBe("/check-in//[redacted]?x=1&t=%5Bredacted%5D");
     expect(maskUrl("/CHECK-IN/abc.def")).toBe("/CHECK-IN/[redacted]");
+    expect(maskUrl("/check-in%2Fabc.def")).toBe("/check-in%2F[redacted]");
     expect(maskUrl("/auth/google/callback?code=1&code=2")).toBe("/auth/google/callback?code=%5Bredacted%5D");
     expect(maskUrl("/api/meetings/3f2a/attended")).toBe("/api/meetings/3f2a/attended");
   });
