@@ -1,4 +1,3 @@
-import { IANAZone } from "luxon";
 import type { ProviderFactory } from "../calendars/provider-factory.js";
 import type { AccessTokenSource, ProviderKind } from "../calendars/provider.js";
 import type { Database } from "../db/client.js";
@@ -6,6 +5,7 @@ import { markUserMeetingsDue } from "../detection/wake-up.js";
 import type { Clock } from "../platform/clock.js";
 import { errorMessage } from "../platform/errors.js";
 import type { Logger } from "../platform/logger.js";
+import { isZoneName } from "../settings/time-zone.js";
 
 /** The zone a settings row starts with (schema default): what "nobody chose a zone yet" looks like. */
 const DEFAULT_ZONE = "UTC";
@@ -50,7 +50,7 @@ class JustIssuedToken implements AccessTokenSource {
  */
 export async function adoptCalendarTimeZone(deps: ZoneAdoptionDependencies, connection: NewConnection): Promise<string | null> {
   const log = deps.log.child({ connectionId: connection.connectionId, provider: connection.provider });
-  const fromBrowser = connection.browserZone && connection.browserZone !== DEFAULT_ZONE && IANAZone.isValidZone(connection.browserZone) ? connection.browserZone : null;
+  const fromBrowser = connection.browserZone && connection.browserZone !== DEFAULT_ZONE && isZoneName(connection.browserZone) ? connection.browserZone : null;
   let zone: string | null;
   try {
     const calendar = deps.calendars.calendar(
@@ -60,6 +60,11 @@ export async function adoptCalendarTimeZone(deps: ZoneAdoptionDependencies, conn
     zone = await withTimeout(calendar.timeZone(), READ_TIMEOUT_MS);
   } catch (error) {
     log.warn({ reason: errorMessage(error), browserZone: fromBrowser }, "could not read the calendar's time zone; the browser's is used when it gave one");
+    zone = null;
+  }
+  // A zone PostgreSQL would misread (or refuse) is no zone at all: the settings rule holds here too.
+  if (zone && !isZoneName(zone)) {
+    log.warn({ calendarZone: zone.slice(0, 64) }, "the calendar's time zone is not a zone name; ignored");
     zone = null;
   }
   // The calendar's own zone wins; the browser's stands in when the calendar says nothing.

@@ -1,11 +1,16 @@
 import { z } from "zod";
 import type { Database } from "../db/client.js";
+import { isZoneName, zoneNameProblem } from "../settings/time-zone.js";
 
 export const PUNCTUALITY_WEEKS = 12;
 
 export const punctualityReport = z
   .object({
     timeZone: z.string().describe("weeks and hours are the user's, in this IANA zone"),
+    timeZoneProblem: z
+      .string()
+      .nullable()
+      .describe("why the report is in UTC rather than the zone in settings (a zone saved before zone names were checked); null when it is in the user's zone"),
     weeks: z
       .array(z.object({ weekStart: z.iso.date().describe("the Monday the week starts on"), onTime: z.number().int(), late: z.number().int(), missed: z.number().int() }))
       .describe(`the last ${PUNCTUALITY_WEEKS} weeks, oldest first, the current one last`),
@@ -39,9 +44,13 @@ const reportRow = z.object({
  * Minutes late are measured from the start to the arrival (never past the end).
  */
 export async function punctualityOf(db: Database, userId: string, now: Date): Promise<PunctualityReport> {
+  // The zone is checked here, not only when saved: a zone stored before names were checked
+  // ("system", "UTC+5") made PostgreSQL fail every report, or read it with the sign flipped.
+  const stored = (await db.settings.findUnique({ where: { userId }, select: { timeZone: true } }))?.timeZone ?? "UTC";
+  const zone = isZoneName(stored) ? stored : "UTC";
   const rows = await db.$queryRaw<unknown[]>`
     with params as (
-      select coalesce(s.time_zone, 'UTC') as tz, coalesce(s.late_grace_minutes, 5) as grace
+      select ${zone}::text as tz, coalesce(s.late_grace_minutes, 5) as grace
       from users u left join settings s on s.user_id = u.id
       where u.id = ${userId}::uuid
     ),
@@ -103,6 +112,7 @@ export async function punctualityOf(db: Database, userId: string, now: Date): Pr
   const weeks = row.weeks.map((week) => ({ weekStart: week.week_start, onTime: week.on_time, late: week.late, missed: week.missed }));
   return {
     timeZone: row.time_zone,
+    timeZoneProblem: zone === stored ? null : `${zoneNameProblem(stored)}; this report is in UTC until a zone is chosen in Settings`,
     weeks,
     totals: weeks.reduce((sum, week) => ({ onTime: sum.onTime + week.onTime, late: sum.late + week.late, missed: sum.missed + week.missed }), { onTime: 0, late: 0, missed: 0 }),
     averageMinutesLate: row.average_minutes_late === null ? null : Math.round(row.average_minutes_late * 10) / 10,

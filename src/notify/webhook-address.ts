@@ -30,7 +30,10 @@ function blockList(rules: Array<[string, number, "ipv4" | "ipv6"]>): BlockList {
 /**
  * Addresses a webhook must never reach unless explicitly allowed, by the name we give the
  * user. BlockList matches IPv4 rules against IPv4-mapped IPv6 addresses (::ffff:10.0.0.5)
- * too. NAT64 and 6to4 embed an IPv4 address that may be internal, so they are refused.
+ * but not against the other forms that carry an IPv4 address (::127.0.0.1 is ::7f00:1, an
+ * IPv4-compatible address), so those are decoded first (embeddedIpv4); the ranges themselves
+ * (IPv4-compatible, IPv4-translated, NAT64, 6to4) are refused whatever they embed, since no
+ * public webhook needs them and a gateway may turn them into an internal address.
  */
 const NON_PUBLIC: ReadonlyArray<{ kind: string; list: BlockList }> = [
   { kind: "a loopback address", list: blockList([["127.0.0.0", 8, "ipv4"], ["::1", 128, "ipv6"]]) },
@@ -49,6 +52,12 @@ const NON_PUBLIC: ReadonlyArray<{ kind: string; list: BlockList }> = [
       ["224.0.0.0", 4, "ipv4"],
       ["240.0.0.0", 4, "ipv4"],
       ["::", 128, "ipv6"],
+      // IPv4-compatible (deprecated): ::/96 also holds ::1 and ::, listed above by name
+      ["::", 96, "ipv6"],
+      // IPv4-translated (SIIT)
+      ["::ffff:0:0:0", 96, "ipv6"],
+      // site-local (deprecated, still routed inside some networks)
+      ["fec0::", 10, "ipv6"],
       ["64:ff9b::", 96, "ipv6"],
       ["64:ff9b:1::", 48, "ipv6"],
       ["100::", 64, "ipv6"],
@@ -60,12 +69,57 @@ const NON_PUBLIC: ReadonlyArray<{ kind: string; list: BlockList }> = [
   },
 ];
 
+/** The eight 16-bit groups of an IPv6 address, or null when it cannot be read. */
+function ipv6Groups(address: string): number[] | null {
+  let normalized: string;
+  try {
+    // URL writes every form (::127.0.0.1, upper case, leading zeros) as compressed hex.
+    normalized = new URL(`http://[${address}]/`).hostname.slice(1, -1);
+  } catch {
+    return null;
+  }
+  const [head = "", tail] = normalized.split("::");
+  const parse = (part: string): number[] => (part === "" ? [] : part.split(":").map((group) => Number.parseInt(group, 16)));
+  const left = parse(head);
+  const right = tail === undefined ? [] : parse(tail);
+  const groups = [...left, ...Array<number>(8 - left.length - right.length).fill(0), ...right];
+  return groups.length === 8 && groups.every((group) => Number.isInteger(group) && group >= 0 && group <= 0xffff) ? groups : null;
+}
+
+function ipv4From(high: number, low: number): string {
+  return `${high >> 8}.${high & 0xff}.${low >> 8}.${low & 0xff}`;
+}
+
+/**
+ * The IPv4 address an IPv6 address carries, in the forms a network may route to it:
+ * IPv4-compatible ::a.b.c.d, mapped ::ffff:a.b.c.d, translated ::ffff:0:a.b.c.d, NAT64
+ * 64:ff9b::a.b.c.d and 64:ff9b:1::/48 (last 32 bits), 6to4 2002:AABB:CCDD::.
+ */
+function embeddedIpv4(groups: number[]): string | null {
+  const [g0 = 0, g1 = 0, g2 = 0, , g4 = 0, g5 = 0, g6 = 0, g7 = 0] = groups;
+  if (g0 === 0x2002) return ipv4From(g1, g2);
+  const zeroTo = (end: number): boolean => groups.slice(0, end).every((group) => group === 0);
+  if (zeroTo(5) && (g5 === 0 || g5 === 0xffff)) return ipv4From(g6, g7);
+  if (zeroTo(4) && g4 === 0xffff && g5 === 0) return ipv4From(g6, g7);
+  if (g0 === 0x64 && g1 === 0xff9b && (g2 === 0 || g2 === 1)) return ipv4From(g6, g7);
+  return null;
+}
+
 /** Which kind of non-public address this is, or null for a public one. */
 export function nonPublicKind(address: string): string | null {
   const family = isIP(address);
   if (family === 0) return "not an IP address";
-  const type = family === 4 ? "ipv4" : "ipv6";
-  return NON_PUBLIC.find((entry) => entry.list.check(address, type))?.kind ?? null;
+  if (family === 4) return NON_PUBLIC.find((entry) => entry.list.check(address, "ipv4"))?.kind ?? null;
+  const groups = ipv6Groups(address);
+  if (!groups) return "not an IP address";
+  // ::1 and :: are themselves, not the IPv4 addresses 0.0.0.1 and 0.0.0.0.
+  const isLoopbackOrUnspecified = groups.slice(0, 7).every((group) => group === 0) && (groups[7] === 0 || groups[7] === 1);
+  const inner = isLoopbackOrUnspecified ? null : embeddedIpv4(groups);
+  if (inner) {
+    const innerKind = NON_PUBLIC.find((entry) => entry.list.check(inner, "ipv4"))?.kind;
+    if (innerKind) return `an IPv6 form of ${innerKind} (${inner})`;
+  }
+  return NON_PUBLIC.find((entry) => entry.list.check(address, "ipv6"))?.kind ?? null;
 }
 
 function refused(message: string): AppError {

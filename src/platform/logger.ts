@@ -34,9 +34,24 @@ export const REDACTED_PATHS = [
 
 const SECRET_QUERY_PARAMETERS = /^(code|state|token|access_token|refresh_token|id_token|validationToken|t)$/i;
 
-/** A request as logged: no headers, and the query's secrets (OAuth codes, check-in tokens) masked. */
+/**
+ * Paths whose segment is itself a credential: the one-click check-in link carries a signed
+ * token that checks a meeting in without signing in, so anyone reading the log could use it.
+ * Doubled slashes and an encoded one (%2F) are masked too: a request line is logged whatever
+ * route it reaches, and a mangled link still holds the whole token.
+ */
+const SECRET_PATH_SEGMENTS = [/(\/check-in(?:\/|%2f)+)[^/?#]+/gi];
+
+/** A request as logged: no headers, and the secrets in its path and query (check-in tokens, OAuth codes) masked. */
 function requestSummary(request: { method?: string; url?: string; ip?: string }): Record<string, unknown> {
-  return { method: request.method, url: maskQuery(request.url ?? ""), remoteAddress: request.ip };
+  return { method: request.method, url: maskUrl(request.url ?? ""), remoteAddress: request.ip };
+}
+
+/** A request URL (path and query) with every secret it can carry replaced by "[redacted]". */
+export function maskUrl(url: string): string {
+  let masked = url;
+  for (const pattern of SECRET_PATH_SEGMENTS) masked = masked.replace(pattern, "$1[redacted]");
+  return maskQuery(masked);
 }
 
 export function maskQuery(url: string): string {

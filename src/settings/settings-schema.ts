@@ -1,6 +1,6 @@
-import { DateTime } from "luxon";
 import { z } from "zod";
 import { CHECK_IN_PROMPTS, DETECTION_SETTING_BOUNDS } from "../detection/domain/index.js";
+import { isZoneName, zoneNameProblem } from "./time-zone.js";
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const hhmm = z.string().regex(HHMM, "must be a time as HH:mm, e.g. 09:00");
@@ -15,14 +15,18 @@ export const workingHoursSchema = z
   .refine((hours) => !HHMM.test(hours.start) || !HHMM.test(hours.end) || hours.start < hours.end, { message: "must be later than the start", path: ["end"] })
   .refine((hours) => new Set(hours.days).size === hours.days.length, { message: "name each day only once", path: ["days"] });
 
-export const timeZoneSchema = z.string().refine((zone) => DateTime.local().setZone(zone).isValid, "must be a zone name such as Europe/Berlin or America/New_York");
+/** A zone as the user may set it: a tz database name luxon and PostgreSQL read alike (time-zone.ts). */
+export const timeZoneSchema = z.string().superRefine((zone, context) => {
+  if (!isZoneName(zone)) context.addIssue({ code: "custom", message: zoneNameProblem(zone) });
+});
 
 const { lateGraceMinutes, settleMinutes, autoConfirmMinutes, nudgeMinutes } = DETECTION_SETTING_BOUNDS;
 
 /** The user's settings as the API shows them (PRODUCT §7 names, plus a few more). */
 export const settingsView = z
   .object({
-    timeZone: timeZoneSchema,
+    // Shown as stored: a zone saved before names were checked must not make the settings page fail.
+    timeZone: z.string().describe("an IANA zone name such as Europe/Berlin"),
     lateGraceMinutes: z.number().int().min(lateGraceMinutes.min).max(lateGraceMinutes.max),
     settleMinutes: z.number().int().min(settleMinutes.min).max(settleMinutes.max),
     autoConfirmMinutes: z.number().int().min(autoConfirmMinutes.min).max(autoConfirmMinutes.max).nullable().describe("null: never confirm a miss without asking"),
@@ -45,5 +49,5 @@ export const settingsView = z
 export type SettingsView = z.infer<typeof settingsView>;
 
 /** PUT /api/settings: any subset; what is left out stays as it was. */
-export const settingsUpdate = settingsView.partial().strict();
+export const settingsUpdate = settingsView.extend({ timeZone: timeZoneSchema }).partial().strict();
 export type SettingsUpdate = z.infer<typeof settingsUpdate>;

@@ -97,7 +97,45 @@ describe("the Slack webhook", () => {
     expect(nonPublicKind("8.8.8.8")).toBeNull();
     expect(nonPublicKind("2606:4700::1111")).toBeNull();
     expect(nonPublicKind("10.0.0.5")).toBe("a private network address");
-    expect(nonPublicKind("64:ff9b::a00:5")).toBe("a reserved or special-purpose address");
+    expect(nonPublicKind("64:ff9b::a00:5")).toBe("an IPv6 form of a private network address (10.0.0.5)");
+  });
+
+  // Every IPv6 spelling that carries an internal IPv4 address, and the IPv6 ranges of their own.
+  it.each([
+    ["::127.0.0.1", "loopback address (127.0.0.1)"],
+    ["::7f00:1", "loopback address (127.0.0.1)"],
+    ["::10.0.0.5", "private network address (10.0.0.5)"],
+    ["::169.254.169.254", "link-local address"],
+    ["::ffff:127.0.0.1", "loopback address (127.0.0.1)"],
+    ["::FFFF:7F00:0001", "loopback address (127.0.0.1)"],
+    ["0:0:0:0:0:ffff:192.168.1.1", "private network address (192.168.1.1)"],
+    ["::ffff:0:127.0.0.1", "loopback address (127.0.0.1)"],
+    ["64:ff9b::127.0.0.1", "loopback address (127.0.0.1)"],
+    ["64:ff9b:1::a9fe:a9fe", "link-local address"],
+    ["2002:7f00:1::", "loopback address (127.0.0.1)"],
+    ["2002:c0a8:101::1", "private network address (192.168.1.1)"],
+    ["::1", "a loopback address"],
+    ["0:0:0:0:0:0:0:1", "a loopback address"],
+    ["::", "reserved"],
+    ["::8.8.8.8", "reserved"],
+    ["::ffff:0:8.8.8.8", "reserved"],
+    ["64:ff9b::8.8.8.8", "reserved"],
+    ["2002:808:808::1", "reserved"],
+    ["fc00::1", "a private network address"],
+    ["fd12:3456::1", "a private network address"],
+    ["fe80::1", "a link-local address"],
+    ["febf::1", "a link-local address"],
+    ["fec0::1", "reserved"],
+    ["ff02::1", "reserved"],
+  ])("refuses the IPv6 address %s", async (address, expected) => {
+    expect(nonPublicKind(address)).toContain(expected);
+    const check = await validateWebhookUrl(`https://[${address}]/x`, strict);
+    expect(check).toEqual({ ok: false, message: expect.stringContaining(expected) });
+    expect(await validateWebhookUrl("https://hooks.example.com/x", { ...strict, lookup: fakeDns({ "hooks.example.com": [address] }) })).toMatchObject({ ok: false });
+  });
+
+  it.each(["8.8.8.8", "::ffff:8.8.8.8", "2606:4700::1111", "2600:1f18::1", "2a00:1450:4001::200e"])("accepts the public address %s", (address) => {
+    expect(nonPublicKind(address)).toBeNull();
   });
 
   it("treats 500 and 429 as retryable (with Retry-After) and 404 as permanent, without echoing the URL's path", async () => {

@@ -24,7 +24,7 @@ describe("validation in plain words: every settings field", () => {
     [{ bufferMinutes: 29 }, "bufferMinutes", "Buffer minutes must be a whole number from 30 to 45."],
     [{ giftDelayMinutes: 99999 }, "giftDelayMinutes", "Gift reminder delay (minutes) must be a whole number from 0 to 10080."],
     [{ nudgeMinutes: "ten" }, "nudgeMinutes", "Reminder minutes must be a whole number from 0 to 60."],
-    [{ timeZone: "Mars/Olympus" }, "timeZone", "Time zone must be a zone name such as Europe/Berlin or America/New_York."],
+    [{ timeZone: "Mars/Olympus" }, "timeZone", "Time zone must be a zone name such as Europe/Berlin (got \"Mars/Olympus\")."],
     [{ workingHours: { days: [], start: "09:00", end: "17:00" } }, "workingHours.days", "Choose at least one working day."],
     [{ workingHours: { days: [1, 8], start: "09:00", end: "17:00" } }, "workingHours.days", "Working days must be a whole number from 1 to 7."],
     [{ workingHours: { days: [1], start: "9", end: "17:00" } }, "workingHours.start", "Working hours start must be a time as HH:mm, e.g. 09:00."],

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { ConnectError, label, type ConnectFlow, type OAuthKind } from "../../connections/connect-flow.js";
+import { isZoneName } from "../../settings/time-zone.js";
 import { escapeHtml, page } from "../views/html.js";
 
 const NONCE_COOKIE = "mg_oauth";
@@ -76,7 +77,7 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (app, o
         reply.clearCookie(NONCE_COOKIE, { path: `/auth/${kind}/callback` });
         try {
           // The start page leaves the browser's zone in a cookie: a calendar with no zone of its own takes it.
-          const result = await options.connectFlow.complete(kind, request.query, nonce?.valid ? (nonce.value ?? undefined) : undefined, request.cookies[BROWSER_ZONE_COOKIE]?.slice(0, 100));
+          const result = await options.connectFlow.complete(kind, request.query, nonce?.valid ? (nonce.value ?? undefined) : undefined, browserZone(request.cookies[BROWSER_ZONE_COOKIE]));
           if (request.session?.userId !== result.userId) await app.startSession(reply, result.userId);
           request.log.info({ provider: kind, connectionId: result.connectionId, newUser: result.newUser }, "calendar connected");
           await options.onConnected(result.connectionId);
@@ -114,4 +115,9 @@ function problemPage(kind: OAuthKind, error: ConnectError): string {
 <p><a class="button" href="/auth/${kind}">Try again</a> <a href="/">Back to Makegood</a></p>
 </main>`,
   );
+}
+
+/** The browser's zone from its cookie, when it is a zone name settings would accept; anything else is no hint. */
+function browserZone(cookie: string | undefined): string | undefined {
+  return cookie !== undefined && isZoneName(cookie) ? cookie : undefined;
 }

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AppError } from "../../platform/errors.js";
-import { isValidTimeZone, type SandboxService } from "../../sandbox/sandbox-service.js";
+import type { SandboxService } from "../../sandbox/sandbox-service.js";
+import { isZoneName, zoneNameProblem } from "../../settings/time-zone.js";
 import { errorReply } from "../schemas/error.js";
 import { heldMeeting, sandboxReset, sandboxSignInBody, signInProviders } from "../schemas/sandbox.js";
 
@@ -49,8 +50,9 @@ export const sandboxRoutes: FastifyPluginAsyncZod<SandboxRouteOptions> = async (
     },
     async (request, reply) => {
       const timeZone = request.body?.timeZone;
-      if (timeZone !== undefined && !isValidTimeZone(timeZone)) {
-        throw new AppError(`body/timeZone: "${timeZone}" is not an IANA time zone (e.g. Europe/Berlin)`, { code: "validation_failed", httpStatus: 400 });
+      // The same rule as settings: the sandbox user's zone is theirs from here on.
+      if (timeZone !== undefined && !isZoneName(timeZone)) {
+        throw new AppError(`body/timeZone: ${zoneNameProblem(timeZone)}`, { code: "validation_failed", httpStatus: 400 });
       }
       const signedIn = await sandbox.signIn({ timeZone });
       if (request.session?.userId !== signedIn.userId) await app.startSession(reply, signedIn.userId);
