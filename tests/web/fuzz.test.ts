@@ -102,6 +102,8 @@ describe("fuzz over the route table", () => {
   let harness: Harness;
   let cookie: string;
   let userId: string;
+  /** real ids of the signed-in user's objects, so fuzzed queries and bodies reach the services behind the routes */
+  const real: { meeting: string; case: string; draft: string; token: string; connection: string } = { meeting: "", case: "", draft: "", token: "", connection: "" };
   let client = 0;
 
   /** A fresh session: the fuzz signs out (POST /auth/sign-out), and later requests must still be signed in. */
@@ -114,9 +116,26 @@ describe("fuzz over the route table", () => {
     harness = await startHarness({ logLevel: "warn" });
     baseUrlForRaw = harness.baseUrl;
     const now = Date.now();
-    ({ userId } = await seedUserWithMeetings(harness.service.services.db, {
-      meetings: [{ title: "Design review", start: new Date(now - 10 * MINUTE), end: new Date(now + 30 * MINUTE) }],
+    const db = harness.service.services.db;
+    let meetingIds: string[];
+    ({ userId, meetingIds } = await seedUserWithMeetings(db, {
+      meetings: [
+        { title: "Design review", start: new Date(now - 10 * MINUTE), end: new Date(now + 30 * MINUTE) },
+        { title: "Pitch", start: new Date(now - 120 * MINUTE), end: new Date(now - 90 * MINUTE) },
+      ],
     }));
+    const missed = await db.recoveryCase.create({ data: { userId, meetingId: meetingIds[1]!, openedAt: new Date(now - 80 * MINUTE) } });
+    const draft = await db.draft.create({
+      data: { userId, caseId: missed.id, meetingId: meetingIds[1]!, kind: "thank_you", to: ["client@else.example"], subject: "Thank you", body: "Thank you for your time.", idempotencyKey: `case:${missed.id}:thank_you` },
+    });
+    const link = harness.service.services.checkIns.url(meetingIds[0]!, userId, new Date(now + 60 * MINUTE));
+    Object.assign(real, {
+      meeting: meetingIds[0]!,
+      case: missed.id,
+      draft: draft.id,
+      token: new URL(link).pathname.split("/").pop()!,
+      connection: (await db.connection.findFirstOrThrow({ where: { userId } })).id,
+    });
     await signIn();
   }, 60_000);
 
@@ -164,6 +183,7 @@ describe("fuzz over the route table", () => {
     const document = app.swagger() as { paths?: Record<string, Record<string, { parameters?: Array<{ in: string; name: string }>; requestBody?: { content?: Record<string, { schema?: unknown }> } }>> };
     const problems: string[] = [];
     let requests = 0;
+    const statuses = new Map<number, number>();
 
     for (const [index, route] of routes.entries()) {
       const operation = document.paths?.[route.url.replace(/:(\w+)/g, "{$1}")]?.[route.method.toLowerCase()];
@@ -185,6 +205,23 @@ describe("fuzz over the route table", () => {
           const object = Object.fromEntries(fields.map((field, f) => [field, values[(i * 7 + f) % values.length]]));
           attempts.push({ label: "fuzz", path: `${path}?${query}`, body: JSON.stringify(object), type: "application/json" });
         }
+        // The same fuzz on the user's own objects: past the "not found" and into the services.
+        const own = route.url
+          .replace(/^(\/api\/(meetings|cases|drafts))\/:id/, (_match, prefix: string, kind: string) => `${prefix}/${kind === "meetings" ? real.meeting : kind === "cases" ? real.case : real.draft}`)
+          .replace(":token", real.token)
+          .replace(":kind", "call_reminder");
+        if (own !== route.url && !own.includes(":") && route.method !== "DELETE") {
+          for (let i = 6; i < 12; i += 1) {
+            const fields = bodyFields.length > 0 ? bodyFields : ["minutes", "missed", "subject", "body"];
+            const object = Object.fromEntries(fields.map((field, f) => [field, values[(i * 7 + f) % values.length]]));
+            const query = [...queryFields, "from"].map((key, k) => `${key}=${texts[(i + k * 5) % texts.length]}`).join("&");
+            attempts.push({ label: "fuzz own", path: `${own}?${query}`, body: JSON.stringify(object), type: "application/json" });
+          }
+          attempts.push({ label: "own, empty body", path: own, body: "", type: "application/json" });
+          attempts.push({ label: "own, array body", path: own, body: "[]", type: "application/json" });
+          attempts.push({ label: "own, NUL everywhere", path: own, body: JSON.stringify(Object.fromEntries((bodyFields.length > 0 ? bodyFields : ["x"]).map((field) => [field, "a\u0000b"]))), type: "application/json" });
+          attempts.push({ label: "own, year 0", path: `${own}?from=0000-01-01&to=%2B099999-01-01`, body: JSON.stringify(Object.fromEntries((bodyFields.length > 0 ? bodyFields : ["x"]).map((field) => [field, "0000-01-01T00:00:00Z"]))), type: "application/json" });
+        }
         const plain = route.url.replace(/:(\w+)/g, "x").replace("*", "x");
         for (const whole of wholeBodies) attempts.push({ label: "whole body", path: plain, body: JSON.stringify(whole), type: "application/json" });
         attempts.push({ label: "empty body", path: plain, body: "", type: "application/json" });
@@ -200,12 +237,16 @@ describe("fuzz over the route table", () => {
           if (signedIn) await signIn();
           requests += 1;
           const answer = await send(attempt.label, route.method, attempt.path, { signedIn, body: attempt.body, type: attempt.type });
+          statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
           const problem = problemWith(answer, route.url);
           if (problem) problems.push(`${answer.label} → ${problem}`);
         }
       }
     }
+    if (process.env["FUZZ_VERBOSE"]) process.stderr.write(`${requests} requests: ${JSON.stringify(Object.fromEntries(statuses))}\n`);
     expect(requests).toBeGreaterThan(1500);
+    // Signed in, some requests must get through: otherwise the fuzz only ever met the sign-in check.
+    expect(statuses.get(200) ?? 0).toBeGreaterThan(50);
     expect(problems).toEqual([]);
   }, 120_000);
 
