@@ -195,7 +195,7 @@ describe("fuzz over the route table", () => {
       const wholeBodies = sample(fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.array(nastyValue, { maxLength: 3 })), 4, seed + 2);
 
       for (const signedIn of [true, false]) {
-        const attempts: Array<{ label: string; path: string; body?: string; type?: string }> = [];
+        const attempts: Array<{ label: string; path: string; body?: string; type?: string; method?: string; headers?: Record<string, string> }> = [];
         for (let i = 0; i < 6; i += 1) {
           let n = 0;
           const path = route.url.replace(/:(\w+)/g, () => texts[(i * 3 + n++) % texts.length]!).replace("*", texts[i]!);
@@ -233,10 +233,17 @@ describe("fuzz over the route table", () => {
         attempts.push({ label: "form body", path: plain, body: "a=%00&a=1&b=%zz", type: "application/x-www-form-urlencoded" });
         attempts.push({ label: "bad %-escape", path: `${route.url.replace(/:(\w+)/g, "%E0%A4%A").replace("*", "%zz")}?from=%zz` });
         attempts.push({ label: "long id", path: route.url.replace(/:(\w+)/g, "a".repeat(5000)).replace("*", "a".repeat(5000)) });
+        attempts.push({ label: "repeated query keys", path: `${plain}?from=1&from=2&to=%00&to=&limit=1&limit=x` });
+        // A person's browser: HTML routes may answer their page, the others still the JSON error.
+        attempts.push({ label: "browser", path: `${plain}?from=0000-01-01`, body: "{}", type: "application/json", headers: { accept: "text/html,application/xhtml+xml" } });
+        attempts.push({ label: "odd charset", path: plain, body: "{}", type: "application/json; charset=latin1" });
+        attempts.push({ label: "BOM", path: plain, body: "\uFEFF{}", type: "application/json" });
+        attempts.push({ label: "no content type", path: plain, body: "{}" });
+        attempts.push({ label: "another method", path: plain, method: route.method === "GET" ? "PATCH" : "OPTIONS" });
         for (const attempt of attempts) {
           if (signedIn) await signIn();
           requests += 1;
-          const answer = await send(attempt.label, route.method, attempt.path, { signedIn, body: attempt.body, type: attempt.type });
+          const answer = await send(attempt.label, attempt.method ?? route.method, attempt.path, { signedIn, body: attempt.body, type: attempt.type, ...(attempt.headers ? { headers: attempt.headers } : {}) });
           statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
           const problem = problemWith(answer, route.url);
           if (problem) problems.push(`${answer.label} → ${problem}`);
