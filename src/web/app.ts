@@ -13,7 +13,7 @@ import { canonicalHostPlugin } from "./plugins/canonical-host.js";
 import { noNulPlugin } from "./plugins/no-nul.js";
 import { RequestLogController } from "./plugins/request-log.js";
 import { errorBody } from "./schemas/error.js";
-import { errorHandlerPlugin } from "./plugins/error-handler.js";
+import { clientErrorHandler, errorHandlerPlugin, MAX_HEADER_BYTES } from "./plugins/error-handler.js";
 import { routeTablePlugin } from "./plugins/route-table.js";
 import { openApiPlugin } from "./plugins/openapi.js";
 import { sameOriginPlugin } from "./plugins/same-origin.js";
@@ -73,6 +73,9 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
     // Check-in links carry a signed token of ~200 characters in the path; Fastify's default
     // (100) answered every real "I'm here" link 414. Routes bound their own params.
     routerOptions: { maxParamLength: 1024 },
+    // What Node's parser refuses itself (431, 414, a broken request line) gets the standard body.
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    clientErrorHandler,
     // A request that takes longer than this is stuck; the client should retry.
     requestTimeout: 30_000,
     // Only a proxy on this host or a private network may set X-Forwarded-For: a client on the

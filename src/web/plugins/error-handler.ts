@@ -1,4 +1,5 @@
-import type { FastifyError, FastifyInstance, FastifyReply } from "fastify";
+import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply } from "fastify";
+import type { Socket } from "node:net";
 import fp from "fastify-plugin";
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
 import { isDatabaseUnavailable } from "../../db/unavailable.js";
@@ -105,3 +106,39 @@ export const errorHandlerPlugin = fp(
   },
   { name: "error-handler" },
 );
+
+/** Node's limit on the request line and headers together; set on the server so it is ours, not a flag's. */
+export const MAX_HEADER_BYTES = 16 * 1024;
+
+/**
+ * Node's HTTP parser refuses some requests before Fastify sees them (headers or an address
+ * too large, a request line that is not HTTP); Fastify's default reply to those is its own
+ * `{"error":"Bad Request","statusCode":400}`. This answers them with the standard body instead.
+ * Node reports an over-long address and over-long headers alike (HPE_HEADER_OVERFLOW): a first
+ * line that starts like a request line and alone fills most of the limit is the address.
+ */
+export function clientErrorHandler(error: ConnectionError, socket: Socket): void {
+  // The client went away (or the socket is gone already): there is no one to answer.
+  if (error.code === "ECONNRESET" || socket.destroyed) return;
+  const [status, code, message] = clientErrorReply(error);
+  const body = JSON.stringify(errorBody(code, message));
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_TEXT[status]}\r\ncontent-type: application/json; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(error);
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: "Bad Request", 408: "Request Timeout", 414: "URI Too Long", 431: "Request Header Fields Too Large" };
+
+function clientErrorReply(error: ConnectionError): [number, string, string] {
+  if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") return [408, "request_timeout", "The request took too long to arrive; send it again."];
+  if (error.code === "HPE_HEADER_OVERFLOW") {
+    const raw = (error as ConnectionError & { rawPacket?: Buffer }).rawPacket;
+    const text = raw ? raw.toString("latin1") : "";
+    const lineEnd = text.indexOf("\r\n");
+    const firstLine = lineEnd === -1 ? text : text.slice(0, lineEnd);
+    if (/^[A-Z]+ \S/.test(firstLine) && firstLine.length > MAX_HEADER_BYTES / 2) return [414, "address_too_long", "The address is too long."];
+    return [431, "headers_too_large", "The request headers are too large."];
+  }
+  return [400, "bad_request", "The request is not valid HTTP."];
+}

@@ -7,6 +7,13 @@ import type { SessionStore, SessionUser } from "../../identity/session-store.js"
 export const SESSION_COOKIE = "mg_session";
 
 declare module "fastify" {
+  interface FastifyContextConfig {
+    /**
+     * The route never looks at who is signed in (health probes): the session is not read, so a
+     * database outage cannot turn /readyz into an error instead of its "not ready" answer.
+     */
+    sessionless?: boolean;
+  }
   interface FastifyRequest {
     /** the signed-in user, when the session cookie is valid */
     session: SessionUser | undefined;
@@ -34,6 +41,7 @@ export const sessionPlugin = fp(
     app.decorateRequest("session", undefined);
 
     app.addHook("onRequest", async (request) => {
+      if (request.routeOptions.config?.sessionless) return;
       const raw = request.cookies[SESSION_COOKIE];
       if (!raw) return;
       const unsigned = request.unsignCookie(raw);

@@ -15,13 +15,15 @@ const readiness = z.object({
 export const healthRoutes: FastifyPluginAsyncZod<{ readiness: ReadinessProbe }> = async (app, { readiness: probe }) => {
   app.get(
     "/healthz",
-    { schema: { tags: ["operations"], summary: "The process is alive", response: { 200: alive } } },
+    { config: { sessionless: true }, schema: { tags: ["operations"], summary: "The process is alive", response: { 200: alive } } },
     async () => ({ status: "ok" as const }),
   );
 
   app.get(
     "/readyz",
     {
+      // A probe must answer for the database, not fail on the cookie a signed-in browser sends along.
+      config: { sessionless: true },
       schema: {
         tags: ["operations"],
         summary: "The database is reachable and every migration is applied",
