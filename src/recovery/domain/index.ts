@@ -89,3 +89,7 @@ export {
   type BufferPlan,
   type BufferRange,
 } from "./reschedule.js";
+export { decide, closeIfFinished } from "./decide.js";
+export { stepFactsOfCase, caseChanges, type CaseState, type CaseChanges, type RescheduledMeeting, type PlacedBuffer } from "./case-state.js";
+export type { CaseEvent, CaseCommand, CaseDecision, CaseRefusal, CandidateMeeting, OpeningStep, StepTask, RecoveryTaskKind } from "./case-events.js";
+export { stepKey, stepOutputKey, thankYouTask, THANK_YOU_FIRST_CHECK_MS, THANK_YOU_RECHECK_MS, THANK_YOU_GIVE_UP_MS, OPENING_STEPS } from "./case-tasks.js";
