@@ -7,20 +7,7 @@ import { composeLateNotice, type LateNoticePreview } from "./late-notice.js";
 import { draftView, type DraftView } from "./draft-view.js";
 import { queueDraftSend } from "./send-draft.js";
 import { closeCaseIfFinished } from "../recovery/close-case.js";
-import { stepsDoneOf } from "../recovery/case-facts.js";
-import { proposalSettled } from "../recovery/domain/index.js";
-
-/**
- * The materials follow the proposal: approving the cover note while the proposal has not gone
- * out would let the apology and the materials cross (or the materials arrive first).
- */
-async function refuseBeforeProposal(tx: Prisma.TransactionClient, caseId: string, now: Date): Promise<void> {
-  const row = await tx.recoveryCase.findUnique({ where: { id: caseId }, select: { stepsDone: true, drafts: { where: { kind: "reschedule" }, orderBy: { createdAt: "asc" }, select: { status: true } } } });
-  if (!row) return;
-  const proposal = row.drafts.at(-1)?.status;
-  const settled = proposalSettled({ drafts: proposal ? { reschedule: proposal } : {}, stepsDone: stepsDoneOf(row.stepsDone).reschedule_proposal ? { reschedule_proposal: now } : {} });
-  if (!settled) throw new ConflictError("Send the proposal first: the materials follow it, so the two don't cross. Approve the proposal, then this note.", "proposal_not_sent");
-}
+import { refuseMaterialsBeforeProposal } from "../recovery/materials-approval.js";
 
 export interface DraftEdit {
   subject?: string | undefined;
@@ -71,7 +58,7 @@ export class DraftService {
         return draftView(draft);
       }
       if (draft.status !== "pending") throw new ConflictError(`This draft is ${draft.status}; only a pending draft can be approved${draft.status === "failed" ? " (use resend)" : ""}.`, "draft_not_pending");
-      if (draft.kind === "materials" && draft.caseId) await refuseBeforeProposal(tx, draft.caseId, now);
+      if (draft.kind === "materials" && draft.caseId) await refuseMaterialsBeforeProposal(tx, draft.caseId, now);
       const updated = await tx.draft.update({
         where: { id: draftId },
         data: { status: "approved", approvedAt: now, subject, body, ...(edited ? { editedAt: now } : {}) },

@@ -1,12 +1,13 @@
 import type { Database, Prisma } from "../db/client.js";
 import type { Clock } from "../platform/clock.js";
-import { AppError, ConflictError, NotFoundError } from "../platform/errors.js";
+import { AppError, NotFoundError } from "../platform/errors.js";
 import type { DraftView } from "../drafts/draft-view.js";
-import { caseFactsInclude, latestStepTasks, materialsLinksOf, stepFactsOf, stepsDoneOf } from "./case-facts.js";
-import { closeCase, closeCaseIfFinished } from "./close-case.js";
+import { applyCaseEvent, refusalError } from "./apply-case-event.js";
+import { caseFactsInclude, latestStepTasks, materialsLinksOf, stepFactsOf } from "./case-facts.js";
+import { closeCase } from "./close-case.js";
 import { caseSteps, checkLink, materialsCoverNote, MAX_LINK_LABEL_LENGTH, MAX_MATERIALS_LINKS, formatSlotForBoth, giftPrompt, handwrittenNotePrompt, proposalSettled, normalisePhone, type CaseStepKind, type StepView } from "./domain/index.js";
 import { storeDraft } from "../drafts/draft-store.js";
-import { linkRescheduledMeeting } from "./match-reschedule.js";
+import { candidateOf } from "./match-reschedule.js";
 import { otherAttendees } from "./recovery-deps.js";
 import { phoneView, scriptFor } from "./steps/call-reminder.js";
 import { storedSlots } from "./steps/reschedule-proposal.js";
@@ -124,7 +125,6 @@ export class CaseService {
   async setMaterialsLinks(userId: string, caseId: string, links: ReadonlyArray<{ url: string; label?: string | null | undefined }>): Promise<CaseView> {
     const row = await this.owned(userId, caseId);
     const now = this.deps.clock.now();
-    if (row.status !== "open") throw new ConflictError("This case is closed.", "case_closed");
     if (links.length > MAX_MATERIALS_LINKS) throw new AppError(`body/links: at most ${MAX_MATERIALS_LINKS} links`, { code: "validation_failed", httpStatus: 400 });
     const clean = links.map((link, index) => {
       const checked = checkLink(link.url);
@@ -133,24 +133,20 @@ export class CaseService {
       return { url: checked.url, label: label === "" ? null : label.slice(0, MAX_LINK_LABEL_LENGTH) };
     });
     const people = otherAttendees(row.meeting);
-    const key = `case:${caseId}:materials`;
     await this.deps.db.$transaction(async (tx) => {
-      await tx.$queryRaw`select id from recovery_cases where id = ${caseId}::uuid for update`;
-      const existing = await tx.draft.findUnique({ where: { idempotencyKey: key } });
-      if (existing && existing.status !== "pending" && existing.status !== "rejected") {
-        throw new ConflictError(`The cover note is already ${existing.status}; its links can no longer change.`, "materials_already_sent");
-      }
-      await tx.recoveryCase.update({ where: { id: caseId }, data: { materialsLinks: clean } });
-      if (clean.length === 0) {
-        if (existing?.status === "pending") await tx.draft.delete({ where: { id: existing.id } });
-        return;
-      }
-      const text = materialsCoverNote({ attendeeNames: people.map((p) => p.name), meetingTitle: row.meeting.title, userName: row.user.name ?? "", links: clean });
-      if (existing) {
-        // A rejected note comes back to pending: adding a link again is a new decision to send.
-        await tx.draft.update({ where: { id: existing.id }, data: { subject: text.subject, body: text.body, status: "pending", rejectedAt: null } });
-      } else {
-        await storeDraft(tx, { userId, caseId, meetingId: row.meetingId, kind: "materials", to: people.map((p) => p.email), subject: text.subject, body: text.body, idempotencyKey: key }, now);
+      const applied = await applyCaseEvent(tx, caseId, { type: "materials_links_set", links: clean }, now);
+      if (applied?.decision.refused) throw refusalError(applied.decision.refused);
+      for (const command of applied?.pending ?? []) {
+        if (command.type === "withdraw_materials_note") await tx.draft.deleteMany({ where: { idempotencyKey: command.key, status: "pending" } });
+        if (command.type !== "write_materials_note") continue;
+        const text = materialsCoverNote({ attendeeNames: people.map((p) => p.name), meetingTitle: row.meeting.title, userName: row.user.name ?? "", links: command.links });
+        const existing = await tx.draft.findUnique({ where: { idempotencyKey: command.key } });
+        if (existing) {
+          // A rejected note comes back to pending: adding a link again is a new decision to send.
+          await tx.draft.update({ where: { id: existing.id }, data: { subject: text.subject, body: text.body, status: "pending", rejectedAt: null } });
+        } else {
+          await storeDraft(tx, { userId, caseId, meetingId: row.meetingId, kind: "materials", to: people.map((p) => p.email), subject: text.subject, body: text.body, idempotencyKey: command.key }, now);
+        }
       }
     });
     return this.get(userId, caseId);
@@ -163,11 +159,10 @@ export class CaseService {
     if (row.rescheduledMeetingId === meetingId) return this.get(userId, caseId);
     const meeting = await this.deps.db.meeting.findFirst({ where: { id: meetingId, userId } });
     if (!meeting) throw new NotFoundError("Meeting", meetingId);
-    if (meeting.id === row.meetingId) throw new AppError("body/meetingId: that is the missed meeting itself", { code: "validation_failed", httpStatus: 400 });
-    if (meeting.isBuffer || meeting.isCancelled || meeting.deletedAt) throw new ConflictError("That event is cancelled or is one of our buffer blocks.", "meeting_not_linkable");
-    if (row.status !== "open") throw new ConflictError("This case is closed.", "case_closed");
-    const linked = await this.deps.db.$transaction((tx) => linkRescheduledMeeting(tx, row, meeting, now));
-    if (!linked) throw new ConflictError("Another meeting is already linked as the rescheduled one.", "already_linked");
+    await this.deps.db.$transaction(async (tx) => {
+      const applied = await applyCaseEvent(tx, caseId, { type: "user_linked", meeting: candidateOf(meeting) }, now);
+      if (applied?.decision.refused) throw refusalError(applied.decision.refused);
+    });
     return this.get(userId, caseId);
   }
 
@@ -175,13 +170,8 @@ export class CaseService {
   async markDone(userId: string, caseId: string, kind: (typeof USER_DONE_STEPS)[number]): Promise<CaseView> {
     await this.owned(userId, caseId);
     const now = this.deps.clock.now();
-    await this.deps.db.$transaction(async (tx) => {
-      // Read under the case's lock, so two steps marked at once both land in stepsDone.
-      await tx.$queryRaw`select id from recovery_cases where id = ${caseId}::uuid for update`;
-      const row = await tx.recoveryCase.findUniqueOrThrow({ where: { id: caseId }, select: { stepsDone: true } });
-      await tx.recoveryCase.update({ where: { id: caseId }, data: { stepsDone: { ...stepsDoneOf(row.stepsDone), [kind]: now.toISOString() } } });
-      await closeCaseIfFinished(tx, caseId, now);
-    });
+    // Decided under the case's lock, so two steps marked at once both land in stepsDone.
+    await this.deps.db.$transaction((tx) => applyCaseEvent(tx, caseId, { type: "step_marked_done", step: kind }, now));
     return this.get(userId, caseId);
   }
 

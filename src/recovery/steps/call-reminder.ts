@@ -2,6 +2,7 @@ import { z } from "zod";
 import { raiseAlert } from "../../alerts/raise-alert.js";
 import { defineTask } from "../../tasks/task-handler.js";
 import { callScript, findPhoneNumbers, firstName, normalisePhone, type PhoneCandidate } from "../domain/index.js";
+import { stepDecided } from "../step-due.js";
 import { loadCase, otherAttendees, userName, type LoadedCase, type MeetingPeople, type RecoveryDependencies } from "../recovery-deps.js";
 
 export const CALL_REMINDER = "call_reminder";
@@ -51,8 +52,9 @@ export function callReminderTask(deps: RecoveryDependencies) {
     kind: CALL_REMINDER,
     payload: z.object({ caseId: z.uuid() }),
     async run({ caseId }, context) {
+      if (!(await stepDecided(deps.db, caseId, "call_reminder", context.now, "remind_call"))) return;
       const recoveryCase = await loadCase(deps.db, caseId);
-      if (!recoveryCase || recoveryCase.status !== "open") return;
+      if (!recoveryCase) return;
       const found = recoveryCase.phone ? undefined : await findPhone(deps, recoveryCase);
       const phone = phoneView(recoveryCase.phone ?? found?.e164 ?? null);
       const [first] = otherAttendees(recoveryCase.meeting);

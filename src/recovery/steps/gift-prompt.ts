@@ -2,7 +2,7 @@ import { z } from "zod";
 import { raiseAlert } from "../../alerts/raise-alert.js";
 import { defineTask } from "../../tasks/task-handler.js";
 import { giftPrompt } from "../domain/index.js";
-import { stepsDoneOf } from "../case-facts.js";
+import { stepDecided } from "../step-due.js";
 import { loadCase, otherAttendees, type LoadedCase, type RecoveryDependencies } from "../recovery-deps.js";
 
 export const GIFT_PROMPT = "gift_prompt";
@@ -25,10 +25,9 @@ export function giftPromptTask(deps: RecoveryDependencies) {
     kind: GIFT_PROMPT,
     payload: z.object({ caseId: z.uuid() }),
     async run({ caseId }, context) {
+      if (!(await stepDecided(deps.db, caseId, "gift_prompt", context.now, "prompt_gift"))) return;
       const recoveryCase = await loadCase(deps.db, caseId);
-      if (!recoveryCase || recoveryCase.status !== "open") return;
-      // Sent before its suggested time (marked done on the case page): no reminder to do it.
-      if (stepsDoneOf(recoveryCase.stepsDone)[GIFT_PROMPT]) return;
+      if (!recoveryCase) return;
       const [first] = otherAttendees(recoveryCase.meeting);
       const { likes } = await likesOf(deps, recoveryCase);
       const prompt = giftPrompt({ attendeeName: first?.name, ...(likes ? { likes } : {}) });

@@ -6,6 +6,7 @@ import { workingHoursSchema } from "../../settings/settings-schema.js";
 import { defineTask } from "../../tasks/task-handler.js";
 import { errorMessage } from "../../platform/errors.js";
 import { proposeSlots, rescheduleProposal, type ProposedSlot } from "../domain/index.js";
+import { stepDecided } from "../step-due.js";
 import { calendarFor, loadCase, otherAttendees, userName, type LoadedCase, type RecoveryDependencies } from "../recovery-deps.js";
 
 export const RESCHEDULE_PROPOSAL = "reschedule_proposal";
@@ -52,10 +53,9 @@ export function rescheduleProposalTask(deps: RecoveryDependencies) {
     kind: RESCHEDULE_PROPOSAL,
     payload: z.object({ caseId: z.uuid() }),
     async run({ caseId }, context) {
+      if (!(await stepDecided(deps.db, caseId, "reschedule_proposal", context.now, "draft_reschedule_proposal"))) return;
       const recoveryCase = await loadCase(deps.db, caseId);
-      if (!recoveryCase || recoveryCase.status !== "open") return;
-      const existing = await deps.db.draft.findUnique({ where: { idempotencyKey: `case:${caseId}:reschedule` }, select: { id: true } });
-      if (existing) return;
+      if (!recoveryCase) return;
       const settings = recoveryCase.user.settings;
       const timeZone = settings?.timeZone ?? "UTC";
       const workingHours = workingHoursSchema.safeParse(settings?.workingHours);
