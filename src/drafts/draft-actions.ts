@@ -1,4 +1,4 @@
-import type { Database, Prisma } from "../db/client.js";
+import type { Database } from "../db/client.js";
 import { answerMeetingAlerts, closeAlerts } from "../alerts/alert-lifecycle.js";
 import type { Clock } from "../platform/clock.js";
 import { ConflictError, NotFoundError } from "../platform/errors.js";
