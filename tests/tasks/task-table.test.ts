@@ -349,11 +349,12 @@ describe("the task table", () => {
       await db.task.updateMany({ where: { kind: "killer" }, data: { status: "running", attempts: 2, lockedBy: "dead-worker", lockedUntil: new Date(Date.now() - 1) } });
       const failures: Array<[string, string]> = [];
       const ran: number[] = [];
+      const gaveUp: string[] = [];
       const logger = capturedLogger();
       const runner = new TaskRunner({
         db,
         databaseUrl: url,
-        handlers: [defineTask({ kind: "killer", payload: z.object({ n: z.number() }), run: async ({ n }) => void ran.push(n) })],
+        handlers: [defineTask({ kind: "killer", payload: z.object({ n: z.number() }), run: async ({ n }) => void ran.push(n), gaveUp: async (_payload, { lastError }) => void gaveUp.push(lastError) })],
         clock: systemClock,
         log: logger.log,
         concurrency: 2,
@@ -363,8 +364,52 @@ describe("the task table", () => {
       expect(ran).toEqual([]);
       expect(failures).toEqual([["killer", "failed"]]);
       const reason = "the worker stopped while running it (lease expired) 1 time; giving up";
+      expect(gaveUp).toEqual([reason]);
       expect(logger.lines()).toContainEqual(expect.objectContaining({ level: 50, msg: "task failed for good; parked with its error", kind: "killer", reason }));
       expect(await db.task.findFirstOrThrow({ where: { kind: "killer" } })).toMatchObject({ status: "failed", attempts: 2, lastError: reason });
+    });
+
+    it("keeps a task's lease while it runs past it (heartbeat): another runner does not take it", async () => {
+      let runs = 0;
+      const slow = () =>
+        defineTask({
+          kind: "slow",
+          payload: z.object({ n: z.number() }),
+          leaseMs: 300,
+          run: async (_payload, context) => {
+            runs += 1;
+            await new Promise((resolve) => setTimeout(resolve, 1_200));
+            await context.finish(async (tx) => void (await tx.user.create({ data: { email: `slow-${context.task.id}@example.com` } })));
+          },
+        });
+      await startRunner([slow()], { pollMs: 50 });
+      await startRunner([slow()], { pollMs: 50 });
+      await enqueue(1, { kind: "slow", prefix: "slow" });
+      await expect.poll(() => db.task.count({ where: { kind: "slow", status: "done" } }), { timeout: 5000 }).toBe(1);
+      expect(runs).toBe(1);
+      expect(await db.task.findFirstOrThrow({ where: { kind: "slow" } })).toMatchObject({ attempts: 1, lastError: null });
+    });
+
+    it("calls gaveUp in the transaction that parks a task after its last failed attempt, and parks it even if gaveUp throws", async () => {
+      const gaveUp: string[] = [];
+      await startRunner([
+        defineTask({
+          kind: "hopeless",
+          payload: z.object({ n: z.number() }),
+          run: async () => {
+            throw new AppError("never works", { code: "nope", retryable: false });
+          },
+          gaveUp: async ({ n }, { tx, lastError }) => {
+            gaveUp.push(lastError);
+            if (n === 1) throw new Error("the hook itself fails");
+            await tx.user.create({ data: { email: `gave-up-${n}@example.com` } });
+          },
+        }),
+      ]);
+      await enqueue(2, { kind: "hopeless", prefix: "hopeless" });
+      await expect.poll(() => db.task.count({ where: { kind: "hopeless", status: "failed" } }), { timeout: 3000 }).toBe(2);
+      expect(gaveUp).toEqual(["never works", "never works"]);
+      expect((await db.user.findMany({ where: { email: { startsWith: "gave-up-" } } })).map((user) => user.email)).toEqual(["gave-up-0@example.com"]);
     });
 
     it("refuses a payload that does not match the handler's schema, naming the problem", async () => {
