@@ -15,12 +15,12 @@ export const MATCH_RESCHEDULE = "match_reschedule";
  * queues one matching pass when the user has an open case. The key carries the time, like
  * detect_user's, so each changed calendar gets its pass and a replayed one is a no-op.
  */
-export async function queueRescheduleMatching(db: Database, userId: string, now: Date): Promise<void> {
+export async function queueRescheduleMatching(db: Database, userId: string, now: Date, commit: (effects: (tx: Tx) => Promise<void>) => Promise<void> = (effects) => db.$transaction(effects)): Promise<void> {
   const open = await db.recoveryCase.count({ where: { userId, status: "open" } });
   if (open === 0) return;
-  await db.$transaction((tx) =>
-    enqueueTasks(tx, [{ kind: MATCH_RESCHEDULE, payload: { userId }, idempotencyKey: `match-reschedule:${userId}:${now.toISOString()}`, dueAt: now, priority: 15, userId }]),
-  );
+  await commit(async (tx) => {
+    await enqueueTasks(tx, [{ kind: MATCH_RESCHEDULE, payload: { userId }, idempotencyKey: `match-reschedule:${userId}:${now.toISOString()}`, dueAt: now, priority: 15, userId }]);
+  });
 }
 
 /**
@@ -56,6 +56,8 @@ export function matchRescheduleTask(deps: RecoveryDependencies) {
         where: { userId, status: "open" },
         include: { user: { include: { settings: true } }, meeting: { include: { attendees: true, connection: true } }, rescheduled: true },
       });
+      // Every case's writes commit with the task (one transaction), in the order decided.
+      const effects: Array<(tx: Tx) => Promise<void>> = [];
       for (const recoveryCase of cases) {
         const linked = recoveryCase.rescheduled;
         if (!linked) {
@@ -72,14 +74,16 @@ export function matchRescheduleTask(deps: RecoveryDependencies) {
           });
           const meeting = picked && candidates.find((m) => m.id === picked.id);
           if (!meeting) continue;
-          const linkedNow = await deps.db.$transaction((tx) => linkRescheduledMeeting(tx, recoveryCase, meeting, now));
-          if (linkedNow) context.log.info({ caseId: recoveryCase.id, meetingId: meeting.id }, "rescheduled meeting recognised");
+          effects.push(async (tx) => {
+            const linkedNow = await linkRescheduledMeeting(tx, recoveryCase, meeting, now);
+            if (linkedNow) context.log.info({ caseId: recoveryCase.id, meetingId: meeting.id }, "rescheduled meeting recognised");
+          });
           continue;
         }
         const gone = linked.isCancelled || linked.deletedAt !== null;
         const placed = recoveryCase.bufferEventId && recoveryCase.bufferStart && recoveryCase.bufferEnd ? { start: recoveryCase.bufferStart, end: recoveryCase.bufferEnd } : null;
         const plan = planBuffer({ meeting: { start: linked.start, cancelled: linked.isCancelled, deleted: linked.deletedAt !== null }, placed, minutes: recoveryCase.user.settings?.bufferMinutes ?? 40, now });
-        await deps.db.$transaction(async (tx) => {
+        effects.push(async (tx) => {
           const tasks = [];
           // Before the first placement ran there is nothing to follow: the buffer_block step places it.
           const firstPlacementPending = !placed && plan.action === "create";
@@ -93,6 +97,9 @@ export function matchRescheduleTask(deps: RecoveryDependencies) {
           await enqueueTasks(tx, tasks);
         });
       }
+      await context.finish(async (tx) => {
+        for (const effect of effects) await effect(tx);
+      });
     },
   });
 }

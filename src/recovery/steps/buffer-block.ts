@@ -2,7 +2,7 @@ import { z } from "zod";
 import { raiseAlert } from "../../alerts/raise-alert.js";
 import { ProviderError } from "../../calendars/provider-error.js";
 import type { Logger } from "../../platform/logger.js";
-import { defineTask } from "../../tasks/task-handler.js";
+import { defineTask, type TaskContext } from "../../tasks/task-handler.js";
 import { bufferBlockText, bufferConflicts, formatMeetingTime, planBuffer, type BufferRange } from "../domain/index.js";
 import { calendarFor, type RecoveryDependencies, type Tx } from "../recovery-deps.js";
 import { closeCaseIfFinished } from "../close-case.js";
@@ -25,7 +25,7 @@ export function bufferMarker(caseId: string): string {
  * second one on the retry; the retry first adopts a synced buffer event at exactly the
  * wanted times on that calendar, which covers the case once a sync has run in between.
  */
-export async function reconcileBuffer(deps: RecoveryDependencies, caseId: string, log: Logger): Promise<void> {
+export async function reconcileBuffer(deps: RecoveryDependencies, caseId: string, log: Logger, commit: TaskContext["finish"]): Promise<void> {
   await deps.locks.withLock(`makegood:buffer:${caseId}`, { wait: true }, async () => {
     const now = deps.clock.now();
     const recoveryCase = await deps.db.recoveryCase.findUnique({
@@ -45,7 +45,7 @@ export async function reconcileBuffer(deps: RecoveryDependencies, caseId: string
     const meetingGone = !meeting || meeting.isCancelled || meeting.deletedAt !== null;
     if (plan.action === "none") {
       // The rescheduled meeting was cancelled and nothing is placed: wait for the next one.
-      if (meeting && meetingGone) await deps.db.recoveryCase.update({ where: { id: caseId }, data: { rescheduledMeetingId: null } });
+      if (meeting && meetingGone) await commit(async (tx) => void (await tx.recoveryCase.update({ where: { id: caseId }, data: { rescheduledMeetingId: null } })));
       return;
     }
     if (!meeting) return;
@@ -56,7 +56,7 @@ export async function reconcileBuffer(deps: RecoveryDependencies, caseId: string
       await calendar.deleteEvent(providerCalendarId, recoveryCase.bufferEventId!);
       // A cancelled meeting is unlinked (the next one is awaited); one that moved to a time
       // already past stays linked, for the thank-you.
-      await deps.db.recoveryCase.update({ where: { id: caseId }, data: { bufferEventId: null, bufferStart: null, bufferEnd: null, ...(meetingGone ? { rescheduledMeetingId: null } : {}) } });
+      await commit(async (tx) => void (await tx.recoveryCase.update({ where: { id: caseId }, data: { bufferEventId: null, bufferStart: null, bufferEnd: null, ...(meetingGone ? { rescheduledMeetingId: null } : {}) } })));
       log.info({ caseId }, meetingGone ? "buffer removed: the rescheduled meeting was cancelled" : "buffer removed: the rescheduled meeting moved to a time already past");
       return;
     }
@@ -83,7 +83,7 @@ export async function reconcileBuffer(deps: RecoveryDependencies, caseId: string
         (await calendar.createEvent(providerCalendarId, { title: text.summary, description: text.description, start: plan.range.start, end: plan.range.end, timeZone: meeting.timeZone, marker: bufferMarker(caseId) })).providerEventId;
     }
     const range = plan.range;
-    await deps.db.$transaction(async (tx) => {
+    await commit(async (tx) => {
       await tx.recoveryCase.update({ where: { id: caseId }, data: { bufferEventId: eventId, bufferStart: range.start, bufferEnd: range.end } });
       await raiseBufferConflicts(tx, { id: caseId, userId: recoveryCase.userId, timeZone: recoveryCase.user.settings?.timeZone ?? meeting.timeZone }, { id: meeting.id, title: meeting.title }, range, now);
       await closeCaseIfFinished(tx, caseId, now);
@@ -139,7 +139,7 @@ export function bufferBlockTask(deps: RecoveryDependencies) {
     kind: BUFFER_BLOCK,
     payload: z.object({ caseId: z.uuid(), meetingId: z.uuid().optional() }),
     async run({ caseId }, context) {
-      await reconcileBuffer(deps, caseId, context.log);
+      await reconcileBuffer(deps, caseId, context.log, context.finish);
     },
   });
 }
@@ -150,7 +150,7 @@ export function syncBufferTask(deps: RecoveryDependencies) {
     kind: SYNC_BUFFER,
     payload: z.object({ caseId: z.uuid() }),
     async run({ caseId }, context) {
-      await reconcileBuffer(deps, caseId, context.log);
+      await reconcileBuffer(deps, caseId, context.log, context.finish);
     },
   });
 }
