@@ -128,7 +128,7 @@ async function ourQueue(url: string, log: Logger): Promise<QueueUnderTest> {
       leaseMs: `${leaseMs} (default, heartbeat every ${Math.round(leaseMs / 3)} ms)`,
       pollMs,
       "claimAheadMs / maxClaimAhead": "200 / 100 (defaults)",
-      commits: "group commit, a savepoint per task (CommitBatcher)",
+      commits: "group commit (CommitBatcher; no savepoint per task)",
       "bulk API": `enqueueTasks on a pg pool, ${BULK_CHUNK}/statement`,
       "single API": "enqueueTasks on a pg pool (one statement)",
       effect: "insert into bench_effects in the completing transaction, via finish(tx => tx.$executeRaw…)",
