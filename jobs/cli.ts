@@ -5,7 +5,7 @@ import { errorMessage } from "../src/platform/errors.js";
 import { createLogger } from "../src/platform/logger.js";
 import { createServices } from "../src/services.js";
 import { JOB_NAMES } from "./job.js";
-import { findJob } from "./registry.js";
+import { findJob, withJobTaskHandlers } from "./registry.js";
 import { runJob } from "./run-job.js";
 
 /**
@@ -34,7 +34,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const database = await openDatabase(config, log);
   const services = createServices(config, database, systemClock, log, { maxConnections: 4 });
   try {
-    const outcome = await runJob(job, { ...services, signal: new AbortController().signal }, { waitForLock: true });
+    const outcome = await runJob(job, withJobTaskHandlers({ ...services, signal: new AbortController().signal }), { waitForLock: true });
     if (outcome.status === "done") {
       log.info({ job: job.name, ...outcome.summary, durationMs: outcome.durationMs }, "job finished");
       process.stdout.write(`${job.name}: done ${JSON.stringify(outcome.summary)}\n`);

@@ -1,5 +1,6 @@
 import { mapWithConcurrency } from "../src/platform/concurrency.js";
 import { maintainPushChannels, pushEnabled } from "../src/sync/push-channels.js";
+import { requestPushMaintenance } from "../src/sync/push-task.js";
 import type { Job, JobSummary } from "./job.js";
 
 /** Renews push channels and subscriptions before they expire, and reopens lost ones. */
@@ -14,5 +15,16 @@ export const renewJob: Job = {
     const results = await mapWithConcurrency(connections, 8, ({ id }) => maintainPushChannels(id, push));
     const total = (key: "opened" | "renewed" | "failed") => results.reduce((sum, result) => sum + result[key], 0);
     return { connections: connections.length, opened: total("opened"), renewed: total("renewed"), failed: total("failed") };
+  },
+  /** A scheduled hour queues one push-maintenance task per connection, keyed by the minute. */
+  async scheduled({ db, clock, config }, bucket): Promise<JobSummary> {
+    if (!pushEnabled(config.publicUrl)) return { connections: 0, note: "push is off: PUBLIC_URL is not https" };
+    const now = clock.now();
+    const connections = await db.connection.findMany({ where: { status: "active", provider: { not: "sandbox" } }, select: { id: true } });
+    let queued = 0;
+    await db.$transaction(async (tx) => {
+      for (const { id } of connections) queued += await requestPushMaintenance(tx, id, `due:${bucket}`, now);
+    });
+    return { connections: connections.length, queued };
   },
 };

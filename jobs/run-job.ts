@@ -4,14 +4,16 @@ export type JobOutcome = { status: "done"; summary: JobSummary; durationMs: numb
 
 /**
  * Runs one job body, under its advisory lock when the job is exclusive. A scheduled run
- * skips when another instance holds the lock; a command-line run waits for it.
+ * (a SCHEDULED_JOB task) skips when another run holds the lock, as that run does the same
+ * work; a command-line run waits for it.
  */
-export async function runJob(job: Job, context: JobContext, options: { waitForLock: boolean }): Promise<JobOutcome> {
+export async function runJob(job: Job, context: JobContext, options: { waitForLock: boolean; scheduled?: { bucket: string } }): Promise<JobOutcome> {
   const log = context.log.child({ job: job.name });
   const started = performance.now();
   const body = async () => {
     log.debug("job started");
-    return job.run({ ...context, log });
+    const { scheduled } = options;
+    return scheduled && job.scheduled ? job.scheduled({ ...context, log }, scheduled.bucket) : job.run({ ...context, log });
   };
   if (!job.exclusive) {
     const summary = await body();

@@ -1,37 +1,39 @@
 import cron, { type ScheduledTask } from "node-cron";
+import type { Database } from "../src/db/client.js";
+import type { Clock } from "../src/platform/clock.js";
 import { errorMessage } from "../src/platform/errors.js";
-import type { Job, JobContext } from "./job.js";
-import { runJob } from "./run-job.js";
+import type { Logger } from "../src/platform/logger.js";
+import type { Job } from "./job.js";
+import { enqueueScheduledJob } from "./scheduled-job-task.js";
 
 export interface Schedule {
-  /** stops the timers, then waits for the runs in flight to finish */
+  /** stops the timers */
   stop(): Promise<void>;
 }
 
-/** Schedules every job in-process with node-cron. Runs of one job never overlap in this process. */
-export function startSchedule(jobList: readonly Job[], context: JobContext): Schedule {
-  const inFlight = new Map<string, Promise<void>>();
+/**
+ * Schedules every job in-process with node-cron. A tick only queues the job's run for its
+ * minute (enqueueScheduledJob), keyed by job and minute: any number of instances can run
+ * this schedule, each minute's run is queued once and run once, by whichever worker claims
+ * it. The work itself runs as tasks, never in the cron callback.
+ */
+export function startSchedule(jobList: readonly Job[], context: { db: Database; clock: Clock; log: Logger; signal: AbortSignal }): Schedule {
   const tasks: ScheduledTask[] = jobList.map((job) =>
     cron.schedule(
       job.schedule,
       () => {
-        if (inFlight.has(job.name) || context.signal.aborted) return;
-        const run = runJob(job, context, { waitForLock: false })
-          .then((outcome) => {
-            if (outcome.status === "done") context.log.info({ job: job.name, ...outcome.summary, durationMs: outcome.durationMs }, "scheduled job finished");
-            else context.log.debug({ job: job.name, reason: outcome.reason }, "scheduled job skipped");
-          })
-          .catch((error: unknown) => context.log.error({ job: job.name, err: error, reason: errorMessage(error) }, "scheduled job failed"))
-          .finally(() => inFlight.delete(job.name));
-        inFlight.set(job.name, run);
+        if (context.signal.aborted) return;
+        void enqueueScheduledJob(context.db, job, context.clock.now()).then(
+          (queued) => context.log.debug({ job: job.name, queued }, "scheduled job queued"),
+          (error: unknown) => context.log.error({ job: job.name, err: error, reason: errorMessage(error) }, "could not queue a scheduled job"),
+        );
       },
-      { name: job.name, noOverlap: true },
+      { name: job.name },
     ),
   );
   return {
     async stop() {
       await Promise.all(tasks.map((task) => task.stop()));
-      await Promise.all(inFlight.values());
     },
   };
 }

@@ -1,5 +1,7 @@
 import { mapWithConcurrency } from "../src/platform/concurrency.js";
+import type { Database } from "../src/db/client.js";
 import { syncConnection } from "../src/sync/sync-connection.js";
+import { requestSync } from "../src/sync/sync-task.js";
 import type { Job } from "./job.js";
 
 /** How many connections sync at once: a slow provider never holds up the others for long. */
@@ -12,14 +14,27 @@ export const syncJob: Job = {
   schedule: "*/5 * * * *",
   exclusive: true,
   async run({ db, clock, sync, signal }) {
-    const now = clock.now();
-    const due = await db.connection.findMany({
-      where: { status: "active", OR: [{ backoffUntil: null }, { backoffUntil: { lte: now } }] },
-      select: { id: true },
-      orderBy: { lastSyncAt: { sort: "asc", nulls: "first" } },
-    });
+    const due = await dueConnections(db, clock.now());
     const outcomes = await mapWithConcurrency(due, CONCURRENCY, async ({ id }) => (signal.aborted ? undefined : syncConnection(id, sync)));
     const count = (status: string) => outcomes.filter((outcome) => outcome?.status === status).length;
     return { connections: due.length, synced: count("synced"), backingOff: count("backing_off"), needsReauth: count("needs_reauth"), skipped: count("skipped") };
   },
+  /** A scheduled minute queues one sync task per due connection, keyed `sync:<id>:due:<minute>`. */
+  async scheduled({ db, clock }, bucket) {
+    const now = clock.now();
+    const due = await dueConnections(db, now);
+    let queued = 0;
+    await db.$transaction(async (tx) => {
+      for (const { id } of due) queued += await requestSync(tx, id, `due:${bucket}`, now);
+    });
+    return { connections: due.length, queued };
+  },
 };
+
+function dueConnections(db: Database, now: Date): Promise<Array<{ id: string }>> {
+  return db.connection.findMany({
+    where: { status: "active", OR: [{ backoffUntil: null }, { backoffUntil: { lte: now } }] },
+    select: { id: true },
+    orderBy: { lastSyncAt: { sort: "asc", nulls: "first" } },
+  });
+}

@@ -4,10 +4,9 @@ import { TaskRunner } from "../src/tasks/task-runner.js";
 import type { Job } from "./job.js";
 
 /**
- * Runs every task that is due now. In the service the task runner already works
- * continuously (woken by LISTEN/NOTIFY); this tick is the safety net, and the way to run
- * the queue once from the command line. It also deletes finished tasks past their retention
- * (a bounded batch per tick).
+ * Runs every task that is due now, from the command line (scheduled jobs' queued minutes
+ * included). In the service the task runner works continuously (woken by LISTEN/NOTIFY),
+ * so its scheduled minute only deletes finished tasks past their retention (a bounded batch).
  */
 export const tasksJob: Job = {
   name: "tasks",
@@ -15,10 +14,15 @@ export const tasksJob: Job = {
   schedule: "* * * * *",
   // Claiming uses FOR UPDATE SKIP LOCKED, so any number of runs may overlap safely.
   exclusive: false,
-  async run({ db, databaseUrl, taskHandlers, clock, log, config }) {
-    const runner = new TaskRunner({ db, databaseUrl, handlers: taskHandlers, clock, log, concurrency: Math.max(1, config.workers) });
+  async run({ db, databaseUrl, taskHandlers, jobTaskHandlers, clock, log, config }) {
+    const runner = new TaskRunner({ db, databaseUrl, handlers: [...taskHandlers, ...(jobTaskHandlers ?? [])], clock, log, concurrency: Math.max(1, config.workers) });
     const { ran } = await runner.drain();
     const purged = await purgeFinishedTasks(prismaSqlClient(db), { before: new Date(clock.now().getTime() - FINISHED_TASK_RETENTION_MS) });
     return { ran, purged };
+  },
+  /** In the service the runner works continuously: a scheduled minute only purges. */
+  async scheduled({ db, clock }) {
+    const purged = await purgeFinishedTasks(prismaSqlClient(db), { before: new Date(clock.now().getTime() - FINISHED_TASK_RETENTION_MS) });
+    return { purged };
   },
 };

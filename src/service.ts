@@ -1,6 +1,7 @@
-import { jobs } from "../jobs/registry.js";
+import { jobs, withJobTaskHandlers } from "../jobs/registry.js";
 import { startSchedule, type Schedule } from "../jobs/schedule.js";
 import { openDatabase } from "./db/open-database.js";
+import { NotificationListener } from "./db/notification-listener.js";
 import { ReadinessProbe } from "./db/readiness.js";
 import { systemClock, type Clock } from "./platform/clock.js";
 import type { Config } from "./platform/config.js";
@@ -35,16 +36,20 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   const services = createServices(config, database, clock, log);
   const readiness = new ReadinessProbe(database.url, log.child({ component: "readiness" }));
   const shutdown = new AbortController();
+  // One LISTEN connection for the process: the task runner and the alert stream share it.
+  const notifications = new NotificationListener(database.url, log.child({ component: "notifications" }));
+  const jobContext = withJobTaskHandlers({ ...services, log: log.child({ component: "jobs" }), signal: shutdown.signal });
   const runner = new TaskRunner({
     db: services.db,
     databaseUrl: database.url,
-    handlers: services.taskHandlers,
+    handlers: [...services.taskHandlers, ...(jobContext.jobTaskHandlers ?? [])],
+    listener: notifications,
     clock,
     log: log.child({ component: "tasks" }),
     concurrency: config.workers,
     metrics: services.metrics,
   });
-  const alertStream = new AlertStream(database.url, log.child({ component: "alert-stream" }));
+  const alertStream = new AlertStream(notifications);
   let schedule: Schedule | undefined;
   let app: App | undefined;
 
@@ -53,7 +58,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
     await schedule?.stop();
     await runner.stop();
     await app?.close();
-    await Promise.allSettled([services.close(), readiness.close(), alertStream.close()]);
+    await Promise.allSettled([services.close(), readiness.close(), alertStream.close(), notifications.close()]);
     await database.stop();
   };
 
@@ -92,7 +97,7 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
       app.log.level = level;
     }
     if (config.workers > 0) await runner.start();
-    if (config.cron) schedule = startSchedule(Object.values(jobs), { ...services, log: log.child({ component: "jobs" }), signal: shutdown.signal });
+    if (config.cron) schedule = startSchedule(Object.values(jobs), jobContext);
     const address = app.server.address();
     const port = typeof address === "object" && address ? address.port : config.port;
     return { app, url: `http://localhost:${port}`, services, close };

@@ -1,7 +1,5 @@
-import pg from "pg";
 import type { Prisma } from "../db/client.js";
-import { errorMessage } from "../platform/errors.js";
-import type { Logger } from "../platform/logger.js";
+import type { NotificationListener } from "../db/notification-listener.js";
 
 export const ALERTS_CHANNEL = "makegood_alerts";
 
@@ -26,49 +24,24 @@ type Listener = (event: StreamEvent) => void;
 /**
  * Fans alert announcements out to this instance's live dashboards (server-sent events).
  * Announcements travel through PostgreSQL NOTIFY, so an alert raised by any instance
- * reaches a browser connected to any other.
+ * reaches a browser connected to any other. It listens on the process's one LISTEN
+ * connection (NotificationListener), shared with the task runner, which reconnects.
  */
 export class AlertStream {
-  private client: pg.Client | undefined;
   private readonly listeners = new Map<string, Set<Listener>>();
-  private closed = false;
-  private reconnecting = false;
+  private unsubscribe: (() => void) | undefined;
 
-  constructor(private readonly databaseUrl: string, private readonly log: Logger) {}
+  constructor(private readonly notifications: NotificationListener) {}
 
   async start(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.databaseUrl });
-    client.on("notification", (message) => {
-      const [userId, alertId] = (message.payload ?? "").split(":");
-      if (!userId || !alertId) return;
-      const event: StreamEvent = alertId === RESET ? { type: "reset" } : { type: "alert", alertId };
-      for (const listener of this.listeners.get(userId) ?? []) listener(event);
+    this.unsubscribe = await this.notifications.subscribe(ALERTS_CHANNEL, {
+      onNotification: (payload) => {
+        const [userId, alertId] = (payload ?? "").split(":");
+        if (!userId || !alertId) return;
+        const event: StreamEvent = alertId === RESET ? { type: "reset" } : { type: "alert", alertId };
+        for (const listener of this.listeners.get(userId) ?? []) listener(event);
+      },
     });
-    client.on("error", (error) => {
-      this.log.warn({ reason: errorMessage(error) }, "alert stream connection lost; reconnecting");
-      this.client = undefined;
-      this.reconnect(1000);
-    });
-    await client.connect();
-    await client.query(`listen ${ALERTS_CHANNEL}`);
-    this.client = client;
-  }
-
-  /** Keeps trying (backing off to 30 s) until the database answers again: one failed try must not end the stream for good. */
-  private reconnect(delayMs: number): void {
-    if (this.closed || this.reconnecting) return;
-    this.reconnecting = true;
-    setTimeout(() => {
-      this.reconnecting = false;
-      if (this.closed) return;
-      this.start().then(
-        () => this.log.info("alert stream connection restored"),
-        (error: unknown) => {
-          this.log.debug({ reason: errorMessage(error) }, "alert stream reconnect failed; trying again");
-          this.reconnect(Math.min(delayMs * 2, 30_000));
-        },
-      );
-    }, delayMs).unref();
   }
 
   subscribe(userId: string, listener: Listener): () => void {
@@ -82,7 +55,6 @@ export class AlertStream {
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    await this.client?.end().catch(() => undefined);
+    this.unsubscribe?.();
   }
 }

@@ -52,11 +52,11 @@ export function detectUserTask(detection: DetectionDependencies, sync: SyncDepen
   return defineTask({
     kind: "detect_user",
     payload: z.object({ userId: z.uuid() }),
-    async run({ userId }) {
+    async run({ userId }, context) {
       await detectMeetings(detection, sync.clock.now(), { userId });
       // The recovery workflow follows calendar changes too: a rescheduled meeting appears,
       // moves or is cancelled (a no-op for users without an open case).
-      await queueRescheduleMatching(sync.db, userId, sync.clock.now());
+      await queueRescheduleMatching(sync.db, userId, sync.clock.now(), context.finish);
     },
   });
 }

@@ -66,7 +66,7 @@ export async function queueDraftSend(tx: Tx, draft: { id: string; userId: string
  * For SMTP and the outbox the outbox row (committed only after the server's 250) settles
  * the question instead.
  */
-export async function sendDraft(deps: DraftSendDependencies, draftId: string, log: Logger): Promise<SendOutcome> {
+export async function sendDraft(deps: DraftSendDependencies, draftId: string, log: Logger, commit: Commit = (effects) => deps.db.$transaction(effects)): Promise<SendOutcome> {
   const now = deps.clock.now();
   const draft = await deps.db.draft.findUnique({
     where: { id: draftId },
@@ -84,10 +84,10 @@ export async function sendDraft(deps: DraftSendDependencies, draftId: string, lo
     }
     const outbox = await deps.db.outboxMessage.findUnique({ where: { idempotencyKey: key }, select: { messageId: true } });
     if (outbox) {
-      await recordSent(deps, draft.id, null, now);
+      await recordSent(commit, draft.id, null, now);
       return "sent";
     }
-    await recordOutcomeUnknown(deps, draft, draft.sendAttemptedAt, now);
+    await recordOutcomeUnknown(deps, commit, draft, draft.sendAttemptedAt, now);
     log.warn({ draftId }, "a send attempt ended without an outcome; not repeating it, the user decides");
     return "outcome_unknown";
   }
@@ -134,11 +134,11 @@ export async function sendDraft(deps: DraftSendDependencies, draftId: string, lo
   } catch (error) {
     const outbox = via === "mailbox" ? null : await deps.db.outboxMessage.findUnique({ where: { idempotencyKey: key }, select: { id: true } });
     if (outbox) {
-      await recordSent(deps, draft.id, null, deps.clock.now());
+      await recordSent(commit, draft.id, null, deps.clock.now());
       return "sent";
     }
     if (!definitelyNotSent(error, via)) {
-      await recordOutcomeUnknown(deps, draft, now, deps.clock.now());
+      await recordOutcomeUnknown(deps, commit, draft, now, deps.clock.now());
       log.warn({ draftId, reason: errorMessage(error) }, "sending failed in a way that may have delivered the message; not repeating it");
       return "outcome_unknown";
     }
@@ -155,7 +155,7 @@ export async function sendDraft(deps: DraftSendDependencies, draftId: string, lo
   }
 
   // Step 3: the outcome.
-  await recordSent(deps, draft.id, providerMessageId, deps.clock.now());
+  await recordSent(commit, draft.id, providerMessageId, deps.clock.now());
   log.info({ draftId, via }, "draft sent");
   return "sent";
 }
@@ -171,8 +171,11 @@ function definitelyNotSent(error: unknown, via: "mailbox" | "smtp" | "outbox"): 
   return error instanceof AppError && (error.code === "connection_inactive" || error.code === "provider_not_configured");
 }
 
-async function recordSent(deps: DraftSendDependencies, draftId: string, providerMessageId: string | null, at: Date): Promise<void> {
-  await deps.db.$transaction(async (tx) => {
+/** How the outcome commits: with the task's completion (TaskContext.finish) when a task sends. */
+type Commit = (effects: (tx: Tx) => Promise<void>) => Promise<void>;
+
+async function recordSent(commit: Commit, draftId: string, providerMessageId: string | null, at: Date): Promise<void> {
+  await commit(async (tx) => {
     // Whatever an impatient second run concluded ("outcome unknown"), a recorded success is the truth.
     await tx.draft.updateMany({ where: { id: draftId, sentAt: null }, data: { status: "sent", sentAt: at, providerMessageId, lastError: null } });
     await closeAlerts(tx, { idempotencyKey: { startsWith: `send_outcome_unknown:${draftId}:` } }, "resolved", at);
@@ -182,8 +185,8 @@ async function recordSent(deps: DraftSendDependencies, draftId: string, provider
   });
 }
 
-async function recordOutcomeUnknown(deps: DraftSendDependencies, draft: { id: string; userId: string; subject: string; to: string[]; meetingId: string | null }, attemptedAt: Date, now: Date): Promise<void> {
-  await deps.db.$transaction(async (tx) => {
+async function recordOutcomeUnknown(deps: DraftSendDependencies, commit: Commit, draft: { id: string; userId: string; subject: string; to: string[]; meetingId: string | null }, attemptedAt: Date, now: Date): Promise<void> {
+  await commit(async (tx) => {
     const { count } = await tx.draft.updateMany({
       where: { id: draft.id, sentAt: null, status: "approved" },
       data: { status: "failed", lastError: `${OUTCOME_UNKNOWN_PREFIX}: the attempt at ${attemptedAt.toISOString()} ended before its result was recorded. Check your Sent folder; resend only if it is not there.` },
@@ -210,7 +213,7 @@ export function sendDraftTask(deps: DraftSendDependencies) {
     kind: SEND_DRAFT,
     payload: z.object({ draftId: z.uuid() }),
     async run({ draftId }, context) {
-      await sendDraft(deps, draftId, context.log.child({ draftId }));
+      await sendDraft(deps, draftId, context.log.child({ draftId }), context.finish);
     },
   });
 }

@@ -8,7 +8,7 @@ import type { Logger } from "../platform/logger.js";
 import { enqueueTasks } from "../tasks/sql/enqueue-task.js";
 import { defineTask, type TaskContext, type Tx } from "../tasks/task-handler.js";
 import { renderAlertEmail, renderAlertSlack, type AlertMessageInput } from "./alert-message.js";
-import { ensureDeliveryRow, markDelivered, markSkipped, recordFailedAttempt, sendOnceLocked } from "./delivery-records.js";
+import { ensureDeliveryRow, markDelivered, markGivenUp, markSkipped, recordFailedAttempt, sendOnceLocked } from "./delivery-records.js";
 import { messageIdFor, type Mailer } from "./mailer.js";
 import { sendSlackWebhook, type WebhookOptions } from "./webhook.js";
 
@@ -143,6 +143,11 @@ export function deliverAlertTask(deps: DeliverAlertDependencies) {
       }
       await finishDelivered(context, deps, alertId, channel);
       deps.metrics?.alertDelivery(channel, "delivered");
+    },
+    // Parked for good, whatever the reason (its worker kept dying, so `run` never got to
+    // record it): the delivery row says failed, with the reason, rather than pending forever.
+    async gaveUp({ alertId, channel }, { tx, lastError }) {
+      await markGivenUp(tx, alertId, channel, lastError);
     },
   });
 }

@@ -33,6 +33,14 @@ export async function recordFailedAttempt(db: Database, alertId: string, channel
   });
 }
 
+/**
+ * The delivery task was parked without `run` recording it (its worker kept dying): a row
+ * still pending says failed, with the reason. One `run` already marked failed is left as is.
+ */
+export async function markGivenUp(tx: Prisma.TransactionClient, alertId: string, channel: AlertChannel, reason: string): Promise<void> {
+  await tx.alertDelivery.updateMany({ where: { alertId, channel, status: "pending" }, data: { status: "failed", lastError: reason.slice(0, 1000) } });
+}
+
 const lockedRow = z.object({ status: z.enum(["pending", "delivered", "failed", "skipped"]) });
 
 /**

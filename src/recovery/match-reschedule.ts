@@ -13,12 +13,12 @@ export const MATCH_RESCHEDULE = "match_reschedule";
  * queues one matching pass when the user has an open case. The key carries the time, like
  * detect_user's, so each changed calendar gets its pass and a replayed one is a no-op.
  */
-export async function queueRescheduleMatching(db: Database, userId: string, now: Date): Promise<void> {
+export async function queueRescheduleMatching(db: Database, userId: string, now: Date, commit: (effects: (tx: Tx) => Promise<void>) => Promise<void> = (effects) => db.$transaction(effects)): Promise<void> {
   const open = await db.recoveryCase.count({ where: { userId, status: "open" } });
   if (open === 0) return;
-  await db.$transaction((tx) =>
-    enqueueTasks(tx, [{ kind: MATCH_RESCHEDULE, payload: { userId }, idempotencyKey: `match-reschedule:${userId}:${now.toISOString()}`, dueAt: now, priority: 15, userId }]),
-  );
+  await commit(async (tx) => {
+    await enqueueTasks(tx, [{ kind: MATCH_RESCHEDULE, payload: { userId }, idempotencyKey: `match-reschedule:${userId}:${now.toISOString()}`, dueAt: now, priority: 15, userId }]);
+  });
 }
 
 /**
@@ -38,6 +38,8 @@ export function matchRescheduleTask(deps: RecoveryDependencies) {
         where: { userId, status: "open" },
         include: { user: { include: { settings: true } }, meeting: { include: { attendees: true, connection: true } } },
       });
+      // Every case's writes commit with the task (one transaction), in the order decided.
+      const effects: Array<(tx: Tx) => Promise<void>> = [];
       for (const recoveryCase of cases) {
         const externals = externalEmails(recoveryCase.meeting.attendees, [recoveryCase.meeting.connection.accountEmail]);
         let candidates: CandidateMeeting[] = [];
@@ -50,10 +52,15 @@ export function matchRescheduleTask(deps: RecoveryDependencies) {
           candidates = meetings.map(candidateOf);
         }
         const event = { type: "calendar_synced", externalEmails: externals, candidates, bufferMinutes: recoveryCase.user.settings?.bufferMinutes ?? 40 } as const;
-        const applied = await deps.db.$transaction((tx) => applyCaseEvent(tx, recoveryCase.id, event, now));
-        const linked = applied?.decision.next?.rescheduled;
-        if (applied && !applied.before.rescheduled && linked) context.log.info({ caseId: recoveryCase.id, meetingId: linked.id }, "rescheduled meeting recognised");
+        effects.push(async (tx) => {
+          const applied = await applyCaseEvent(tx, recoveryCase.id, event, now);
+          const linked = applied?.decision.next?.rescheduled;
+          if (applied && !applied.before.rescheduled && linked) context.log.info({ caseId: recoveryCase.id, meetingId: linked.id }, "rescheduled meeting recognised");
+        });
       }
+      await context.finish(async (tx) => {
+        for (const effect of effects) await effect(tx);
+      });
     },
   });
 }

@@ -169,6 +169,22 @@ describe("alert delivery", () => {
     expect(mailsFor(goneAlert)).toHaveLength(0);
   });
 
+  it("marks the delivery failed when its task is parked because its worker kept dying (gaveUp), and sends nothing", async () => {
+    const owner = await createUser(db);
+    const alertId = await createAlert(db, owner);
+    await queue(alertId, owner.userId, ["email", "feed"]);
+    await db.alertDelivery.upsert({ where: { alertId_channel: { alertId, channel: "email" } }, create: { alertId, channel: "email", status: "pending" }, update: { status: "pending" } });
+    // Its last worker died holding it: a lease that ran out on the last attempt.
+    const { id, maxAttempts } = await task(alertId, "email");
+    await db.task.update({ where: { id }, data: { status: "running", attempts: maxAttempts, lockedBy: "dead-worker", lockedUntil: new Date(clock.now().getTime() - 1) } });
+
+    expect(await drain(smtp)).toEqual({ ran: 0 });
+
+    expect(await task(alertId, "email")).toMatchObject({ status: "failed", lastError: expect.stringContaining("giving up") });
+    expect(await delivery(alertId, "email")).toMatchObject({ status: "failed", lastError: expect.stringContaining("lease expired") });
+    expect(mailsFor(alertId)).toHaveLength(0);
+  });
+
   it("keeps the email in the outbox table and sends nothing when no SMTP_URL is set", async () => {
     const outbox = createMailer({ smtpUrl: undefined }, db, logs.log);
     expect(outbox).toBeInstanceOf(OutboxMailer);

@@ -67,4 +67,21 @@ describe("the task table across processes", () => {
     expect(again.lockedBy).not.toBe(held.lockedBy);
     rescuer.kill("SIGKILL");
   }, 60_000);
+
+  it("a worker killed mid-task: another process runs the task again within 30 s, with the default lease and poll", async () => {
+    const doomed = await startWorker("doomed-default", { POLL_MS: "5000" });
+    await db.$transaction((tx) => enqueueTasks(tx, [{ kind: "hang", payload: { n: 2 }, idempotencyKey: "hang:2", dueAt: new Date() }]));
+    await doomed.waitForOutput(/hanging/);
+    const standby = await startWorker("standby", { POLL_MS: "5000" });
+    // The doomed worker's heartbeat has kept its lease meanwhile: nobody else took it.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await db.task.findFirstOrThrow({ where: { idempotencyKey: "hang:2" } })).toMatchObject({ status: "running", attempts: 1 });
+    doomed.kill("SIGKILL");
+    const killedAt = Date.now();
+    await doomed.waitForExit();
+    await standby.waitForOutput(/hanging/, 35_000);
+    expect(Date.now() - killedAt).toBeLessThan(30_000);
+    expect(await db.task.findFirstOrThrow({ where: { idempotencyKey: "hang:2" } })).toMatchObject({ status: "running", attempts: 2 });
+    standby.kill("SIGKILL");
+  }, 60_000);
 });

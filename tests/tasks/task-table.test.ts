@@ -123,7 +123,23 @@ describe("the task table", () => {
 
   it("does not claim a task before it is due", async () => {
     await enqueue(1, { dueAt: new Date(Date.now() + 60_000) });
-    expect(await claimTasks(sql, { kinds: ["noop"], workerId: "w", limit: 10, leaseMs: 1000, now: new Date() })).toEqual({ claimed: [], parked: [] });
+    expect(await claimTasks(sql, { kinds: ["noop"], workerId: "w", limit: 10, leaseMs: 1000, now: new Date() })).toEqual({ claimed: [], spent: [] });
+  });
+
+  it("claims no queued task that has used its attempts (both halves of the claim check attempts < max_attempts)", async () => {
+    await enqueue(2, { prefix: "used" });
+    await db.task.updateMany({ where: { idempotencyKey: "used:0" }, data: { attempts: 8, maxAttempts: 8 } });
+    const { claimed } = await claimTasks(sql, { kinds: ["noop"], workerId: "w", limit: 10, leaseMs: 1000, now: new Date() });
+    expect(claimed.map((task) => task.idempotencyKey)).toEqual(["used:1"]);
+  });
+
+  it("holds each kind for its own lease", async () => {
+    await enqueue(1, { kind: "short", prefix: "short" });
+    await enqueue(1, { kind: "long", prefix: "long" });
+    const now = new Date();
+    await claimTasks(sql, { kinds: ["short", "long"], workerId: "w", limit: 10, leaseMs: 60_000, leaseMsByKind: { short: 5_000 }, now });
+    const leases = await db.task.findMany({ where: { kind: { in: ["short", "long"] } }, select: { kind: true, lockedUntil: true } });
+    expect(Object.fromEntries(leases.map((task) => [task.kind, task.lockedUntil!.getTime() - now.getTime()]))).toEqual({ short: 5_000, long: 60_000 });
   });
 
   it("gives a task whose lease ran out to another worker, and refuses the first worker's late completion", async () => {
@@ -140,23 +156,27 @@ describe("the task table", () => {
     expect((await db.task.findUniqueOrThrow({ where: { id: first!.id } })).status).toBe("done");
   });
 
-  it("gives up on a task whose worker dies on every attempt: claimed again up to max_attempts, then parked failed, never claimed again", async () => {
+  it("gives up on a task whose worker dies on every attempt: claimed again up to max_attempts, then taken spent to be parked, never claimed again", async () => {
     await enqueue(1, { maxAttempts: 3 });
     // Each worker claims and dies: its lease runs out on a moved clock, and the next claim comes after it.
     const start = Date.now();
     const at = (step: number) => new Date(start + step * 2_000);
     const claim = (step: number) => claimTasks(sql, { kinds: ["noop"], workerId: `doomed-${step}`, limit: 10, leaseMs: 1_000, now: at(step) });
     for (const attempt of [1, 2, 3]) {
-      const { claimed, parked } = await claim(attempt);
-      expect(parked).toEqual([]);
+      const { claimed, spent } = await claim(attempt);
+      expect(spent).toEqual([]);
       expect(claimed.map((task) => task.attempts)).toEqual([attempt]);
     }
     const running = await db.task.findFirstOrThrow({ where: { kind: "noop" } });
     expect(running).toMatchObject({ status: "running", attempts: 3, lastError: "the worker stopped while running it (lease expired) 2 times" });
 
-    const { claimed, parked } = await claim(4);
+    const { claimed, spent } = await claim(4);
     expect(claimed).toEqual([]);
-    expect(parked).toMatchObject([{ id: running.id, kind: "noop", attempts: 3, lastError: "the worker stopped while running it (lease expired) 3 times; giving up" }]);
+    const reason = "the worker stopped while running it (lease expired) 3 times; giving up";
+    expect(spent).toMatchObject([{ id: running.id, kind: "noop", attempts: 3, lastError: reason }]);
+    // Held, attempts unchanged, until the runner parks it (with its handler's gaveUp, in one transaction).
+    expect(await db.task.findUniqueOrThrow({ where: { id: running.id } })).toMatchObject({ status: "running", attempts: 3, lockedBy: "doomed-4", lastError: reason });
+    expect(await failTask(sql, { id: running.id, workerId: "doomed-4", now: at(4), error: reason, permanent: true })).toBe("failed");
     expect(await db.task.findUniqueOrThrow({ where: { id: running.id } })).toMatchObject({
       status: "failed",
       attempts: 3,
@@ -166,7 +186,7 @@ describe("the task table", () => {
       lastError: "the worker stopped while running it (lease expired) 3 times; giving up",
     });
     // Parked for good: no later claim takes it, nor reports it again.
-    expect(await claim(100)).toEqual({ claimed: [], parked: [] });
+    expect(await claim(100)).toEqual({ claimed: [], spent: [] });
   });
 
   it("counts only the lease expiries since the last ordinary failure, and keeps claiming due tasks beside a parked one", async () => {
@@ -178,8 +198,8 @@ describe("the task table", () => {
     const { claimed: [second] } = await claimTasks(sql, { kinds: ["noop"], workerId: "dies", limit: 1, leaseMs: 1_000, now });
     expect(second?.attempts).toBe(2);
     await enqueue(2, { prefix: "fresh", dueAt: now });
-    const { claimed, parked } = await claimTasks(sql, { kinds: ["noop"], workerId: "w", limit: 2, leaseMs: 1_000, now: later });
-    expect(parked.map((task) => [task.id, task.lastError])).toEqual([[first!.id, "the worker stopped while running it (lease expired) 1 time; giving up"]]);
+    const { claimed, spent } = await claimTasks(sql, { kinds: ["noop"], workerId: "w", limit: 2, leaseMs: 1_000, now: later });
+    expect(spent.map((task) => [task.id, task.lastError])).toEqual([[first!.id, "the worker stopped while running it (lease expired) 1 time; giving up"]]);
     // Parking takes none of the claim's room: both fresh tasks are claimed beside it.
     expect(claimed.map((task) => task.idempotencyKey).sort()).toEqual(["fresh:0", "fresh:1"]);
   });
@@ -263,15 +283,15 @@ describe("the task table", () => {
       expect(await db.task.findFirstOrThrow({ where: { kind: "grouped", status: "failed" } })).toMatchObject({ lastError: "this effect cannot be written" });
     });
 
-    it("commits SQL effects (finishWithSql) with the completion, each failing one on its own", async () => {
+    it("commits raw SQL effects (tx.$executeRaw, straight to node-postgres) with the completion, each failing one on its own", async () => {
       await sql.query("create table if not exists sql_effects (n int primary key)");
       await startRunner([
         defineTask({
           kind: "sql_effect",
           payload: z.object({ n: z.number() }),
           run: async ({ n }, context) =>
-            context.finishWithSql!(async (tx) => {
-              await tx.query("insert into sql_effects (n) values ($1)", [n]);
+            context.finish(async (tx) => {
+              await tx.$executeRaw`insert into sql_effects (n) values (${n})`;
               if (n === 4) throw new AppError("this effect cannot be written", { code: "nope", retryable: false });
             }),
         }),
@@ -295,7 +315,7 @@ describe("the task table", () => {
             most = Math.max(most, working);
             await new Promise((resolve) => setTimeout(resolve, 2));
             working -= 1;
-            await context.finishWithSql!(async (tx) => void (await tx.query("select pg_sleep(0.005)")));
+            await context.finish(async (tx) => void (await tx.$executeRaw`select pg_sleep(0.005)`));
           },
         }),
       ]);
@@ -329,11 +349,12 @@ describe("the task table", () => {
       await db.task.updateMany({ where: { kind: "killer" }, data: { status: "running", attempts: 2, lockedBy: "dead-worker", lockedUntil: new Date(Date.now() - 1) } });
       const failures: Array<[string, string]> = [];
       const ran: number[] = [];
+      const gaveUp: string[] = [];
       const logger = capturedLogger();
       const runner = new TaskRunner({
         db,
         databaseUrl: url,
-        handlers: [defineTask({ kind: "killer", payload: z.object({ n: z.number() }), run: async ({ n }) => void ran.push(n) })],
+        handlers: [defineTask({ kind: "killer", payload: z.object({ n: z.number() }), run: async ({ n }) => void ran.push(n), gaveUp: async (_payload, { lastError }) => void gaveUp.push(lastError) })],
         clock: systemClock,
         log: logger.log,
         concurrency: 2,
@@ -343,8 +364,52 @@ describe("the task table", () => {
       expect(ran).toEqual([]);
       expect(failures).toEqual([["killer", "failed"]]);
       const reason = "the worker stopped while running it (lease expired) 1 time; giving up";
+      expect(gaveUp).toEqual([reason]);
       expect(logger.lines()).toContainEqual(expect.objectContaining({ level: 50, msg: "task failed for good; parked with its error", kind: "killer", reason }));
       expect(await db.task.findFirstOrThrow({ where: { kind: "killer" } })).toMatchObject({ status: "failed", attempts: 2, lastError: reason });
+    });
+
+    it("keeps a task's lease while it runs past it (heartbeat): another runner does not take it", async () => {
+      let runs = 0;
+      const slow = () =>
+        defineTask({
+          kind: "slow",
+          payload: z.object({ n: z.number() }),
+          leaseMs: 300,
+          run: async (_payload, context) => {
+            runs += 1;
+            await new Promise((resolve) => setTimeout(resolve, 1_200));
+            await context.finish(async (tx) => void (await tx.user.create({ data: { email: `slow-${context.task.id}@example.com` } })));
+          },
+        });
+      await startRunner([slow()], { pollMs: 50 });
+      await startRunner([slow()], { pollMs: 50 });
+      await enqueue(1, { kind: "slow", prefix: "slow" });
+      await expect.poll(() => db.task.count({ where: { kind: "slow", status: "done" } }), { timeout: 5000 }).toBe(1);
+      expect(runs).toBe(1);
+      expect(await db.task.findFirstOrThrow({ where: { kind: "slow" } })).toMatchObject({ attempts: 1, lastError: null });
+    });
+
+    it("calls gaveUp in the transaction that parks a task after its last failed attempt, and parks it even if gaveUp throws", async () => {
+      const gaveUp: string[] = [];
+      await startRunner([
+        defineTask({
+          kind: "hopeless",
+          payload: z.object({ n: z.number() }),
+          run: async () => {
+            throw new AppError("never works", { code: "nope", retryable: false });
+          },
+          gaveUp: async ({ n }, { tx, lastError }) => {
+            gaveUp.push(lastError);
+            if (n === 1) throw new Error("the hook itself fails");
+            await tx.user.create({ data: { email: `gave-up-${n}@example.com` } });
+          },
+        }),
+      ]);
+      await enqueue(2, { kind: "hopeless", prefix: "hopeless" });
+      await expect.poll(() => db.task.count({ where: { kind: "hopeless", status: "failed" } }), { timeout: 3000 }).toBe(2);
+      expect(gaveUp).toEqual(["never works", "never works"]);
+      expect((await db.user.findMany({ where: { email: { startsWith: "gave-up-" } } })).map((user) => user.email)).toEqual(["gave-up-0@example.com"]);
     });
 
     it("refuses a payload that does not match the handler's schema, naming the problem", async () => {

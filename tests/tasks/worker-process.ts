@@ -18,8 +18,9 @@ const runner = new TaskRunner({
   clock: systemClock,
   log: createLogger("warn"),
   concurrency: Number(process.env["CONCURRENCY"] ?? "2"),
-  pollMs: 200,
-  leaseMs: Number(process.env["LEASE_MS"] ?? "300000"),
+  pollMs: Number(process.env["POLL_MS"] ?? "200"),
+  // Unset: the engine's default lease (DEFAULT_LEASE_MS), as production runs.
+  ...(process.env["LEASE_MS"] ? { leaseMs: Number(process.env["LEASE_MS"]) } : {}),
   handlers: [
     defineTask({
       kind: "record_run",
