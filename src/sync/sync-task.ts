@@ -2,6 +2,7 @@ import { z } from "zod";
 import { AppError } from "../platform/errors.js";
 import { enqueueTasks } from "../tasks/sql/enqueue-task.js";
 import { defineTask, type Tx } from "../tasks/task-handler.js";
+import { anotherSyncQueued } from "./coalesced-sync.js";
 import { syncConnection, type SyncDependencies } from "./sync-connection.js";
 
 export const SYNC_TASK = "sync_connection";
@@ -16,9 +17,11 @@ export function syncConnectionTask(deps: SyncDependencies) {
   return defineTask({
     kind: SYNC_TASK,
     payload: z.object({ connectionId: z.uuid() }),
-    async run({ connectionId }) {
+    async run({ connectionId }, context) {
       const outcome = await syncConnection(connectionId, deps);
       if (outcome.status === "skipped" && outcome.reason === "busy") {
+        // Another queued sync will run after the running one and cover this one's reason too.
+        if (await anotherSyncQueued(deps.db, connectionId, context.task.id)) return;
         throw new AppError("Another sync of this connection is running; trying again after it", { code: "sync_busy", retryable: true, retryAfterMs: 2_000 });
       }
       if (outcome.status === "backing_off") {
