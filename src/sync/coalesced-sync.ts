@@ -1,5 +1,5 @@
 import type { Tx } from "../tasks/task-handler.js";
-import { requestSync, SYNC_TASK } from "./sync-task.js";
+import { requestSync, SYNC_TASK } from "./request-sync.js";
 
 /**
  * A queued sync due within this long already covers a push that arrives now: it has not read the

@@ -14,6 +14,7 @@ import { markUnlisted, storeChanges } from "./store-round.js";
 import { enqueueTasks } from "../tasks/sql/enqueue-task.js";
 import type { Metrics } from "../platform/metrics.js";
 import { observeSync } from "./sync-metrics.js";
+import { requestSync } from "./request-sync.js";
 import { signalAccessOf } from "./signal-access.js";
 import { probePresence } from "./presence-status.js";
 import type { SignalAccess } from "../detection/domain/index.js";
@@ -189,9 +190,14 @@ async function failed(deps: SyncDependencies, connectionId: string, attempts: nu
   const waitMs = error instanceof ProviderError && error.retryAfterMs !== null ? error.retryAfterMs : backoffDelayMs(attempts + 1);
   const until = new Date(now.getTime() + (retryable ? waitMs : backoffDelayMs(attempts + 1, { baseMs: 15 * 60_000 })));
   const reason = describe(error);
-  await deps.db.connection.update({
-    where: { id: connectionId },
-    data: { lastSyncError: reason, lastErrorAt: now, backoffUntil: until, backoffAttempts: attempts + 1 },
+  await deps.db.$transaction(async (tx) => {
+    await tx.connection.update({
+      where: { id: connectionId },
+      data: { lastSyncError: reason, lastErrorAt: now, backoffUntil: until, backoffAttempts: attempts + 1 },
+    });
+    // The next sync is queued for the instant the backoff ends (Retry-After when the provider
+    // gave one), not left to the next poll after it: whatever this round missed comes then.
+    await requestSync(tx, connectionId, `after-backoff:${until.toISOString()}`, now, until);
   });
   log.warn({ reason, until: until.toISOString(), kind: error instanceof ProviderError ? error.kind : "unexpected" }, "sync failed; backing off");
   return { status: "backing_off", until, reason };

@@ -1,18 +1,13 @@
 import { z } from "zod";
 import { AppError } from "../platform/errors.js";
-import { enqueueTasks } from "../tasks/sql/enqueue-task.js";
-import { defineTask, type Tx } from "../tasks/task-handler.js";
+import { defineTask } from "../tasks/task-handler.js";
 import { anotherSyncQueued } from "./coalesced-sync.js";
+import { SYNC_TASK } from "./request-sync.js";
 import { syncConnection, type SyncDependencies } from "./sync-connection.js";
 
-export const SYNC_TASK = "sync_connection";
+export { requestSync, SYNC_TASK } from "./request-sync.js";
 
-/** Queues a sync of one connection; `reason` (a notification id, a time bucket) dedupes repeats. */
-export function requestSync(tx: Tx, connectionId: string, reason: string, now: Date): Promise<number> {
-  return enqueueTasks(tx, [{ kind: SYNC_TASK, payload: { connectionId }, idempotencyKey: `sync:${connectionId}:${reason}`, dueAt: now, priority: 10 }]);
-}
-
-/** Runs a queued sync; a sync already running elsewhere makes this one retry shortly, never drop. */
+/** Runs a queued sync; a sync already running elsewhere makes this one retry shortly unless another queued one covers it. */
 export function syncConnectionTask(deps: SyncDependencies) {
   return defineTask({
     kind: SYNC_TASK,
@@ -24,10 +19,13 @@ export function syncConnectionTask(deps: SyncDependencies) {
         if (await anotherSyncQueued(deps.db, connectionId, context.task.id)) return;
         throw new AppError("Another sync of this connection is running; trying again after it", { code: "sync_busy", retryable: true, retryAfterMs: 2_000 });
       }
-      if (outcome.status === "backing_off") {
-        // The connection records the backoff; this task comes back when it ends, so the
-        // change that asked for this sync is caught up rather than left to the next poll.
-        throw new AppError(outcome.reason, { code: "sync_backing_off", retryable: true, retryAfterMs: Math.max(0, outcome.until.getTime() - deps.clock.now().getTime()) });
+      // A throttled round (here or earlier) queued the connection's next sync for the instant its
+      // backoff ends, which covers whatever asked for this one. A backoff set elsewhere (evidence
+      // reads) queued none: then this one comes back when it ends, rather than being dropped.
+      if (outcome.status === "skipped" && outcome.reason === "backing_off" && !(await anotherSyncQueued(deps.db, connectionId, context.task.id))) {
+        const row = await deps.db.connection.findUnique({ where: { id: connectionId }, select: { backoffUntil: true } });
+        const waitMs = Math.max(0, (row?.backoffUntil?.getTime() ?? 0) - deps.clock.now().getTime());
+        throw new AppError("The provider asked us to slow down; syncing when the backoff ends", { code: "sync_backing_off", retryable: true, retryAfterMs: waitMs });
       }
     },
   });

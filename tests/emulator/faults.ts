@@ -10,6 +10,8 @@ export const faultInputSchema = z.object({
   kind: z.enum(["rateLimit", "serverError", "forbidden", "delay"]),
   /** How many matching requests are affected (default 1). */
   times: z.number().int().positive().default(1),
+  /** How many matching requests pass untouched first (default 0): "page 3 of a round" is skip 2. */
+  skip: z.number().int().nonnegative().default(0),
   /** rateLimit: seconds for Retry-After (omit to send no Retry-After). */
   retryAfterSeconds: z.number().int().nonnegative().optional(),
   /** rateLimit on Google: the 429 RESOURCE_EXHAUSTED form or the legacy 403 forms. */
@@ -21,7 +23,7 @@ export const faultInputSchema = z.object({
 });
 
 export type FaultInput = z.input<typeof faultInputSchema>;
-type FaultRule = z.output<typeof faultInputSchema> & { remaining: number };
+type FaultRule = z.output<typeof faultInputSchema> & { remaining: number; toSkip: number };
 
 export interface FaultResponse {
   status: number;
@@ -75,7 +77,7 @@ export class FaultInjector {
 
   add(input: FaultInput): void {
     const rule = faultInputSchema.parse(input);
-    this.rules.push({ ...rule, remaining: rule.times, path: rule.path });
+    this.rules.push({ ...rule, remaining: rule.times, toSkip: rule.skip, path: rule.path });
   }
 
   clear(): void {
@@ -88,6 +90,10 @@ export class FaultInjector {
       && (!candidate.method || candidate.method.toUpperCase() === method.toUpperCase())
       && globToRegExp(candidate.path).test(path));
     if (!rule) return undefined;
+    if (rule.toSkip > 0) {
+      rule.toSkip -= 1;
+      return undefined;
+    }
     rule.remaining -= 1;
     if (rule.kind === "delay") return { delayMs: rule.delayMs };
     if (rule.kind === "forbidden") return { response: forbiddenResponse(path) };

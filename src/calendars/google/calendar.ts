@@ -6,7 +6,7 @@ import type { Logger } from "../../platform/logger.js";
 import type { ConnectionIdentity } from "../provider-factory.js";
 import { ProviderError } from "../provider-error.js";
 import type { AccessTokenSource, CalendarProvider, EventChange, SyncPage, SyncRequest, TimeRange } from "../provider.js";
-import { collectRound } from "../sync-pages.js";
+import { collectRound, readPageWaitingOutShortThrottles } from "../sync-pages.js";
 import { fetchMeetAttendance } from "./attendance.js";
 import { classifyGoogleError } from "./errors.js";
 import { ianaZoneOrNull } from "./time-zone.js";
@@ -65,7 +65,7 @@ export function createGoogleCalendar(deps: GoogleCalendarDependencies): Calendar
   async function* listPages(params: calendar_v3.Params$Resource$Events$List, context: string, full: boolean): AsyncGenerator<SyncPage> {
     let pageToken: string | undefined;
     for (;;) {
-      const page = await call(context, async () => (await calendar.events.list({ ...params, ...(pageToken ? { pageToken } : {}) }, { retry: false })).data);
+      const page = await readPageWaitingOutShortThrottles(() => call(context, async () => (await calendar.events.list({ ...params, ...(pageToken ? { pageToken } : {}) }, { retry: false })).data));
       const zone = page.timeZone ?? "UTC";
       const changes: EventChange[] = [];
       for (const item of page.items ?? []) {
