@@ -7,7 +7,12 @@ export const faultInputSchema = z.object({
   method: z.string().optional(),
   /** Path glob: `*` matches within a segment, `**` across segments, e.g. "/calendar/v3/calendars/*\/events". */
   path: z.string(),
-  kind: z.enum(["rateLimit", "serverError", "forbidden", "delay"]),
+  /**
+   * drop: the connection is closed before the request is handled (nothing happened);
+   * acceptThenDrop: the request is handled (a message is sent, an event written) and the connection
+   * closed instead of the answer, as when a client times out after the provider accepted.
+   */
+  kind: z.enum(["rateLimit", "serverError", "forbidden", "delay", "drop", "acceptThenDrop"]),
   /** How many matching requests are affected (default 1). */
   times: z.number().int().positive().default(1),
   /** How many matching requests pass untouched first (default 0): "page 3 of a round" is skip 2. */
@@ -85,7 +90,7 @@ export class FaultInjector {
   }
 
   /** Consumes one use of the first matching rule. */
-  take(method: string, path: string): { delayMs: number } | { response: FaultResponse } | undefined {
+  take(method: string, path: string): { delayMs: number } | { drop: "before" | "after" } | { response: FaultResponse } | undefined {
     const rule = this.rules.find((candidate) => candidate.remaining > 0
       && (!candidate.method || candidate.method.toUpperCase() === method.toUpperCase())
       && globToRegExp(candidate.path).test(path));
@@ -96,6 +101,8 @@ export class FaultInjector {
     }
     rule.remaining -= 1;
     if (rule.kind === "delay") return { delayMs: rule.delayMs };
+    if (rule.kind === "drop") return { drop: "before" };
+    if (rule.kind === "acceptThenDrop") return { drop: "after" };
     if (rule.kind === "forbidden") return { response: forbiddenResponse(path) };
     return { response: rule.kind === "rateLimit" ? rateLimitResponse(rule, path) : serverErrorResponse(rule, path) };
   }

@@ -27,6 +27,9 @@ export function libraryExpiry(): number {
  */
 const PAGE_SIZE = 1000;
 
+/** How many of the newest Sent messages are looked through for one we may have sent minutes ago. */
+const SENT_SCAN_LIMIT = 50;
+
 export interface GoogleCalendarDependencies {
   endpoints: GoogleEndpoints;
   tokens: AccessTokenSource;
@@ -194,6 +197,24 @@ export function createGoogleCalendar(deps: GoogleCalendarDependencies): Calendar
       // The JSON form with `raw`: the media-upload form ignores the API's rootUrl.
       const sent = await call("Gmail messages.send", async () => (await gmail.users.messages.send({ userId: "me", requestBody: { raw: mime.toString("base64url") } }, { retry: false })).data);
       return { providerMessageId: sent.id ?? null };
+    },
+
+    /**
+     * Gmail's Sent label, newest first, read header by header (messages.get format=metadata with
+     * only Message-ID): the one search gmail.metadata allows, since that scope refuses `q` (403
+     * "Metadata scope does not support 'q' parameter", even beside a broader scope), so
+     * `rfc822msgid:` is out of reach. The scan stops at the first message older than the attempt.
+     */
+    async findSentMail({ messageId, sentAfter }) {
+      const listed = await call("Gmail messages.list SENT", async () => (await gmail.users.messages.list({ userId: "me", labelIds: ["SENT"], maxResults: SENT_SCAN_LIMIT }, { retry: false })).data);
+      for (const { id } of listed.messages ?? []) {
+        if (!id) continue;
+        const message = await call("Gmail messages.get metadata", async () => (await gmail.users.messages.get({ userId: "me", id, format: "metadata", metadataHeaders: ["Message-ID"] }, { retry: false })).data);
+        const header = message.payload?.headers?.find((h) => h.name?.toLowerCase() === "message-id")?.value;
+        if (header === messageId) return { found: true, providerMessageId: id };
+        if (message.internalDate && Number(message.internalDate) < sentAfter.getTime()) break;
+      }
+      return { found: false };
     },
 
     // Google has no presence status (Meet shows no "in a call" state through any API).
