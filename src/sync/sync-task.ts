@@ -13,15 +13,20 @@ export function syncConnectionTask(deps: SyncDependencies) {
     kind: SYNC_TASK,
     payload: z.object({ connectionId: z.uuid() }),
     async run({ connectionId }, context) {
-      const outcome = await syncConnection(connectionId, deps);
+      const outcome = await syncConnection(connectionId, deps, { queueSyncAfterBackoff: false });
       if (outcome.status === "skipped" && outcome.reason === "busy") {
         // Another queued sync will run after the running one and cover this one's reason too.
         if (await anotherSyncQueued(deps.db, connectionId, context.task.id)) return;
         throw new AppError("Another sync of this connection is running; trying again after it", { code: "sync_busy", retryable: true, retryAfterMs: 2_000 });
       }
-      // A throttled round (here or earlier) queued the connection's next sync for the instant its
-      // backoff ends, which covers whatever asked for this one. A backoff set elsewhere (evidence
-      // reads) queued none: then this one comes back when it ends, rather than being dropped.
+      if (outcome.status === "backing_off") {
+        // This round was throttled or failed: the task comes back when the backoff ends (the
+        // provider's Retry-After when it gave one), so the change that asked for it is caught up
+        // then rather than at the next poll.
+        throw new AppError(outcome.reason, { code: "sync_backing_off", retryable: true, retryAfterMs: Math.max(0, outcome.until.getTime() - deps.clock.now().getTime()) });
+      }
+      // An earlier round left the connection backing off. A sync queued for its end covers this
+      // one; if there is none (evidence reads set a backoff too), this one comes back then.
       if (outcome.status === "skipped" && outcome.reason === "backing_off" && !(await anotherSyncQueued(deps.db, connectionId, context.task.id))) {
         const row = await deps.db.connection.findUnique({ where: { id: connectionId }, select: { backoffUntil: true } });
         const waitMs = Math.max(0, (row?.backoffUntil?.getTime() ?? 0) - deps.clock.now().getTime());
