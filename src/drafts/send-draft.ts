@@ -16,6 +16,7 @@ import { defineTask, type Tx } from "../tasks/task-handler.js";
 import { composeDraftMessage } from "./compose-message.js";
 import { OUTCOME_UNKNOWN_PREFIX } from "./draft-view.js";
 import { closeCaseIfFinished } from "../recovery/close-case.js";
+import { canReadSentMail } from "../calendars/sent-mail-scopes.js";
 import { checkSentFolder } from "./sent-folder-check.js";
 
 export const SEND_DRAFT = "send_draft";
@@ -110,7 +111,7 @@ export async function sendDraft(deps: DraftSendDependencies, draftId: string, lo
         return sendDraft(deps, draftId, log);
       }
     }
-    await recordOutcomeUnknown(deps, draft, draft.sendAttemptedAt, now);
+    await recordOutcomeUnknown(deps, draft, draft.sendAttemptedAt, now, connection);
     log.warn({ draftId }, "a send attempt ended without an outcome; not repeating it, the user decides");
     return "outcome_unknown";
   }
@@ -171,7 +172,7 @@ export async function sendDraft(deps: DraftSendDependencies, draftId: string, lo
           return "sent";
         }
       }
-      await recordOutcomeUnknown(deps, draft, now, deps.clock.now());
+      await recordOutcomeUnknown(deps, draft, now, deps.clock.now(), connection);
       log.warn({ draftId, reason: errorMessage(error) }, "sending failed in a way that may have delivered the message; not repeating it");
       return "outcome_unknown";
     }
@@ -215,7 +216,19 @@ async function recordSent(deps: DraftSendDependencies, draftId: string, provider
   });
 }
 
-async function recordOutcomeUnknown(deps: DraftSendDependencies, draft: { id: string; userId: string; subject: string; to: string[]; meetingId: string | null }, attemptedAt: Date, now: Date): Promise<void> {
+async function recordOutcomeUnknown(
+  deps: DraftSendDependencies,
+  draft: { id: string; userId: string; subject: string; to: string[]; meetingId: string | null },
+  attemptedAt: Date,
+  now: Date,
+  connection: { provider: "google" | "microsoft" | "sandbox"; scopes: string[] } | null,
+): Promise<void> {
+  // Gmail's read scope is opt-in (restricted): the question offers it, so the next one is settled without asking.
+  const offerSentCheck = connection?.provider === "google" && !canReadSentMail("google", connection.scopes);
+  const links = [
+    { label: "Open the draft", url: `${deps.publicUrl}/?draft=${draft.id}` },
+    ...(offerSentCheck ? [{ label: "Let Makegood check my Sent folder next time", url: `${deps.publicUrl}/auth/google?checkSentMail=1` }] : []),
+  ];
   await deps.db.$transaction(async (tx) => {
     const { count } = await tx.draft.updateMany({
       where: { id: draft.id, sentAt: null, status: "approved" },
@@ -231,7 +244,7 @@ async function recordOutcomeUnknown(deps: DraftSendDependencies, draft: { id: st
         meetingId: draft.meetingId,
         title: `Check whether "${draft.subject}" was sent`,
         body: `We tried to send "${draft.subject}" to ${draft.to.join(", ")}, but could not confirm it left. To avoid sending it twice we did not try again. Look in your Sent folder: if it is not there, resend it from the drafts inbox.`,
-        data: { draftId: draft.id, links: [{ label: "Open the draft", url: `${deps.publicUrl}/?draft=${draft.id}` }] },
+        data: { draftId: draft.id, links },
       },
       now,
     );

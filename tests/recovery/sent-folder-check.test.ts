@@ -142,6 +142,11 @@ describe("an unknown send outcome settled by the Sent folder", () => {
       expect(row.status).toBe("failed");
       expect(row.lastError).toMatch(/^Outcome unknown.*Check your Sent folder/);
       expect(await questions(draft.id)).toBe(1);
+      // A Google user is offered the opt-in that lets the next one be settled without asking.
+      const alert = await harness.service.services.db.alert.findFirstOrThrow({ where: { kind: "send_outcome_unknown", idempotencyKey: { startsWith: `send_outcome_unknown:${draft.id}:` } } });
+      const links = (alert.data as { links: Array<{ url: string }> }).links.map((link) => link.url);
+      if (person.provider === "google") expect(links).toContainEqual(expect.stringMatching(/\/auth\/google\?checkSentMail=1$/));
+      else expect(links.some((url) => url.includes("checkSentMail"))).toBe(false);
       // No Sent-folder read was even tried.
       expect(harness.emulator.control.requests({ method: "GET" }).filter((r) => r.path.startsWith("/gmail/") || r.path.includes("/mailFolders/"))).toEqual([]);
     });
