@@ -1,7 +1,7 @@
 import { ProviderError } from "../calendars/provider-error.js";
 import { canReadSentMail } from "../calendars/sent-mail-scopes.js";
 import type { ProviderFactory } from "../calendars/provider-factory.js";
-import type { AccessTokenSource } from "../calendars/provider.js";
+import type { AccessTokenSource, SentMailLookup } from "../calendars/provider.js";
 import { AppError } from "../platform/errors.js";
 import type { Logger } from "../platform/logger.js";
 import { calendarFor } from "../recovery/recovery-deps.js";
@@ -12,6 +12,13 @@ import { calendarFor } from "../recovery/recovery-deps.js";
  * not promised. Before this, not finding it only means "look again later".
  */
 export const SENT_FOLDER_SETTLE_MS = 5 * 60_000;
+
+/**
+ * A lookup that keeps failing in a way that may pass (throttling, an outage) is retried until
+ * the attempt is this old; then the user is asked, so a draft never waits unseen for a mailbox
+ * that stays unreadable.
+ */
+const GIVE_UP_LOOKING_MS = 30 * 60_000;
 
 /** Messages sent this long before the attempt are not looked at (clock skew between us and the provider). */
 const SCAN_SLACK_MS = 10 * 60_000;
@@ -37,7 +44,7 @@ export interface SentFolderConnection {
  * Looks for a draft's message by its Message-ID in the Sent mail of the mailbox it was sent from.
  * Not found while the attempt is younger than SENT_FOLDER_SETTLE_MS throws a retryable
  * `send_unconfirmed` (the task comes back when the wait is over); a provider failure that
- * may pass (throttling, 5xx, network) is rethrown for the same reason.
+ * may pass (throttling, 5xx, network) is rethrown for the same reason, until GIVE_UP_LOOKING_MS.
  */
 export async function checkSentFolder(
   deps: { providers: ProviderFactory; tokensFor(connection: { id: string; provider: "google" | "microsoft" | "sandbox" }): AccessTokenSource | undefined; log: Logger },
@@ -47,17 +54,20 @@ export async function checkSentFolder(
   if (!canReadSentMail(connection.provider, connection.scopes)) {
     return { kind: "unreadable", reason: "the connection has no permission to read Sent mail" };
   }
-  let found: Awaited<ReturnType<ReturnType<typeof calendarFor>["findSentMail"]>>;
+  if (connection.status !== "active") {
+    return { kind: "unreadable", reason: "the connection needs to be connected again" };
+  }
+  const sinceAttempt = query.now.getTime() - query.attemptedAt.getTime();
+  let found: SentMailLookup;
   try {
     found = await calendarFor(deps, connection).findSentMail({ messageId: query.messageId, sentAfter: new Date(query.attemptedAt.getTime() - SCAN_SLACK_MS) });
   } catch (error) {
-    if (error instanceof AppError && error.retryable) throw error;
+    if (error instanceof AppError && error.retryable && sinceAttempt < GIVE_UP_LOOKING_MS) throw error;
     const reason = error instanceof ProviderError ? error.message : "the Sent folder could not be read";
     deps.log.warn({ connectionId: connection.id, reason }, "could not look in the Sent folder; the user decides");
     return { kind: "unreadable", reason };
   }
   if (found.found) return { kind: "found", providerMessageId: found.providerMessageId };
-  const sinceAttempt = query.now.getTime() - query.attemptedAt.getTime();
   if (sinceAttempt < SENT_FOLDER_SETTLE_MS) {
     throw new AppError("The message is not in the Sent folder yet; looking again before deciding", { code: "send_unconfirmed", retryable: true, retryAfterMs: SENT_FOLDER_SETTLE_MS - sinceAttempt + 1000 });
   }

@@ -131,6 +131,22 @@ describe("an unknown send outcome settled by the Sent folder", () => {
     });
   });
 
+  it("Sent Items unreadable for half an hour (Graph 503s): looked again meanwhile, then the user is asked; nothing repeated", async () => {
+    const person = people.microsoftReads;
+    const { control } = harness.emulator;
+    const draft = await approvedDraft(person, "Mailbox down");
+    control.addFault({ method: "POST", path: SEND_PATH.microsoft, kind: "acceptThenDrop" });
+    control.addFault({ method: "GET", path: "/v1.0/me/mailFolders/*/messages", kind: "serverError", status: 503, times: 2 });
+    await expect(sendDraft(deps, draft.id, harness.logs.log)).rejects.toMatchObject({ retryable: true });
+    const attempted = await draftRow(draft.id);
+    expect(attempted).toMatchObject({ status: "approved", sentAt: null });
+    clock.set(new Date(attempted.sendAttemptedAt!.getTime() + 31 * MINUTE));
+    expect(await sendDraft(deps, draft.id, harness.logs.log)).toBe("outcome_unknown");
+    expect(await copiesOf(draft.id)).toBe(1);
+    expect(await questions(draft.id)).toBe(1);
+    control.clearFaults();
+  });
+
   describe.each([people.googleSendOnly, people.microsoftSendOnly])("with a grant that cannot read Sent mail ($provider)", (person) => {
     it("the answer was lost: the user is asked to check their Sent folder, as before, and nothing is repeated", async () => {
       const draft = await approvedDraft(person, `Unknown, no read scope (${person.provider})`);
