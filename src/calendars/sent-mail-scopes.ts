@@ -1,6 +1,13 @@
 import type { ProviderKind } from "./provider.js";
 
 /**
+ * The header in which a message we send carries its Message-ID a second time: were a provider
+ * to replace Message-ID with its own on sending, the copy in the user's Sent mail is still
+ * recognised by this one, so a send that did leave is never taken for one that did not.
+ */
+export const SENT_MAIL_KEY_HEADER = "X-Makegood-Message-Id";
+
+/**
  * Gmail's narrowest scope that can find a message in Sent: headers and labels, no bodies. It is a
  * restricted scope (Google's verification for apps that request it), so it is asked for only
  * when the user opts in ("let Makegood check my Sent folder"), never at every sign-in.

@@ -131,6 +131,21 @@ describe("an unknown send outcome settled by the Sent folder", () => {
     });
   });
 
+  it("Gmail: were the Message-ID replaced on sending, the copy is still recognised by our own header, so nothing is sent twice", async () => {
+    const { control } = harness.emulator;
+    const draft = await approvedDraft(people.googleReads, "Rewritten Message-ID");
+    control.setGmailRewritesMessageId(true);
+    try {
+      control.addFault({ method: "POST", path: SEND_PATH.google, kind: "acceptThenDrop" });
+      expect(await sendDraft(deps, draft.id, harness.logs.log)).toBe("sent");
+      const row = await draftRow(draft.id);
+      expect(control.sentMail().filter((mail) => mail.subject === "Rewritten Message-ID")).toHaveLength(1);
+      expect(control.sentMail().find((mail) => mail.subject === "Rewritten Message-ID")!.messageId).not.toBe(row.messageId);
+    } finally {
+      control.setGmailRewritesMessageId(false);
+    }
+  });
+
   it("Sent Items unreadable for half an hour (Graph 503s): looked again meanwhile, then the user is asked; nothing repeated", async () => {
     const person = people.microsoftReads;
     const { control } = harness.emulator;

@@ -6,6 +6,7 @@ import type { Logger } from "../../platform/logger.js";
 import type { ConnectionIdentity } from "../provider-factory.js";
 import { ProviderError } from "../provider-error.js";
 import type { AccessTokenSource, CalendarProvider, EventChange, SyncPage, SyncRequest, TimeRange } from "../provider.js";
+import { SENT_MAIL_KEY_HEADER } from "../sent-mail-scopes.js";
 import { collectRound, readPageWaitingOutShortThrottles } from "../sync-pages.js";
 import { fetchMeetAttendance } from "./attendance.js";
 import { classifyGoogleError } from "./errors.js";
@@ -209,9 +210,10 @@ export function createGoogleCalendar(deps: GoogleCalendarDependencies): Calendar
       const listed = await call("Gmail messages.list SENT", async () => (await gmail.users.messages.list({ userId: "me", labelIds: ["SENT"], maxResults: SENT_SCAN_LIMIT }, { retry: false })).data);
       for (const { id } of listed.messages ?? []) {
         if (!id) continue;
-        const message = await call("Gmail messages.get metadata", async () => (await gmail.users.messages.get({ userId: "me", id, format: "metadata", metadataHeaders: ["Message-ID"] }, { retry: false })).data);
-        const header = message.payload?.headers?.find((h) => h.name?.toLowerCase() === "message-id")?.value;
-        if (header === messageId) return { found: true, providerMessageId: id };
+        const message = await call("Gmail messages.get metadata", async () => (await gmail.users.messages.get({ userId: "me", id, format: "metadata", metadataHeaders: ["Message-ID", SENT_MAIL_KEY_HEADER] }, { retry: false })).data);
+        // Our own copy of the Message-ID counts too, in case Gmail put its own in Message-ID.
+        const ours = message.payload?.headers?.some((h) => (h.name?.toLowerCase() === "message-id" || h.name?.toLowerCase() === SENT_MAIL_KEY_HEADER.toLowerCase()) && h.value === messageId);
+        if (ours) return { found: true, providerMessageId: id };
         if (message.internalDate && Number(message.internalDate) < sentAfter.getTime()) break;
       }
       return { found: false };
