@@ -172,6 +172,13 @@ export interface SentMessage {
   providerMessageId: string | null;
 }
 
+/**
+ * Whether a message we sent (by its RFC 5322 Message-ID) is in the user's Sent mail: `found`
+ * (with the provider's id for it), or `not_found` among what was sent since `sentAfter`.
+ * Throws ProviderError when the mailbox cannot be read (no read scope: forbidden).
+ */
+export type SentMailLookup = { found: true; providerMessageId: string | null } | { found: false };
+
 /** A calendar account the user connected, through which all its calls go. */
 export interface CalendarProvider {
   readonly kind: ProviderKind;
@@ -195,6 +202,8 @@ export interface CalendarProvider {
   deleteEvent(providerCalendarId: string, providerEventId: string): Promise<void>;
   /** sends an RFC 822 message from the user's own mailbox */
   sendMail(mime: Buffer): Promise<SentMessage>;
+  /** looks for a message we sent in the user's Sent mail by its Message-ID (needs a mail read scope) */
+  findSentMail(query: { messageId: string; sentAfter: Date }): Promise<SentMailLookup>;
   /** the user's presence status now; "no presence here" is an answer, not an error */
   presence(): Promise<PresenceReading>;
   /** the user's own time zone as the calendar account has it (IANA), or null when it names none we can map */
@@ -219,7 +228,8 @@ export interface ProviderAccount {
 /** The OAuth side of Google and Microsoft (the sandbox signs in without OAuth). */
 export interface OAuthProvider {
   readonly kind: Exclude<ProviderKind, "sandbox">;
-  authorizationUrl(params: { state: string; codeChallenge: string; redirectUri: string; loginHint?: string }): string;
+  /** `checkSentMail`: also ask for the mail read scope that settles an unknown send (the user opted in) */
+  authorizationUrl(params: { state: string; codeChallenge: string; redirectUri: string; loginHint?: string; checkSentMail?: boolean }): string;
   exchangeCode(params: { code: string; codeVerifier: string; redirectUri: string }): Promise<{ tokens: TokenSet; account: ProviderAccount }>;
   /** a rotated refresh token comes back in `refreshToken`; invalid_grant → ProviderError "auth_revoked" */
   refresh(refreshToken: string): Promise<TokenSet>;

@@ -55,7 +55,7 @@ export class ConnectFlow {
   }
 
   /** Starts a flow. The caller sets `browserNonce` as a short-lived cookie. */
-  async begin(kind: OAuthKind, signedInUserId: string | undefined): Promise<{ url: string; browserNonce: string }> {
+  async begin(kind: OAuthKind, signedInUserId: string | undefined, options: { checkSentMail?: boolean } = {}): Promise<{ url: string; browserNonce: string }> {
     const provider = this.provider(kind);
     const state = randomToken(24);
     const browserNonce = randomToken(24);
@@ -74,7 +74,7 @@ export class ConnectFlow {
     });
     // Old, unused states are of no use to anyone; clear them as we go.
     await this.deps.db.oAuthState.deleteMany({ where: { expiresAt: { lt: new Date(now.getTime() - STATE_LIFETIME_MS) } } });
-    const url = provider.authorizationUrl({ state, codeChallenge: pkce.challenge, redirectUri: this.redirectUri(kind) });
+    const url = provider.authorizationUrl({ state, codeChallenge: pkce.challenge, redirectUri: this.redirectUri(kind), ...(options.checkSentMail ? { checkSentMail: true } : {}) });
     return { url, browserNonce };
   }
 

@@ -1,4 +1,5 @@
 import MailComposer from "nodemailer/lib/mail-composer/index.js";
+import { SENT_MAIL_KEY_HEADER } from "../calendars/sent-mail-scopes.js";
 
 export interface DraftMessage {
   from: { name: string; address: string };
@@ -24,6 +25,8 @@ export function composeDraftMessage(message: DraftMessage): Promise<Buffer> {
     subject: message.subject,
     text: message.text,
     messageId: message.messageId,
+    // Recognises our copy in the user's Sent mail even if the provider rewrote Message-ID.
+    headers: { [SENT_MAIL_KEY_HEADER]: message.messageId },
     date: message.date,
     ...(message.inReplyTo ? { inReplyTo: message.inReplyTo, references: [message.inReplyTo] } : {}),
   });

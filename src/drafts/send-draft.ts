@@ -16,6 +16,8 @@ import { defineTask, type Tx } from "../tasks/task-handler.js";
 import { composeDraftMessage } from "./compose-message.js";
 import { OUTCOME_UNKNOWN_PREFIX } from "./draft-view.js";
 import { closeCaseIfFinished } from "../recovery/close-case.js";
+import { canReadSentMail } from "../calendars/sent-mail-scopes.js";
+import { checkSentFolder } from "./sent-folder-check.js";
 
 export const SEND_DRAFT = "send_draft";
 
@@ -59,12 +61,15 @@ export async function queueDraftSend(tx: Tx, draft: { id: string; userId: string
  *    own committed transaction, and only by the worker whose conditional update wins.
  * 2. The provider is called.
  * 3. The outcome is recorded (`sent`, or the definite failure).
- * A run that finds an attempt without an outcome never calls the provider again: younger than
- * SEND_IN_FLIGHT_MS it waits (the first worker may still be in step 2); older, the draft is
- * marked failed with "Outcome unknown …" and a `send_outcome_unknown` alert asks the user
- * to check their Sent folder and, if it is not there, resend (POST /api/drafts/:id/resend).
- * For SMTP and the outbox the outbox row (committed only after the server's 250) settles
- * the question instead.
+ * A run that finds an attempt without an outcome does not simply call the provider again:
+ * younger than SEND_IN_FLIGHT_MS it waits (the first worker may still be in step 2); older, it
+ * looks for the message's Message-ID in the user's Sent mail when the grant allows
+ * (sent-folder-check.ts): found → sent; not found once the attempt is SENT_FOLDER_SETTLE_MS old
+ * → sent again, once, with the same Message-ID. When the mailbox cannot be read (no read scope:
+ * Gmail's is restricted and opt-in), or a repeat also ended unknown, the draft is marked failed
+ * with "Outcome unknown …" and a `send_outcome_unknown` alert asks the user to check their
+ * Sent folder and, if it is not there, resend (POST /api/drafts/:id/resend). For SMTP and the
+ * outbox the outbox row (committed only after the server's 250) settles the question instead.
  */
 export async function sendDraft(deps: DraftSendDependencies, draftId: string, log: Logger, commit: Commit = (effects) => deps.db.$transaction(effects)): Promise<SendOutcome> {
   const now = deps.clock.now();
@@ -76,6 +81,7 @@ export async function sendDraft(deps: DraftSendDependencies, draftId: string, lo
   if (draft.sentAt) return "already_sent";
   if (draft.status !== "approved") return "not_approved";
   const key = draftMessageKey(draft.id);
+  const connection = (draft.meeting ?? draft.case?.meeting)?.connection ?? null;
 
   if (draft.sendAttemptedAt) {
     const sinceAttempt = now.getTime() - draft.sendAttemptedAt.getTime();
@@ -87,12 +93,29 @@ export async function sendDraft(deps: DraftSendDependencies, draftId: string, lo
       await recordSent(commit, draft.id, null, now);
       return "sent";
     }
-    await recordOutcomeUnknown(deps, commit, draft, draft.sendAttemptedAt, now);
+    if (draft.sentVia === "mailbox" && connection) {
+      const verdict = await checkSentFolder(deps, connection, { messageId: draft.messageId ?? messageIdFor(key, deps.publicUrl), attemptedAt: draft.sendAttemptedAt, now });
+      if (verdict.kind === "found") {
+        await recordSent(commit, draft.id, verdict.providerMessageId, now);
+        log.info({ draftId }, "an attempt without an outcome is in the Sent folder: recorded as sent");
+        return "sent";
+      }
+      if (verdict.kind === "not_found" && !draft.resentAfterCheckAt) {
+        // It never left: clear the attempt (only the one we looked for) and send it once more.
+        const cleared = await deps.db.draft.updateMany({
+          where: { id: draft.id, status: "approved", sentAt: null, sendAttemptedAt: draft.sendAttemptedAt },
+          data: { sendAttemptedAt: null, resentAfterCheckAt: now },
+        });
+        if (cleared.count === 0) throw new AppError("Another worker is settling this draft", { code: "send_in_flight", retryable: true, retryAfterMs: SEND_IN_FLIGHT_MS });
+        log.info({ draftId }, "an attempt without an outcome is not in the Sent folder: sending it once more");
+        return sendDraft(deps, draftId, log, commit);
+      }
+    }
+    await recordOutcomeUnknown(deps, commit, draft, draft.sendAttemptedAt, now, connection);
     log.warn({ draftId }, "a send attempt ended without an outcome; not repeating it, the user decides");
     return "outcome_unknown";
   }
 
-  const connection = (draft.meeting ?? draft.case?.meeting)?.connection ?? null;
   const via = draft.user.settings?.sendVia === "smtp" ? "smtp" : !connection || capabilitiesOf(connection.provider).mail === "outbox" ? "outbox" : "mailbox";
   const messageId = messageIdFor(key, deps.publicUrl);
   const thread = draft.caseId
@@ -138,7 +161,18 @@ export async function sendDraft(deps: DraftSendDependencies, draftId: string, lo
       return "sent";
     }
     if (!definitelyNotSent(error, via)) {
-      await recordOutcomeUnknown(deps, commit, draft, now, deps.clock.now());
+      if (via === "mailbox" && connection) {
+        // The provider may have accepted it before the answer was lost: its Sent mail knows.
+        // Not there yet throws a retryable send_unconfirmed, the attempt stays recorded, and
+        // the next run settles it as above.
+        const verdict = await checkSentFolder(deps, connection, { messageId, attemptedAt: now, now: deps.clock.now() });
+        if (verdict.kind === "found") {
+          await recordSent(commit, draft.id, verdict.providerMessageId, deps.clock.now());
+          log.info({ draftId, via }, "the send's answer was lost, but the message is in the Sent folder: sent");
+          return "sent";
+        }
+      }
+      await recordOutcomeUnknown(deps, commit, draft, now, deps.clock.now(), connection);
       log.warn({ draftId, reason: errorMessage(error) }, "sending failed in a way that may have delivered the message; not repeating it");
       return "outcome_unknown";
     }
@@ -185,7 +219,20 @@ async function recordSent(commit: Commit, draftId: string, providerMessageId: st
   });
 }
 
-async function recordOutcomeUnknown(deps: DraftSendDependencies, commit: Commit, draft: { id: string; userId: string; subject: string; to: string[]; meetingId: string | null }, attemptedAt: Date, now: Date): Promise<void> {
+async function recordOutcomeUnknown(
+  deps: DraftSendDependencies,
+  commit: Commit,
+  draft: { id: string; userId: string; subject: string; to: string[]; meetingId: string | null },
+  attemptedAt: Date,
+  now: Date,
+  connection: { provider: "google" | "microsoft" | "sandbox"; scopes: string[] } | null,
+): Promise<void> {
+  // Gmail's read scope is opt-in (restricted): the question offers it, so the next one is settled without asking.
+  const offerSentCheck = connection?.provider === "google" && !canReadSentMail("google", connection.scopes);
+  const links = [
+    { label: "Open the draft", url: `${deps.publicUrl}/?draft=${draft.id}` },
+    ...(offerSentCheck ? [{ label: "Let Makegood check my Sent folder next time", url: `${deps.publicUrl}/auth/google?checkSentMail=1` }] : []),
+  ];
   await commit(async (tx) => {
     const { count } = await tx.draft.updateMany({
       where: { id: draft.id, sentAt: null, status: "approved" },
@@ -201,7 +248,7 @@ async function recordOutcomeUnknown(deps: DraftSendDependencies, commit: Commit,
         meetingId: draft.meetingId,
         title: `Check whether "${draft.subject}" was sent`,
         body: `We tried to send "${draft.subject}" to ${draft.to.join(", ")}, but could not confirm it left. To avoid sending it twice we did not try again. Look in your Sent folder: if it is not there, resend it from the drafts inbox.`,
-        data: { draftId: draft.id, links: [{ label: "Open the draft", url: `${deps.publicUrl}/?draft=${draft.id}` }] },
+        data: { draftId: draft.id, links },
       },
       now,
     );

@@ -4,7 +4,7 @@ import { enqueueTasks } from "../tasks/sql/enqueue-task.js";
 import { defineTask } from "../tasks/task-handler.js";
 import { applyCaseEvent } from "./apply-case-event.js";
 import { externalEmails, type CandidateMeeting } from "./domain/index.js";
-import type { RecoveryDependencies } from "./recovery-deps.js";
+import type { RecoveryDependencies, Tx } from "./recovery-deps.js";
 
 export const MATCH_RESCHEDULE = "match_reschedule";
 

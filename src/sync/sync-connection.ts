@@ -14,6 +14,7 @@ import { markUnlisted, storeChanges } from "./store-round.js";
 import { enqueueTasks } from "../tasks/sql/enqueue-task.js";
 import type { Metrics } from "../platform/metrics.js";
 import { observeSync } from "./sync-metrics.js";
+import { requestSync } from "./request-sync.js";
 import { signalAccessOf } from "./signal-access.js";
 import { probePresence } from "./presence-status.js";
 import type { SignalAccess } from "../detection/domain/index.js";
@@ -43,13 +44,22 @@ export type SyncOutcome =
  * the new cursor, so a crash repeats the round rather than losing changes. A per-connection
  * advisory lock keeps two instances from interleaving rounds on one cursor.
  */
-export async function syncConnection(connectionId: string, deps: SyncDependencies): Promise<SyncOutcome> {
+export interface SyncOptions {
+  /**
+   * A throttled or failed round queues the connection's next sync for the instant its backoff
+   * ends (true by default: the cron job and the sandbox). A sync task passes false: it comes
+   * back itself at that instant (the runner's retry, which counts attempts and parks for good).
+   */
+  queueSyncAfterBackoff?: boolean;
+}
+
+export async function syncConnection(connectionId: string, deps: SyncDependencies, options: SyncOptions = {}): Promise<SyncOutcome> {
   const observed = observeSync(deps, connectionId);
-  const result = await deps.locks.withLock(`makegood:sync:${connectionId}`, { wait: false }, () => syncLocked(connectionId, deps));
+  const result = await deps.locks.withLock(`makegood:sync:${connectionId}`, { wait: false }, () => syncLocked(connectionId, deps, options.queueSyncAfterBackoff ?? true));
   return observed(result.ran ? result.value : { status: "skipped", reason: "busy" });
 }
 
-async function syncLocked(connectionId: string, deps: SyncDependencies): Promise<SyncOutcome> {
+async function syncLocked(connectionId: string, deps: SyncDependencies, queueSyncAfterBackoff: boolean): Promise<SyncOutcome> {
   const { db, clock } = deps;
   const log = deps.log.child({ connectionId });
   const connection = await db.connection.findUnique({ where: { id: connectionId } });
@@ -57,7 +67,7 @@ async function syncLocked(connectionId: string, deps: SyncDependencies): Promise
   if (connection.backoffUntil && connection.backoffUntil > clock.now()) return { status: "skipped", reason: "backing_off" };
   const tokens = deps.tokensFor(connection);
   if (!tokens) {
-    return failed(deps, connectionId, connection.backoffAttempts, new ProviderError(connection.provider, "invalid", `${connection.provider} is not configured on this server`));
+    return failed(deps, connectionId, connection.backoffAttempts, new ProviderError(connection.provider, "invalid", `${connection.provider} is not configured on this server`), queueSyncAfterBackoff);
   }
   const provider = deps.providers.calendar(connection, tokens);
 
@@ -79,7 +89,7 @@ async function syncLocked(connectionId: string, deps: SyncDependencies): Promise
     log.debug(totals, "connection synced");
     return { status: "synced", ...totals };
   } catch (error) {
-    return failed(deps, connectionId, connection.backoffAttempts, error);
+    return failed(deps, connectionId, connection.backoffAttempts, error, queueSyncAfterBackoff);
   }
 }
 
@@ -181,7 +191,7 @@ async function storeRound(deps: SyncDependencies, calendar: CalendarRow, provide
   );
 }
 
-async function failed(deps: SyncDependencies, connectionId: string, attempts: number, error: unknown): Promise<SyncOutcome> {
+async function failed(deps: SyncDependencies, connectionId: string, attempts: number, error: unknown, queueSyncAfterBackoff: boolean): Promise<SyncOutcome> {
   const now = deps.clock.now();
   const log = deps.log.child({ connectionId });
   if (error instanceof NeedsReauthorisationError) return { status: "needs_reauth" };
@@ -189,9 +199,14 @@ async function failed(deps: SyncDependencies, connectionId: string, attempts: nu
   const waitMs = error instanceof ProviderError && error.retryAfterMs !== null ? error.retryAfterMs : backoffDelayMs(attempts + 1);
   const until = new Date(now.getTime() + (retryable ? waitMs : backoffDelayMs(attempts + 1, { baseMs: 15 * 60_000 })));
   const reason = describe(error);
-  await deps.db.connection.update({
-    where: { id: connectionId },
-    data: { lastSyncError: reason, lastErrorAt: now, backoffUntil: until, backoffAttempts: attempts + 1 },
+  await deps.db.$transaction(async (tx) => {
+    await tx.connection.update({
+      where: { id: connectionId },
+      data: { lastSyncError: reason, lastErrorAt: now, backoffUntil: until, backoffAttempts: attempts + 1 },
+    });
+    // The next sync is queued for the instant the backoff ends (Retry-After when the provider
+    // gave one), not left to the next poll after it: whatever this round missed comes then.
+    if (queueSyncAfterBackoff) await requestSync(tx, connectionId, `after-backoff:${until.toISOString()}`, now, until);
   });
   log.warn({ reason, until: until.toISOString(), kind: error instanceof ProviderError ? error.kind : "unexpected" }, "sync failed; backing off");
   return { status: "backing_off", until, reason };

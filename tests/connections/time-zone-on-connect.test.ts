@@ -29,7 +29,7 @@ describe("a new user starts in their connected calendar's time zone", () => {
   it("asks Microsoft for Presence.Read and MailboxSettings.Read when connecting Outlook", async () => {
     const response = await fetch(`${harness.baseUrl}/auth/microsoft`, { redirect: "manual" });
     const scopes = new URL(response.headers.get("location") ?? "").searchParams.get("scope")?.split(" ");
-    expect(scopes).toEqual(["offline_access", "User.Read", "Calendars.ReadWrite", "Mail.Send", "OnlineMeetings.Read", "OnlineMeetingArtifact.Read.All", "Presence.Read", "MailboxSettings.Read"]);
+    expect(scopes).toEqual(["offline_access", "User.Read", "Calendars.ReadWrite", "Mail.Send", "Mail.ReadBasic", "OnlineMeetings.Read", "OnlineMeetingArtifact.Read.All", "Presence.Read", "MailboxSettings.Read"]);
   });
 
   it("takes Google's timezone setting (Asia/Tokyo)", async () => {

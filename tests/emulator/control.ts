@@ -268,6 +268,11 @@ export class EmulatorControl {
     this.ctx.faults.clear();
   }
 
+  /** What-if: Gmail replaces the Message-ID of what it sends with one of its own. */
+  setGmailRewritesMessageId(rewrites: boolean): void {
+    this.ctx.state.gmailRewritesMessageId = rewrites;
+  }
+
   sentMail(): SentMail[] {
     return [...this.ctx.state.sentMail];
   }

@@ -7,9 +7,16 @@ export const faultInputSchema = z.object({
   method: z.string().optional(),
   /** Path glob: `*` matches within a segment, `**` across segments, e.g. "/calendar/v3/calendars/*\/events". */
   path: z.string(),
-  kind: z.enum(["rateLimit", "serverError", "forbidden", "delay"]),
+  /**
+   * drop: the connection is closed before the request is handled (nothing happened);
+   * acceptThenDrop: the request is handled (a message is sent, an event written) and the connection
+   * closed instead of the answer, as when a client times out after the provider accepted.
+   */
+  kind: z.enum(["rateLimit", "serverError", "forbidden", "delay", "drop", "acceptThenDrop"]),
   /** How many matching requests are affected (default 1). */
   times: z.number().int().positive().default(1),
+  /** How many matching requests pass untouched first (default 0): "page 3 of a round" is skip 2. */
+  skip: z.number().int().nonnegative().default(0),
   /** rateLimit: seconds for Retry-After (omit to send no Retry-After). */
   retryAfterSeconds: z.number().int().nonnegative().optional(),
   /** rateLimit on Google: the 429 RESOURCE_EXHAUSTED form or the legacy 403 forms. */
@@ -21,7 +28,7 @@ export const faultInputSchema = z.object({
 });
 
 export type FaultInput = z.input<typeof faultInputSchema>;
-type FaultRule = z.output<typeof faultInputSchema> & { remaining: number };
+type FaultRule = z.output<typeof faultInputSchema> & { remaining: number; toSkip: number };
 
 export interface FaultResponse {
   status: number;
@@ -75,7 +82,7 @@ export class FaultInjector {
 
   add(input: FaultInput): void {
     const rule = faultInputSchema.parse(input);
-    this.rules.push({ ...rule, remaining: rule.times, path: rule.path });
+    this.rules.push({ ...rule, remaining: rule.times, toSkip: rule.skip, path: rule.path });
   }
 
   clear(): void {
@@ -83,13 +90,19 @@ export class FaultInjector {
   }
 
   /** Consumes one use of the first matching rule. */
-  take(method: string, path: string): { delayMs: number } | { response: FaultResponse } | undefined {
+  take(method: string, path: string): { delayMs: number } | { drop: "before" | "after" } | { response: FaultResponse } | undefined {
     const rule = this.rules.find((candidate) => candidate.remaining > 0
       && (!candidate.method || candidate.method.toUpperCase() === method.toUpperCase())
       && globToRegExp(candidate.path).test(path));
     if (!rule) return undefined;
+    if (rule.toSkip > 0) {
+      rule.toSkip -= 1;
+      return undefined;
+    }
     rule.remaining -= 1;
     if (rule.kind === "delay") return { delayMs: rule.delayMs };
+    if (rule.kind === "drop") return { drop: "before" };
+    if (rule.kind === "acceptThenDrop") return { drop: "after" };
     if (rule.kind === "forbidden") return { response: forbiddenResponse(path) };
     return { response: rule.kind === "rateLimit" ? rateLimitResponse(rule, path) : serverErrorResponse(rule, path) };
   }

@@ -7,6 +7,7 @@ import { registerControlRoutes } from "./control-routes.js";
 import { FaultInjector } from "./faults.js";
 import { registerGoogleCalendar } from "./google/calendar.js";
 import { registerGmail } from "./google/gmail.js";
+import { registerGmailRead } from "./google/gmail-read.js";
 import { registerGoogleMeet } from "./google/meet.js";
 import { registerGoogleOAuth } from "./google/oauth.js";
 import { registerGoogleSettings } from "./google/settings.js";
@@ -19,6 +20,7 @@ import { registerGraphCalendars } from "./microsoft/calendars.js";
 import { registerGraphDelta } from "./microsoft/delta.js";
 import { registerMicrosoftIdentity } from "./microsoft/identity.js";
 import { registerGraphMail } from "./microsoft/mail.js";
+import { registerGraphMailRead } from "./microsoft/mail-read.js";
 import { registerGraphMailboxSettings } from "./microsoft/mailbox-settings.js";
 import { registerGraphOnlineMeetings } from "./microsoft/online-meetings.js";
 import { registerGraphPresence } from "./microsoft/presence.js";
@@ -97,6 +99,13 @@ function buildApp(ctx: EmulatorContext, control: EmulatorControl): FastifyInstan
   // Gmail uploads (message/rfc822, multipart/related) and anything else arrive as text.
   app.addContentTypeParser("*", { parseAs: "string" }, (_request, text, done) => done(null, String(text)));
 
+  // Requests handled in full whose answer is never sent (the acceptThenDrop fault).
+  const droppedAfterHandling = new WeakSet<object>();
+  app.addHook("onSend", async (request, _reply, payload) => {
+    if (droppedAfterHandling.has(request.raw)) request.raw.socket.destroy();
+    return payload;
+  });
+
   app.addHook("onRequest", async (request, reply) => {
     ctx.log.record(request.method, request.url, request.headers, ctx.state.now());
     if (request.url.startsWith("/_emulator/")) return;
@@ -104,6 +113,15 @@ function buildApp(ctx: EmulatorContext, control: EmulatorControl): FastifyInstan
     if (!fault) return;
     if ("delayMs" in fault) {
       await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+      return;
+    }
+    if ("drop" in fault) {
+      if (fault.drop === "after") {
+        droppedAfterHandling.add(request.raw);
+        return;
+      }
+      reply.hijack();
+      request.raw.socket.destroy();
       return;
     }
     await reply.code(fault.response.status).headers(fault.response.headers).send(fault.response.body);
@@ -117,6 +135,7 @@ function buildApp(ctx: EmulatorContext, control: EmulatorControl): FastifyInstan
   registerGoogleWatch(app, ctx);
   registerGoogleMeet(app, ctx);
   registerGmail(app, ctx);
+  registerGmailRead(app, ctx);
   registerMicrosoftIdentity(app, ctx);
   registerGraphCalendars(app, ctx);
   registerGraphCalendar(app, ctx);
@@ -125,6 +144,7 @@ function buildApp(ctx: EmulatorContext, control: EmulatorControl): FastifyInstan
   registerGraphDelta(app, ctx);
   registerGraphSubscriptions(app, ctx);
   registerGraphMail(app, ctx);
+  registerGraphMailRead(app, ctx);
   registerGraphOnlineMeetings(app, ctx);
   registerGraphPresence(app, ctx);
   registerGraphMailboxSettings(app, ctx);

@@ -222,6 +222,8 @@ export class EmulatorState {
   readonly conferences = new Map<string, ConferenceRecord>();
   readonly onlineMeetings = new Map<string, OnlineMeeting>();
   readonly sentMail: SentMail[] = [];
+  /** Gmail puts a Message-ID of its own on what it sends, the sender's kept nowhere but its own headers (a what-if). */
+  gmailRewritesMessageId = false;
   /** Microsoft accounts' presence, by account id: the latest matching entry wins. */
   readonly presence = new Map<string, PresenceEntry[]>();
   /** Who "logs in" at the next authorize request, per provider; "deny" answers access_denied. */

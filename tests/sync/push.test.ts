@@ -118,6 +118,91 @@ describe("push notifications from Google and Microsoft", () => {
     });
   });
 
+  describe("bursts and replays", () => {
+    /** Every sync task finished, those retrying later too (a sync that found another running waits 2 s). */
+    const syncsFinished = async () => {
+      await eventually(async () => (await harness.service.services.db.task.count({ where: { kind: "sync_connection", status: { in: ["queued", "running"] } } })) === 0, 10_000, "sync tasks to finish");
+      await settleTasks(harness);
+    };
+    /** Calendar reads: Google events.list, Graph calendarView/delta. */
+    const fetches = (provider: Kind) =>
+      provider === "google"
+        ? harness.emulator.control.requests({ method: "GET", pathPrefix: "/calendar/v3/calendars/" }).filter((r) => r.path.endsWith("/events")).length
+        : harness.emulator.control.requests({ method: "GET", pathPrefix: "/v1.0/me/" }).filter((r) => r.path.endsWith("/delta")).length;
+
+    it("Google: 20 valid notifications for one channel while its sync runs lead to at most 2 calendar fetches; a replayed one to none", async () => {
+      const { control } = harness.emulator;
+      await syncsFinished();
+      const [channel] = await liveChannels("google");
+      const token = control.channels().find((c) => c.id === channel!.externalId)!.token!;
+      const first = Number(channel!.lastMessageNumber ?? 1n) + 1;
+      const notify = (messageNumber: number) => fetch(`${proxy.url}/webhooks/google`, {
+        method: "POST",
+        headers: { "x-goog-channel-id": channel!.externalId, "x-goog-channel-token": token, "x-goog-resource-id": channel!.resourceId ?? "", "x-goog-resource-state": "exists", "x-goog-message-number": String(messageNumber) },
+      });
+      control.clearRequests();
+      // The first sync's read takes a second, so every later notification arrives while it runs.
+      control.addFault({ method: "GET", path: "/calendar/v3/calendars/*/events", kind: "delay", delayMs: 1_000 });
+      const replies = [];
+      for (let n = 0; n < 20; n += 1) {
+        replies.push(await notify(first + n));
+        if (n === 0) await eventually(async () => fetches("google") > 0, 5_000, "the first sync to start reading");
+      }
+      expect(replies.map((r) => r.status)).toEqual(Array(20).fill(200));
+      await syncsFinished();
+      expect(fetches("google")).toBeGreaterThanOrEqual(1);
+      expect(fetches("google")).toBeLessThanOrEqual(2);
+
+      // Replays: a number already seen (the last, and an older one) is ignored.
+      control.clearRequests();
+      const tasksBefore = await syncTasks();
+      for (const n of [first + 19, first + 3]) {
+        const replay = await notify(n);
+        expect(replay.status).toBe(200);
+        expect(await replay.json()).toEqual({ received: 1, queued: 0 });
+      }
+      await syncsFinished();
+      expect(await syncTasks()).toBe(tasksBefore);
+      expect(fetches("google")).toBe(0);
+      // A new number is a new change again.
+      expect(await (await notify(first + 20)).json()).toEqual({ received: 1, queued: 1 });
+      await syncsFinished();
+      expect(fetches("google")).toBe(1);
+    });
+
+    it("Graph: 20 valid change notifications while its sync runs lead to at most 2 delta reads; a replayed one to none", async () => {
+      const { control } = harness.emulator;
+      await syncsFinished();
+      const [channel] = await liveChannels("microsoft");
+      const subscription = control.subscriptions().find((s) => s.id === channel!.externalId)!;
+      const notification = (n: number) => ({
+        subscriptionId: subscription.id, clientState: subscription.clientState, changeType: "updated", tenantId: "t",
+        subscriptionExpirationDateTime: channel!.expiresAt.toISOString(), resource: `Users/u/Events/burst-${n}`,
+        resourceData: { "@odata.type": "#Microsoft.Graph.Event", "@odata.id": `Users/u/Events/burst-${n}`, "@odata.etag": `W/"${n}"`, id: `burst-${n}` },
+      });
+      const notify = (body: object) => fetch(`${proxy.url}/webhooks/microsoft`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      control.clearRequests();
+      control.addFault({ method: "GET", path: "/v1.0/me/**", kind: "delay", delayMs: 1_000 });
+      const replies = [];
+      for (let n = 0; n < 20; n += 1) {
+        replies.push(await notify({ value: [notification(n)] }));
+        if (n === 0) await eventually(async () => control.requests({ method: "GET", pathPrefix: "/v1.0/me/" }).length > 0, 5_000, "the first sync to start reading");
+      }
+      expect(replies.map((r) => r.status)).toEqual(Array(20).fill(202));
+      await syncsFinished();
+      expect(fetches("microsoft")).toBeGreaterThanOrEqual(1);
+      expect(fetches("microsoft")).toBeLessThanOrEqual(2);
+
+      control.clearRequests();
+      const tasksBefore = await syncTasks();
+      const replay = await notify({ value: [notification(7)] });
+      expect(await replay.json()).toEqual({ received: 1, queued: 0 });
+      await syncsFinished();
+      expect(await syncTasks()).toBe(tasksBefore);
+      expect(fetches("microsoft")).toBe(0);
+    });
+  });
+
   describe("Graph subscriptions", () => {
     it("creates a subscription after the validationToken handshake, with clientState", async () => {
       const [channel] = await liveChannels("microsoft");

@@ -6,7 +6,8 @@ import type { Logger } from "../../platform/logger.js";
 import type { ConnectionIdentity } from "../provider-factory.js";
 import { ProviderError } from "../provider-error.js";
 import type { AccessTokenSource, CalendarProvider, EventChange, SyncPage, SyncRequest, TimeRange } from "../provider.js";
-import { collectRound } from "../sync-pages.js";
+import { SENT_MAIL_KEY_HEADER } from "../sent-mail-scopes.js";
+import { collectRound, readPageWaitingOutShortThrottles } from "../sync-pages.js";
 import { fetchMeetAttendance } from "./attendance.js";
 import { classifyGoogleError } from "./errors.js";
 import { ianaZoneOrNull } from "./time-zone.js";
@@ -26,6 +27,9 @@ export function libraryExpiry(): number {
  * so a page is the most a round holds in memory: 1,000 keeps that small and the pipeline full.
  */
 const PAGE_SIZE = 1000;
+
+/** How many of the newest Sent messages are looked through for one we may have sent minutes ago. */
+const SENT_SCAN_LIMIT = 50;
 
 export interface GoogleCalendarDependencies {
   endpoints: GoogleEndpoints;
@@ -65,7 +69,7 @@ export function createGoogleCalendar(deps: GoogleCalendarDependencies): Calendar
   async function* listPages(params: calendar_v3.Params$Resource$Events$List, context: string, full: boolean): AsyncGenerator<SyncPage> {
     let pageToken: string | undefined;
     for (;;) {
-      const page = await call(context, async () => (await calendar.events.list({ ...params, ...(pageToken ? { pageToken } : {}) }, { retry: false })).data);
+      const page = await readPageWaitingOutShortThrottles(() => call(context, async () => (await calendar.events.list({ ...params, ...(pageToken ? { pageToken } : {}) }, { retry: false })).data));
       const zone = page.timeZone ?? "UTC";
       const changes: EventChange[] = [];
       for (const item of page.items ?? []) {
@@ -194,6 +198,25 @@ export function createGoogleCalendar(deps: GoogleCalendarDependencies): Calendar
       // The JSON form with `raw`: the media-upload form ignores the API's rootUrl.
       const sent = await call("Gmail messages.send", async () => (await gmail.users.messages.send({ userId: "me", requestBody: { raw: mime.toString("base64url") } }, { retry: false })).data);
       return { providerMessageId: sent.id ?? null };
+    },
+
+    /**
+     * Gmail's Sent label, newest first, read header by header (messages.get format=metadata with
+     * only Message-ID): the one search gmail.metadata allows, since that scope refuses `q` (403
+     * "Metadata scope does not support 'q' parameter", even beside a broader scope), so
+     * `rfc822msgid:` is out of reach. The scan stops at the first message older than the attempt.
+     */
+    async findSentMail({ messageId, sentAfter }) {
+      const listed = await call("Gmail messages.list SENT", async () => (await gmail.users.messages.list({ userId: "me", labelIds: ["SENT"], maxResults: SENT_SCAN_LIMIT }, { retry: false })).data);
+      for (const { id } of listed.messages ?? []) {
+        if (!id) continue;
+        const message = await call("Gmail messages.get metadata", async () => (await gmail.users.messages.get({ userId: "me", id, format: "metadata", metadataHeaders: ["Message-ID", SENT_MAIL_KEY_HEADER] }, { retry: false })).data);
+        // Our own copy of the Message-ID counts too, in case Gmail put its own in Message-ID.
+        const ours = message.payload?.headers?.some((h) => (h.name?.toLowerCase() === "message-id" || h.name?.toLowerCase() === SENT_MAIL_KEY_HEADER.toLowerCase()) && h.value === messageId);
+        if (ours) return { found: true, providerMessageId: id };
+        if (message.internalDate && Number(message.internalDate) < sentAfter.getTime()) break;
+      }
+      return { found: false };
     },
 
     // Google has no presence status (Meet shows no "in a call" state through any API).

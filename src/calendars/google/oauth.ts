@@ -2,6 +2,7 @@ import { OAuth2Client } from "google-auth-library";
 import { z } from "zod";
 import type { OAuthProvider, ProviderAccount, TokenSet } from "../provider.js";
 import { ProviderError } from "../provider-error.js";
+import { GMAIL_SENT_CHECK_SCOPE } from "../sent-mail-scopes.js";
 import { classifyGoogleError } from "./errors.js";
 
 export interface GoogleEndpoints {
@@ -62,13 +63,14 @@ export function createGoogleOAuth(config: { clientId: string; clientSecret: stri
   const client = googleOAuthClient(config);
   return {
     kind: "google",
-    authorizationUrl({ state, codeChallenge, redirectUri, loginHint }) {
+    authorizationUrl({ state, codeChallenge, redirectUri, loginHint, checkSentMail }) {
       return client.generateAuthUrl({
         access_type: "offline",
         // Re-consent returns a refresh token even when the user connected before.
         prompt: "consent",
         include_granted_scopes: true,
-        scope: GOOGLE_SCOPES,
+        // gmail.metadata is restricted: only for a user who asked us to check their Sent folder.
+        scope: checkSentMail ? [...GOOGLE_SCOPES, GMAIL_SENT_CHECK_SCOPE] : GOOGLE_SCOPES,
         state,
         redirect_uri: redirectUri,
         code_challenge: codeChallenge,

@@ -10,7 +10,7 @@ import type { MicrosoftEndpoints } from "./endpoints.js";
 import { createEvent, deleteEvent, moveEvent } from "./event-writes.js";
 import { createGraphApi } from "./graph-client.js";
 import { readMailboxTimeZone } from "./mailbox-time-zone.js";
-import { sendMail } from "./mail.js";
+import { findSentMail, sendMail } from "./mail.js";
 import { readPresence } from "./presence.js";
 import { createSubscription, deleteSubscription, renewSubscription } from "./subscriptions.js";
 import { collectRound } from "../sync-pages.js";
@@ -41,6 +41,7 @@ export function createMicrosoftCalendar(deps: { endpoints: MicrosoftEndpoints; t
     moveEvent: (_providerCalendarId, providerEventId, range) => moveEvent(ctx, providerEventId, range),
     deleteEvent: (_providerCalendarId, providerEventId) => deleteEvent(ctx, providerEventId),
     sendMail: (mime) => sendMail(ctx, mime),
+    findSentMail: ({ messageId }) => findSentMail(ctx, messageId),
     presence: () => readPresence(ctx),
     timeZone: () => readMailboxTimeZone(ctx),
   };

@@ -1,4 +1,5 @@
-import type { SentMessage } from "../provider.js";
+import { z } from "zod";
+import type { SentMailLookup, SentMessage } from "../provider.js";
 import type { MicrosoftContext } from "./context.js";
 
 /**
@@ -9,4 +10,20 @@ import type { MicrosoftContext } from "./context.js";
 export async function sendMail(ctx: MicrosoftContext, mime: Buffer): Promise<SentMessage> {
   await ctx.graph.send({ operation: "send mail", method: "POST", path: "/me/sendMail", headers: { "Content-Type": "text/plain" }, body: mime.toString("base64") });
   return { providerMessageId: null };
+}
+
+const sentItemsPage = z.object({ value: z.array(z.object({ id: z.string(), internetMessageId: z.string().nullish() })) });
+
+/**
+ * A message in Sent Items by its Message-ID ("List messages" in the sentitems well-known folder,
+ * `$filter=internetMessageId eq '<…>'`; Mail.ReadBasic is enough: it reads every property but the
+ * body). A MIME sendMail keeps the Message-ID header we wrote as the saved copy's internetMessageId.
+ * OData string literals double an embedded single quote.
+ */
+export async function findSentMail(ctx: MicrosoftContext, messageId: string): Promise<SentMailLookup> {
+  const literal = messageId.replace(/'/g, "''");
+  const filter = encodeURIComponent(`internetMessageId eq '${literal}'`);
+  const page = await ctx.graph.json({ operation: "find sent mail", method: "GET", path: `/me/mailFolders/sentitems/messages?$filter=${filter}&$select=id,internetMessageId&$top=1` }, sentItemsPage);
+  const match = page.value.find((message) => message.internetMessageId === messageId);
+  return match ? { found: true, providerMessageId: match.id } : { found: false };
 }

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { mapWithConcurrency } from "../../platform/concurrency.js";
 import type { EventChange, SyncPage, SyncRequest } from "../provider.js";
 import { ProviderError } from "../provider-error.js";
+import { readPageWaitingOutShortThrottles } from "../sync-pages.js";
 import { BUFFER_MARKER_EXPAND, isBufferMarker } from "./buffer-marker.js";
 import type { CalendarDirectory } from "./calendars.js";
 import { DELTA_HEADERS, segment, type MicrosoftContext } from "./context.js";
@@ -35,7 +36,8 @@ export async function* syncPages(ctx: MicrosoftContext, calendars: CalendarDirec
   let link: string | undefined = request.cursor ?? (await fullRoundPath(calendars, request));
   for (let pages = 0; link; pages += 1) {
     if (pages >= MAX_PAGES_PER_ROUND) throw new ProviderError(PROVIDER, "transient", `Microsoft Graph delta round did not finish within ${MAX_PAGES_PER_ROUND} pages`);
-    const page: DeltaPage = await ctx.graph.json({ operation: "calendar delta", method: "GET", path: link, headers: DELTA_HEADERS, isDelta: true }, deltaPageSchema);
+    const path: string = link;
+    const page: DeltaPage = await readPageWaitingOutShortThrottles(() => ctx.graph.json({ operation: "calendar delta", method: "GET", path, headers: DELTA_HEADERS, isDelta: true }, deltaPageSchema));
     const removed: EventChange[] = [];
     const events: GraphEvent[] = [];
     for (const item of page.value) {

@@ -137,6 +137,11 @@ export function createSandboxCalendar(deps: SandboxCalendarDependencies): Calend
       );
     },
 
+    // The sandbox mailbox is the outbox preview, whose row settles every send: nothing to look in.
+    async findSentMail() {
+      throw new ProviderError("sandbox", "forbidden", "the sandbox has no Sent folder to read");
+    },
+
     async sendMail(mime) {
       // The sandbox mailbox is the outbox preview: the message is kept, never sent.
       const me = await owner();

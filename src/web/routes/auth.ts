@@ -7,6 +7,10 @@ import { escapeHtml, page } from "../views/html.js";
 const NONCE_COOKIE = "mg_oauth";
 const KINDS: readonly OAuthKind[] = ["google", "microsoft"];
 
+const startQuery = z.object({
+  checkSentMail: z.enum(["0", "1"]).optional().describe("1: also grant read access to Sent mail headers, so a send whose outcome was lost is settled without asking (Gmail: gmail.metadata)"),
+}).loose();
+
 const callbackQuery = z.object({
   code: z.string().max(4096).optional(),
   state: z.string().max(512).optional(),
@@ -35,14 +39,19 @@ export const authRoutes: FastifyPluginAsyncZod<AuthRouteOptions> = async (app, o
     app.get(
       `/auth/${kind}`,
       {
-        schema: { tags: ["auth"], summary: `Connect a ${label(kind)} calendar (signs in or creates the user)`, response: { 302: z.null().describe("Redirect to the provider"), 404: z.string().describe("An HTML page: this provider is not configured") } },
+        schema: {
+          tags: ["auth"],
+          summary: `Connect a ${label(kind)} calendar (signs in or creates the user)`,
+          querystring: startQuery,
+          response: { 302: z.null().describe("Redirect to the provider"), 404: z.string().describe("An HTML page: this provider is not configured") },
+        },
         config: { rateLimit: { max: 30, timeWindow: "1 minute" } },
       },
       async (request, reply) => {
         if (!options.connectFlow.isConfigured(kind)) {
           return reply.status(404).type("text/html").send(problemPage(kind, new ConnectError("provider_not_configured", notConfigured(kind))));
         }
-        const { url, browserNonce } = await options.connectFlow.begin(kind, request.session?.userId);
+        const { url, browserNonce } = await options.connectFlow.begin(kind, request.session?.userId, { checkSentMail: request.query.checkSentMail === "1" });
         reply.setCookie(NONCE_COOKIE, browserNonce, {
           path: `/auth/${kind}/callback`,
           httpOnly: true,

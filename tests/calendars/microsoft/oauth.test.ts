@@ -20,8 +20,8 @@ describe("Microsoft OAuth against the emulator", () => {
     expect(url.pathname).toBe("/common/oauth2/v2.0/authorize");
     expect(Object.fromEntries(url.searchParams)).toMatchObject({
       response_type: "code", response_mode: "query", state: "abc", code_challenge: "challenge", code_challenge_method: "S256", redirect_uri: MICROSOFT_REDIRECT,
-      // PRODUCT's scopes: presence (Presence.Read) and the mailbox's time zone (MailboxSettings.Read) included.
-      scope: "offline_access User.Read Calendars.ReadWrite Mail.Send OnlineMeetings.Read OnlineMeetingArtifact.Read.All Presence.Read MailboxSettings.Read",
+      // PRODUCT's scopes: presence (Presence.Read) and the mailbox's time zone (MailboxSettings.Read) included, and Mail.ReadBasic (Sent Items headers: settles a send whose answer was lost).
+      scope: "offline_access User.Read Calendars.ReadWrite Mail.Send Mail.ReadBasic OnlineMeetings.Read OnlineMeetingArtifact.Read.All Presence.Read MailboxSettings.Read",
     });
   });
 

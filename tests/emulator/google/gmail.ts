@@ -30,7 +30,10 @@ export function registerGmail(app: FastifyInstance, ctx: EmulatorContext): void 
     }
     const raw = rawMessage(request);
     if (!raw) return sendGoogleError(reply, 400, "'raw' RFC822 payload message string or uploading message via /upload/* URL required", { reason: "invalidArgument" });
-    const message = parseMessage(raw);
+    const sentRaw = ctx.state.gmailRewritesMessageId
+      ? raw.replace(/^Message-ID:[^\r\n]*/im, `Message-ID: <${Math.random().toString(36).slice(2)}@mail.gmail.com>`)
+      : raw;
+    const message = parseMessage(sentRaw);
     const to = [...addressList(message.headers.get("to")), ...addressList(message.headers.get("bcc"))];
     if (to.length === 0 && addressList(message.headers.get("cc")).length === 0) {
       return sendGoogleError(reply, 400, "Invalid To header", { reason: "invalidArgument" });
@@ -39,7 +42,7 @@ export function registerGmail(app: FastifyInstance, ctx: EmulatorContext): void 
     ctx.state.sentMail.push({
       provider: "google", accountEmail: account.email, id, from: message.headers.get("from") ?? account.email, to,
       cc: addressList(message.headers.get("cc")), subject: message.headers.get("subject") ?? "", messageId: message.headers.get("message-id"),
-      body: message.body, raw, saveToSentItems: true, sentAt: new Date(ctx.state.now()).toISOString(),
+      body: message.body, raw: sentRaw, saveToSentItems: true, sentAt: new Date(ctx.state.now()).toISOString(),
     });
     return { id, threadId: id, labelIds: ["SENT"] };
   };
