@@ -9,6 +9,8 @@ import pg from "pg";
 import { z } from "zod";
 import { AppError } from "../platform/errors.js";
 import type { Logger } from "../platform/logger.js";
+import { withDataDirLock } from "./data-dir-lock.js";
+import { joinServer } from "./embedded-server-users.js";
 
 /**
  * A real PostgreSQL server under DATA_DIR for `npm start` without DATABASE_URL.
@@ -18,7 +20,8 @@ import type { Logger } from "../platform/logger.js";
  * that end the process on SIGINT before a graceful stop can finish. We start the server
  * with `pg_ctl` in its own process group, because a terminal's Ctrl-C reaches the whole
  * foreground group and PostgreSQL would otherwise stop before the service finished its
- * in-flight work. `npm run job` finds a running server through `postmaster.pid`.
+ * in-flight work. `npm run job` finds a running server through `postmaster.pid`
+ * and shares it (see startEmbeddedPostgres).
  */
 
 const DATABASE_NAME = "makegood";
@@ -31,7 +34,7 @@ interface ServerFile {
 
 export interface EmbeddedDatabase {
   url: string;
-  /** whether this process started the server (and so stops it) */
+  /** whether this process started the server (whoever leaves it last stops it) */
   owned: boolean;
   stop(): Promise<void>;
 }
@@ -41,6 +44,8 @@ interface Paths {
   pgData: string;
   serverFile: string;
   logFile: string;
+  /** held while a process starts, joins or stops the server (data-dir-lock.ts) */
+  lockFile: string;
 }
 
 function pathsFor(dataDir: string): Paths {
@@ -50,6 +55,7 @@ function pathsFor(dataDir: string): Paths {
     pgData: path.join(root, "postgres"),
     serverFile: path.join(root, "postgres-server.json"),
     logFile: path.join(root, "postgres.log"),
+    lockFile: path.join(root, "postgres.lock"),
   };
 }
 
@@ -210,34 +216,33 @@ async function initialiseIfNeeded(paths: Paths, initdb: string, ids: { uid: numb
   return file;
 }
 
-/** Starts (or joins) the embedded PostgreSQL under dataDir and returns the service database URL. */
-export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promise<EmbeddedDatabase> {
-  const paths = pathsFor(dataDir);
-  // Parents get the default mode: PostgreSQL, running as "postgres", must pass through them.
-  await mkdir(paths.dataDir, { recursive: true });
-  // As root, PostgreSQL runs as "postgres" and must pass through the data folder (711);
-  // our own files in it are 600 each.
-  await chmod(paths.dataDir, process.getuid?.() === 0 ? 0o711 : 0o700);
-  const { pgCtl, initdb } = await binaries();
-
-  const running = await runningServer(paths.pgData);
+/** A server already running on this data folder that answers, or undefined. */
+async function answeringServer(paths: Paths, log: Logger): Promise<ServerFile | undefined> {
   const existingFile = await readFile(paths.serverFile, "utf8").then((t) => JSON.parse(t) as ServerFile).catch(() => undefined);
-  if (running && existingFile) {
+  if (!existingFile) return undefined;
+  // A server that a crashed process was starting may still be coming up: give it a moment.
+  for (let attempt = 0; ; attempt += 1) {
+    const running = await runningServer(paths.pgData);
+    if (!running) return undefined;
     const file = { ...existingFile, port: running.port };
     // A pid file can outlive its server (a crash, a zombie): only a server that answers counts.
-    const answered = await ensureDatabase(file).then(
-      () => true,
-      (error: unknown) => {
-        log.warn({ pid: running.pid, reason: error instanceof Error ? error.message : String(error) }, "the embedded PostgreSQL recorded in postmaster.pid does not answer; starting it");
-        return false;
-      },
+    const problem = await ensureDatabase(file).then(
+      () => undefined,
+      (error: unknown) => (error instanceof Error ? error.message : String(error)),
     );
-    if (answered) {
+    if (!problem) {
       log.info({ port: running.port, pid: running.pid }, "using the embedded PostgreSQL that is already running on this data folder");
-      return { url: urlFor(file, DATABASE_NAME), owned: false, stop: async () => {} };
+      return file;
     }
+    if (attempt >= 20 || !/starting up/.test(problem)) {
+      log.warn({ pid: running.pid, reason: problem }, "the embedded PostgreSQL recorded in postmaster.pid does not answer; starting it");
+      return undefined;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
 
+async function startServer(paths: Paths, pgCtl: string, initdb: string, log: Logger): Promise<ServerFile> {
   const ids = ensurePostgresUser();
   if (ids) await ensureReachableByPostgres(paths.dataDir, ids, log);
   const file = await initialiseIfNeeded(paths, initdb, ids, log);
@@ -257,14 +262,44 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   }
   log.info({ port: file.port, dataDir: paths.dataDir }, "embedded PostgreSQL started");
   await ensureDatabase(file);
+  return file;
+}
+
+/**
+ * Starts (or joins) the embedded PostgreSQL under dataDir and returns the service database URL.
+ *
+ * Any number of processes may share one server (`npm start` and parallel `npm run job`s):
+ * each starts or joins it under the DATA_DIR lock and takes a place among its users
+ * (embedded-server-users.ts); `stop()` gives the place up and stops the server only when
+ * nobody else is left, so a job never stops the server under `npm start` or another job.
+ */
+export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promise<EmbeddedDatabase> {
+  const paths = pathsFor(dataDir);
+  // Parents get the default mode: PostgreSQL, running as "postgres", must pass through them.
+  await mkdir(paths.dataDir, { recursive: true });
+  // As root, PostgreSQL runs as "postgres" and must pass through the data folder (711);
+  // our own files in it are 600 each.
+  await chmod(paths.dataDir, process.getuid?.() === 0 ? 0o711 : 0o700);
+  const { pgCtl, initdb } = await binaries();
+
+  const { file, started, membership } = await withDataDirLock(paths.lockFile, log, async () => {
+    const running = await answeringServer(paths, log);
+    const server = running ?? (await startServer(paths, pgCtl, initdb, log));
+    return { file: server, started: !running, membership: await joinServer(urlFor(server, "postgres")) };
+  });
 
   return {
     url: urlFor(file, DATABASE_NAME),
-    owned: true,
-    async stop() {
-      const stopped = await run(pgCtl, ["stop", "-D", paths.pgData, "-m", "fast", "-w", "-t", "30"], ids);
-      if (stopped.code === 0) log.info("embedded PostgreSQL stopped");
-      else log.error({ output: stopped.output }, "embedded PostgreSQL did not stop cleanly");
-    },
+    owned: started,
+    stop: () =>
+      withDataDirLock(paths.lockFile, log, async () => {
+        if (!(await membership.leave())) {
+          log.info("left the embedded PostgreSQL running: another process still uses it");
+          return;
+        }
+        const stopped = await run(pgCtl, ["stop", "-D", paths.pgData, "-m", "fast", "-w", "-t", "30"], postgresUserIds());
+        if (stopped.code === 0) log.info("embedded PostgreSQL stopped");
+        else log.error({ output: stopped.output }, "embedded PostgreSQL did not stop cleanly");
+      }),
   };
 }
