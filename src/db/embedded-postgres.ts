@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, chown, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, chown, mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import net from "node:net";
 import path from "node:path";
@@ -199,26 +199,39 @@ function run(command: string, args: string[], ids: { uid: number; gid: number } 
   });
 }
 
+/** Folders of initdb runs whose process was killed (their initdb may still be writing: best effort). */
+async function removeAbandonedScratch(paths: Paths): Promise<void> {
+  const prefix = `${path.basename(paths.pgData)}.init-`;
+  const names = await readdir(paths.dataDir).catch(() => []);
+  await Promise.all(names.filter((name) => name.startsWith(prefix)).map((name) => rm(path.join(paths.dataDir, name), { recursive: true, force: true }).catch(() => undefined)));
+}
+
 async function initialiseIfNeeded(paths: Paths, initdb: string, ids: { uid: number; gid: number } | undefined, log: Logger): Promise<ServerFile> {
   const existing = await readFile(paths.serverFile, "utf8").then((t) => JSON.parse(t) as ServerFile).catch(() => undefined);
   if (existing && existsSync(path.join(paths.pgData, "PG_VERSION"))) return existing;
 
   const file: ServerFile = { password: randomBytes(18).toString("base64url"), port: 0 };
   log.info({ pgData: paths.pgData }, "initialising the embedded PostgreSQL data folder");
-  await rm(paths.pgData, { recursive: true, force: true });
-  await mkdir(paths.pgData, { mode: 0o700 });
+  // initdb writes into a folder of its own, renamed into place when complete: an initdb left
+  // running by a process killed mid-start never writes into the folder the next start makes.
+  const scratch = `${paths.pgData}.init-${randomBytes(6).toString("hex")}`;
+  await mkdir(scratch, { mode: 0o700 });
   const passwordFile = path.join(tmpdir(), `makegood-pw-${randomBytes(6).toString("hex")}`);
   await writeFile(passwordFile, `${file.password}\n`, { mode: 0o600 });
   try {
     if (ids) {
-      await chown(paths.pgData, ids.uid, ids.gid);
+      await chown(scratch, ids.uid, ids.gid);
       await chown(passwordFile, ids.uid, ids.gid);
     }
-    const result = await run(initdb, [`--pgdata=${paths.pgData}`, "--auth=scram-sha-256", `--username=${SUPERUSER}`, `--pwfile=${passwordFile}`, "--encoding=UTF8", "--locale=C"], ids);
+    const result = await run(initdb, [`--pgdata=${scratch}`, "--auth=scram-sha-256", `--username=${SUPERUSER}`, `--pwfile=${passwordFile}`, "--encoding=UTF8", "--locale=C"], ids);
     if (result.code !== 0) throw new AppError(`initdb failed: ${result.output}`, { code: "embedded_db_init" });
+    await rm(paths.pgData, { recursive: true, force: true });
+    await rename(scratch, paths.pgData);
   } finally {
     await rm(passwordFile, { force: true });
+    await rm(scratch, { recursive: true, force: true }).catch(() => undefined);
   }
+  await removeAbandonedScratch(paths);
   await writeFile(paths.serverFile, JSON.stringify(file), { mode: 0o600 });
   return file;
 }

@@ -26,8 +26,12 @@ export async function joinServer(maintenanceUrl: string): Promise<ServerMembersh
   client.on("error", () => undefined);
   await client.connect();
   await client.query("select pg_advisory_lock_shared(hashtextextended($1, 0))", [USERS_LOCK]);
+  let left = false;
   return {
     async leave() {
+      // A second stop (two shutdown signals) has no place left to give up.
+      if (left) return false;
+      left = true;
       try {
         await client.query("select pg_advisory_unlock_shared(hashtextextended($1, 0))", [USERS_LOCK]);
         const result = await client.query<{ alone: boolean }>("select pg_try_advisory_lock(hashtextextended($1, 0)) as alone", [USERS_LOCK]);

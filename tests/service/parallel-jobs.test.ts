@@ -66,7 +66,7 @@ describe("parallel npm run job on one data folder", () => {
     const env = { DATA_DIR: dataDir, SMTP_URL: sink.url, SMTP_FROM: "Makegood <makegood@example.com>", LOG_FORMAT: "json" };
     const names = ["detect", "tasks", "sync", "detect", "tasks", "sync", "detect", "tasks", "tasks", "detect"];
     const children: RunningChild[] = names.map((name) => runEntry("jobs/cli.ts", [name], env));
-    const codes = await Promise.all(children.map((child) => child.waitForExit(120_000)));
+    const codes = await Promise.all(children.map((child) => child.waitForExit(200_000)));
     const failures = children.flatMap((child, i) => (codes[i] === 0 ? [] : [`${names[i]} exited ${codes[i]}:\n${child.output().slice(-1500)}`]));
     expect(failures).toEqual([]);
     const outputs = children.map((child) => child.output());
@@ -85,7 +85,7 @@ describe("parallel npm run job on one data folder", () => {
     if (process.env["JOBS_VERBOSE"]) process.stderr.write(`${outputs.join("\n")}\n${last.output()}\n${subjects.join("\n")}\n`);
     expect(Object.fromEntries(perMeeting)).toEqual(Object.fromEntries(meetings.map((meeting) => [meeting.title, 1])));
     expect(await postmasterPid(dataDir)).toBeUndefined();
-  }, 240_000);
+  }, 300_000);
 
   it("a job beside a running npm start leaves the server running, and npm start stops it on its way out", async () => {
     const dataDir = await freshDataDir();
@@ -131,4 +131,17 @@ describe("parallel npm run job on one data folder", () => {
     expect(next.output()).toContain("embedded PostgreSQL stopped");
     expect(alive(pid!)).toBe(false);
   }, 240_000);
+  it("a job killed while it holds the start lock (mid-initdb) does not wedge the next start", async () => {
+    const dataDir = await freshDataDir();
+    const killed = runEntry("jobs/cli.ts", ["detect"], { DATA_DIR: dataDir });
+    await killed.waitForOutput(/initialising the embedded PostgreSQL data folder/, 60_000);
+    killed.kill("SIGKILL");
+    await killed.waitForExit(10_000);
+
+    const next = runEntry("jobs/cli.ts", ["detect"], { DATA_DIR: dataDir });
+    expect(await next.waitForExit(90_000), next.output()).toBe(0);
+    expect(next.output()).toMatch(/detect: done/);
+    expect(next.output()).toContain("embedded PostgreSQL stopped");
+    expect(await postmasterPid(dataDir)).toBeUndefined();
+  }, 180_000);
 });
