@@ -136,7 +136,7 @@ async function ensureDatabase(file: ServerFile): Promise<void> {
 const canEnter = (folder: string, ids: { uid: number; gid: number }) => spawnSync("test", ["-x", folder], { uid: ids.uid, gid: ids.gid }).status === 0;
 
 /** What the "postgres" system user must reach, and what to say when it cannot. */
-type Reach = { folder: string; what: "DATA_DIR" | "the PostgreSQL binaries" };
+export type Reach = { folder: string; what: "DATA_DIR" | "the PostgreSQL binaries" };
 
 /**
  * PostgreSQL refuses to run as root, so it runs as "postgres", which must be able to pass
@@ -148,7 +148,7 @@ type Reach = { folder: string; what: "DATA_DIR" | "the PostgreSQL binaries" };
  * Copying the binaries out instead would put 60 MB beside each data folder and leave them
  * behind on every upgrade; the grant is what DATA_DIR already gets.
  */
-async function ensureReachableByPostgres({ folder: target, what }: Reach, ids: { uid: number; gid: number }, log: Logger): Promise<void> {
+export async function ensureReachableByPostgres({ folder: target, what }: Reach, ids: { uid: number; gid: number }, log: Logger): Promise<void> {
   const ancestors: string[] = [];
   for (let folder = path.dirname(target); ; folder = path.dirname(folder)) {
     ancestors.unshift(folder);
