@@ -4,6 +4,7 @@ import { ConfigurationError, loadConfigWithEnvFile } from "../src/platform/confi
 import { errorMessage } from "../src/platform/errors.js";
 import { createLogger } from "../src/platform/logger.js";
 import { createServices } from "../src/services.js";
+import { loadDatabaseZones } from "../src/settings/database-zones.js";
 import { JOB_NAMES } from "./job.js";
 import { findJob, withJobTaskHandlers } from "./registry.js";
 import { runJob } from "./run-job.js";
@@ -34,6 +35,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const database = await openDatabase(config, log);
   const services = createServices(config, database, systemClock, log, { maxConnections: 4 });
   try {
+    // Jobs adopt calendars' zones too: the same check as the service's.
+    await loadDatabaseZones(services.db);
     const outcome = await runJob(job, withJobTaskHandlers({ ...services, signal: new AbortController().signal }), { waitForLock: true });
     if (outcome.status === "done") {
       log.info({ job: job.name, ...outcome.summary, durationMs: outcome.durationMs }, "job finished");

@@ -10,6 +10,7 @@ import type { Logger } from "./platform/logger.js";
 import { ensurePortFree } from "./platform/port.js";
 import { readVersion } from "./platform/version.js";
 import { createServices, type Services } from "./services.js";
+import { loadDatabaseZones } from "./settings/database-zones.js";
 import { requestSync } from "./sync/sync-task.js";
 import { requestPushMaintenance } from "./sync/push-task.js";
 import { TaskRunner } from "./tasks/task-runner.js";
@@ -63,6 +64,8 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
   };
 
   try {
+    // Before any zone can come in: every door checks zones against what PostgreSQL knows.
+    await loadDatabaseZones(services.db);
     app = await buildApp({
       config,
       log,

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { DateTime, IANAZone } from "luxon";
+import { DateTime } from "luxon";
 import { sandboxEventRow, writeSandboxCalendar } from "../calendars/sandbox/store.js";
 import { Prisma, retryOnConflict, type Database } from "../db/client.js";
 import type { Clock } from "../platform/clock.js";
@@ -13,6 +13,7 @@ import { enqueueTasks } from "../tasks/sql/enqueue-task.js";
 import { syncConnection, type SyncDependencies } from "../sync/sync-connection.js";
 import { requestSync } from "../sync/sync-task.js";
 import { markUserMeetingsDue } from "../detection/wake-up.js";
+import { isZoneName } from "../settings/time-zone.js";
 import { sampleHistory, type HistoryMeeting } from "./history.js";
 import { SANDBOX_ACCOUNT, sampleEvents } from "./samples.js";
 import { DEFAULT_WORKING_HOURS, type WorkingHours } from "./working-hours.js";
@@ -223,7 +224,7 @@ export class SandboxService {
    * zone's working hours.
    */
   private async adoptBrowserZone(userId: string, zone: string): Promise<void> {
-    if (zone === DEFAULT_ZONE || !isValidTimeZone(zone)) return;
+    if (zone === DEFAULT_ZONE || !isZoneName(zone)) return;
     const now = this.deps.clock.now();
     await this.deps.db.$transaction(async (tx) => {
       const { count } = await tx.settings.updateMany({ where: { userId, timeZone: DEFAULT_ZONE }, data: { timeZone: zone } });
@@ -342,9 +343,5 @@ function historyRows(item: HistoryMeeting, owner: { userId: string; connectionId
 /** The zone of the machine `npm start` runs on: the person trying the sandbox is usually there. */
 function serverZone(): string {
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  return zone && IANAZone.isValidZone(zone) ? zone : "UTC";
-}
-
-export function isValidTimeZone(zone: string): boolean {
-  return IANAZone.isValidZone(zone);
+  return zone && isZoneName(zone) ? zone : "UTC";
 }

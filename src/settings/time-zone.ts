@@ -12,9 +12,21 @@ import { IANAZone } from "luxon";
  */
 const ZONE_NAME = /^(?:UTC|Etc\/[A-Za-z0-9+-]+|[A-Z][A-Za-z]+(?:\/[A-Z][A-Za-z0-9_+-]*){1,2})$/;
 
+/**
+ * The zone names the database knows (pg_timezone_names), read once at start-up. luxon reads
+ * zones with Node's ICU data and PostgreSQL with its own tzdata, and the two disagree at the
+ * edges: ICU still knows "US/Pacific-New", which tzdata dropped in 2020, so PostgreSQL
+ * refuses every query in it. Until the set is read (tests of pure code) only luxon is asked.
+ */
+let databaseZones: ReadonlySet<string> | undefined;
+
+export function rememberDatabaseZones(names: Iterable<string>): void {
+  databaseZones = new Set(names);
+}
+
 /** Whether `zone` is a time zone name luxon and PostgreSQL both know and read alike. */
 export function isZoneName(zone: string): boolean {
-  return zone.length <= 64 && ZONE_NAME.test(zone) && IANAZone.isValidZone(zone);
+  return zone.length <= 64 && ZONE_NAME.test(zone) && IANAZone.isValidZone(zone) && (databaseZones?.has(zone) ?? true);
 }
 
 /** The one sentence a refused zone gets, wherever it came from. */

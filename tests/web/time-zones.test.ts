@@ -1,3 +1,4 @@
+import { IANAZone } from "luxon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isZoneName } from "../../src/settings/time-zone.js";
 import { CookieClient } from "../support/cookie-client.js";
@@ -62,6 +63,48 @@ describe("time zones luxon and PostgreSQL read alike", () => {
     const accepted = [...Intl.supportedValuesOf("timeZone"), "UTC"].filter(isZoneName);
     expect(accepted.length).toBeGreaterThan(300);
     expect(accepted.filter((zone) => !known.has(zone))).toEqual([]);
+  });
+
+  /**
+   * A zone luxon (Node's ICU data) knows and PostgreSQL's tzdata does not: "US/Pacific-New"
+   * left tzdata in 2020 and is still in ICU. PostgreSQL refuses every query in it.
+   */
+  const ICU_ONLY = "US/Pacific-New";
+  it("the ICU-only zone is one luxon takes and PostgreSQL refuses (the premise of the tests below)", async () => {
+    const known = await harness.service.services.db.$queryRaw<Array<{ name: string }>>`select name from pg_timezone_names where name = ${ICU_ONLY}`;
+    expect(known).toEqual([]);
+    expect(IANAZone.isValidZone(ICU_ONLY)).toBe(true);
+  });
+
+  it("settings refuse a zone luxon knows but PostgreSQL does not", async () => {
+    await storeZone("Europe/Berlin");
+    const reply = await call<{ error: { field?: string; message: string } }>("PUT", "/api/settings", { timeZone: ICU_ONLY });
+    expect(reply.status).toBe(400);
+    expect(reply.body.error).toMatchObject({ field: "timeZone", message: `Time zone must be a zone name such as Europe/Berlin (got ${JSON.stringify(ICU_ONLY)}).` });
+    expect((await call<{ timeZone: string }>("GET", "/api/settings")).body.timeZone).toBe("Europe/Berlin");
+  });
+
+  it("a zone PostgreSQL does not know, stored before the rule, gives the report in UTC and says why", async () => {
+    await storeZone(ICU_ONLY);
+    const reply = await call<{ timeZone: string; timeZoneProblem: string | null; totals: { onTime: number } }>("GET", "/api/punctuality");
+    expect(reply.status).toBe(200);
+    expect(reply.body).toMatchObject({ timeZone: "UTC", totals: { onTime: 1 } });
+    expect(reply.body.timeZoneProblem).toContain(`(got ${JSON.stringify(ICU_ONLY)})`);
+  });
+
+  it("sandbox sign-in refuses a zone PostgreSQL does not know", async () => {
+    const response = await fetch(`${harness.baseUrl}/auth/sandbox`, { method: "POST", headers: { "content-type": "application/json", "x-forwarded-for": `198.18.9.${client++ & 255}` }, body: JSON.stringify({ timeZone: ICU_ONLY }), redirect: "manual" });
+    expect(response.status).toBe(400);
+  });
+
+  it("neither a browser cookie nor a calendar with a zone PostgreSQL does not know sets the user's zone", async () => {
+    harness.emulator.control.addUser({ provider: "google", email: "icu-only@example.com", name: "Icu", timeZone: ICU_ONLY });
+    harness.emulator.control.setNextLogin("google", "icu-only@example.com");
+    const browser = new CookieClient(harness.baseUrl);
+    browser.setCookie("mg_browser_zone", encodeURIComponent(ICU_ONLY));
+    const { hops } = await browser.follow("/auth/google");
+    expect(hops.at(-1)).toBe(`${harness.baseUrl}/?connected=google`);
+    expect((await browser.json<{ timeZone: string }>("/api/settings")).body.timeZone).toBe("UTC");
   });
 
   it.each([
