@@ -1,4 +1,4 @@
-import type { Database } from "../db/client.js";
+import type { Database } from "../platform/db/client.js";
 import { undoVerdict, type UndoVerdict } from "../detection/undo-verdict.js";
 
 export interface AlertView {

@@ -1,5 +1,5 @@
 import pg from "pg";
-import type { Prisma } from "../db/client.js";
+import type { Prisma } from "../platform/db/client.js";
 import { errorMessage } from "../platform/errors.js";
 import type { Logger } from "../platform/logger.js";
 

@@ -10,7 +10,7 @@ import type { ProviderFactory } from "./provider-factory.js";
 import { ProviderError } from "./provider-error.js";
 import type { OAuthProvider, ProviderKind } from "./provider.js";
 import { createSandboxCalendar } from "./sandbox/calendar.js";
-import type { Database } from "../db/client.js";
+import type { Database } from "../platform/db/client.js";
 
 /** The providers: Google and Microsoft configured from PRODUCT §1's endpoint variables, and the sandbox. */
 export function createProviderFactory(config: Config, deps: { clock: Clock; log: Logger; db: Database }): ProviderFactory {

@@ -1,4 +1,4 @@
-import { Prisma, type Database } from "../db/client.js";
+import { Prisma, type Database } from "../platform/db/client.js";
 import type { Logger } from "../platform/logger.js";
 import type { Metrics } from "../platform/metrics.js";
 import { lateAlert, nudgeAlert, placesHeadsUp, suspectedMissedAlert } from "../recovery/domain/index.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { SyncDependencies } from "../sync/sync-connection.js";
+import type { SyncDependencies } from "../calendars/sync/sync-connection.js";
 import { errorMessage } from "../platform/errors.js";
 import { ProviderError } from "../calendars/provider-error.js";
 import { defineTask } from "../tasks/task-handler.js";

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import type { Database, Prisma } from "../db/client.js";
+import type { Database, Prisma } from "../platform/db/client.js";
 import { digestAlert } from "../recovery/domain/index.js";
 import { defineTask } from "../tasks/task-handler.js";
 import type { NewTask } from "../tasks/sql/enqueue-task.js";

@@ -1,8 +1,8 @@
-import type { SyncDependencies } from "../sync/sync-connection.js";
+import type { SyncDependencies } from "../calendars/sync/sync-connection.js";
 import { ProviderError } from "../calendars/provider-error.js";
 import type { CalendarProvider } from "../calendars/provider.js";
 import { errorMessage } from "../platform/errors.js";
-import { recordPresenceStatus } from "../sync/presence-status.js";
+import { recordPresenceStatus } from "../calendars/sync/presence-status.js";
 import { inACall } from "./presence.js";
 
 export type EvidenceOutcome = "recorded" | "none_yet" | "unavailable" | "skipped";

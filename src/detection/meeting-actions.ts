@@ -1,4 +1,4 @@
-import type { Prisma } from "../db/client.js";
+import type { Prisma } from "../platform/db/client.js";
 import { NotFoundError, AppError } from "../platform/errors.js";
 import type { Clock } from "../platform/clock.js";
 import { detectionHooks, type DetectionDependencies } from "./detect-meetings.js";

@@ -1,4 +1,4 @@
-import type { Prisma } from "../db/client.js";
+import type { Prisma } from "../platform/db/client.js";
 import type { Decision, DetectionAlertKind } from "./domain/index.js";
 import { enqueueTasks, type NewTask } from "../tasks/sql/enqueue-task.js";
 import { wakeUpTask } from "./wake-up.js";

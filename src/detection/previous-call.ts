@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { raiseAlert } from "../alerts/raise-alert.js";
-import type { SyncDependencies } from "../sync/sync-connection.js";
+import type { SyncDependencies } from "../calendars/sync/sync-connection.js";
 import { stillInCallHeadsUp } from "../recovery/domain/index.js";
 import { defineTask } from "../tasks/task-handler.js";
 import type { NewTask } from "../tasks/sql/enqueue-task.js";

@@ -1,4 +1,4 @@
-import type { Database, Prisma } from "../db/client.js";
+import type { Database, Prisma } from "../platform/db/client.js";
 import { enqueueTasks, type NewTask } from "../tasks/sql/enqueue-task.js";
 
 type Tx = Prisma.TransactionClient;

@@ -1,11 +1,11 @@
-import type { Database, Prisma } from "../db/client.js";
+import type { Database, Prisma } from "../platform/db/client.js";
 import type { Clock } from "../platform/clock.js";
 import { AppError, ConflictError, NotFoundError } from "../platform/errors.js";
-import type { DraftView } from "../drafts/draft-view.js";
+import type { DraftView } from "./drafts/draft-view.js";
 import { caseFactsInclude, latestStepTasks, materialsLinksOf, stepFactsOf, stepsDoneOf } from "./case-facts.js";
 import { closeCase, closeCaseIfFinished } from "./close-case.js";
 import { caseSteps, checkLink, materialsCoverNote, MAX_LINK_LABEL_LENGTH, MAX_MATERIALS_LINKS, formatSlotForBoth, giftPrompt, handwrittenNotePrompt, proposalSettled, normalisePhone, type CaseStepKind, type StepView } from "./domain/index.js";
-import { storeDraft } from "../drafts/draft-store.js";
+import { storeDraft } from "./drafts/draft-store.js";
 import { linkRescheduledMeeting } from "./match-reschedule.js";
 import { otherAttendees } from "./recovery-deps.js";
 import { phoneView, scriptFor } from "./steps/call-reminder.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Database } from "../db/client.js";
+import type { Database } from "../platform/db/client.js";
 import { enqueueTasks } from "../tasks/sql/enqueue-task.js";
 import { defineTask } from "../tasks/task-handler.js";
 import { externalEmails, pickRescheduledMeeting, planBuffer } from "./domain/index.js";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Prisma } from "../db/client.js";
+import type { Prisma } from "../platform/db/client.js";
 import { defineTask } from "../tasks/task-handler.js";
 import { enqueueTasks, type NewTask } from "../tasks/sql/enqueue-task.js";
 import type { RecoveryDependencies, Tx } from "./recovery-deps.js";

@@ -1,7 +1,7 @@
 import type { ProviderFactory } from "../calendars/provider-factory.js";
 import type { AccessTokenSource, CalendarProvider } from "../calendars/provider.js";
-import type { AdvisoryLocks } from "../db/advisory-lock.js";
-import type { Database, Prisma } from "../db/client.js";
+import type { AdvisoryLocks } from "../platform/db/advisory-lock.js";
+import type { Database, Prisma } from "../platform/db/client.js";
 import type { Clock } from "../platform/clock.js";
 import { AppError } from "../platform/errors.js";
 import type { Logger } from "../platform/logger.js";

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { Database, Prisma } from "../db/client.js";
+import type { Database, Prisma } from "../platform/db/client.js";
 import type { Logger } from "../platform/logger.js";
 import type { SqlClient } from "./sql/sql-client.js";
 import type { ClaimedTask } from "./task-row.js";

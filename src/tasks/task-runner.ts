@@ -2,7 +2,7 @@ import type { Metrics } from "../platform/metrics.js";
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
-import type { Database } from "../db/client.js";
+import type { Database } from "../platform/db/client.js";
 import type { Clock } from "../platform/clock.js";
 import { AppError, errorMessage } from "../platform/errors.js";
 import type { Logger } from "../platform/logger.js";

@@ -5,7 +5,7 @@ import { jobs } from "../../jobs/registry.js";
 import { FixedClock } from "../../src/platform/clock.js";
 import { loadConfig } from "../../src/platform/config.js";
 import { parseKeyRing } from "../../src/platform/key-ring.js";
-import { createServices, type Services } from "../../src/services.js";
+import { createServices, type Services } from "../../src/app/services.js";
 import { createTestDatabase } from "../support/database.js";
 import { capturedLogger } from "../support/log-capture.js";
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { ProviderError } from "../../calendars/provider-error.js";
 import type { TimeRange } from "../../calendars/provider.js";
-import { storeDraft } from "../../drafts/draft-store.js";
-import { workingHoursSchema } from "../../settings/settings-schema.js";
+import { storeDraft } from "../drafts/draft-store.js";
+import { workingHoursSchema } from "../../users/settings/settings-schema.js";
 import { defineTask } from "../../tasks/task-handler.js";
 import { errorMessage } from "../../platform/errors.js";
 import { proposeSlots, rescheduleProposal, type ProposedSlot } from "../domain/index.js";

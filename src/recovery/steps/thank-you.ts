@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { raiseAlert } from "../../alerts/raise-alert.js";
-import { storeDraft } from "../../drafts/draft-store.js";
+import { storeDraft } from "../drafts/draft-store.js";
 import { enqueueTasks } from "../../tasks/sql/enqueue-task.js";
 import { defineTask } from "../../tasks/task-handler.js";
 import { externalEmails, firstName, handwrittenNotePrompt, thankYouNote } from "../domain/index.js";

@@ -2,7 +2,7 @@ import cookie from "@fastify/cookie";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { AppError } from "../../platform/errors.js";
-import type { SessionStore, SessionUser } from "../../identity/session-store.js";
+import type { SessionStore, SessionUser } from "../../users/identity/session-store.js";
 
 export const SESSION_COOKIE = "mg_session";
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { ConnectionService } from "../../connections/connection-service.js";
+import type { ConnectionService } from "../../calendars/connections/connection-service.js";
 import { connectionView } from "../schemas/connection.js";
 import { errorReply } from "../schemas/error.js";
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { DraftService } from "../../drafts/draft-actions.js";
-import { inboxOrder } from "../../drafts/draft-view.js";
+import type { DraftService } from "../../recovery/drafts/draft-actions.js";
+import { inboxOrder } from "../../recovery/drafts/draft-view.js";
 import { errorReply } from "../schemas/error.js";
 import { DRAFT_STATUSES, draftEdit, draftView } from "../schemas/draft.js";
 

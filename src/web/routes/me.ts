@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { Database } from "../../db/client.js";
+import type { Database } from "../../platform/db/client.js";
 import type { Clock } from "../../platform/clock.js";
-import { profileOf } from "../../identity/profile.js";
+import { profileOf } from "../../users/identity/profile.js";
 import { errorReply } from "../schemas/error.js";
 import { profileView } from "../schemas/profile.js";
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { MeetingQueries } from "../../meetings/meeting-queries.js";
+import type { MeetingQueries } from "../../detection/meetings/meeting-queries.js";
 import { apiDateTime } from "../schemas/date-time.js";
 import { errorReply } from "../schemas/error.js";
 import { meetingView } from "../schemas/meeting.js";

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { OutboxQueries } from "../../notify/outbox-queries.js";
+import type { OutboxQueries } from "../../alerts/delivery/outbox-queries.js";
 import { errorReply } from "../schemas/error.js";
 import { outboxMessageView, type OutboxMessageView } from "../schemas/outbox.js";
 import { escapeHtml, page } from "../views/html.js";

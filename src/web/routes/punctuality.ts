@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { Database } from "../../db/client.js";
-import { punctualityOf, punctualityReport } from "../../meetings/punctuality.js";
+import type { Database } from "../../platform/db/client.js";
+import { punctualityOf, punctualityReport } from "../../detection/meetings/punctuality.js";
 import type { Clock } from "../../platform/clock.js";
 import { errorReply } from "../schemas/error.js";
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { DraftService } from "../../drafts/draft-actions.js";
+import type { DraftService } from "../../recovery/drafts/draft-actions.js";
 import { MAX_MINUTES_LATE } from "../../recovery/domain/index.js";
 import { draftView } from "../schemas/draft.js";
 import { errorReply } from "../schemas/error.js";

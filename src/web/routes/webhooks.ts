@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { PushInbox } from "../../sync/push-inbox.js";
+import type { PushInbox } from "../../calendars/sync/push-inbox.js";
 import type { Metrics } from "../../platform/metrics.js";
 import { errorReply } from "../schemas/error.js";
 

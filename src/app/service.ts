@@ -1,0 +1,103 @@
+import { jobs } from "../../jobs/registry.js";
+import { startSchedule, type Schedule } from "../../jobs/schedule.js";
+import { openDatabase } from "../platform/db/open-database.js";
+import { ReadinessProbe } from "../platform/db/readiness.js";
+import { systemClock, type Clock } from "../platform/clock.js";
+import type { Config } from "../platform/config.js";
+import { cookieSecretsFrom } from "../platform/cookie-secrets.js";
+import type { Logger } from "../platform/logger.js";
+import { ensurePortFree } from "../platform/port.js";
+import { readVersion } from "../platform/version.js";
+import { createServices, type Services } from "./services.js";
+import { requestSync } from "../calendars/sync/sync-task.js";
+import { requestPushMaintenance } from "../calendars/sync/push-task.js";
+import { TaskRunner } from "../tasks/task-runner.js";
+import { AlertStream } from "../alerts/alert-stream.js";
+import { buildApp, type App } from "../web/app.js";
+
+export interface RunningService {
+  app: App;
+  /** the address the service listens on */
+  url: string;
+  services: Services;
+  /**
+   * Graceful stop: stop the schedule and the task runner (running tasks finish or are
+   * released), stop accepting requests and finish those in flight, close the pools, stop
+   * the embedded database.
+   */
+  close(): Promise<void>;
+}
+
+/** The composition root: opens the database, builds every part and starts listening. */
+export async function startService(config: Config, log: Logger, clock: Clock = systemClock): Promise<RunningService> {
+  await ensurePortFree(config.port, config.host);
+  const database = await openDatabase(config, log);
+  const services = createServices(config, database, clock, log);
+  const readiness = new ReadinessProbe(database.url, log.child({ component: "readiness" }));
+  const shutdown = new AbortController();
+  const runner = new TaskRunner({
+    db: services.db,
+    databaseUrl: database.url,
+    handlers: services.taskHandlers,
+    clock,
+    log: log.child({ component: "tasks" }),
+    concurrency: config.workers,
+    metrics: services.metrics,
+  });
+  const alertStream = new AlertStream(database.url, log.child({ component: "alert-stream" }));
+  let schedule: Schedule | undefined;
+  let app: App | undefined;
+
+  const close = async () => {
+    shutdown.abort();
+    await schedule?.stop();
+    await runner.stop();
+    await app?.close();
+    await Promise.allSettled([services.close(), readiness.close(), alertStream.close()]);
+    await database.stop();
+  };
+
+  try {
+    app = await buildApp({
+      config,
+      log,
+      readiness,
+      version: await readVersion(),
+      cookieSecrets: cookieSecretsFrom(database.tokenKeys),
+      sessions: services.sessions,
+      connectFlow: services.connectFlow,
+      connections: services.connections,
+      meetings: services.meetings,
+      pushInbox: services.pushInbox,
+      services,
+      alertStream,
+      metrics: services.metrics,
+      requestSync: async (connectionId) => {
+        const now = clock.now();
+        await services.db.$transaction(async (tx) => {
+          await requestSync(tx, connectionId, `connected:${now.toISOString()}`, now);
+          // Due a little later: the first sync stores the calendars the channels are opened for.
+          await requestPushMaintenance(tx, connectionId, `connected:${now.toISOString()}`, new Date(now.getTime() + 30_000));
+        });
+      },
+    });
+    await alertStream.start();
+    // Fastify announces "Server listening at http://127.0.0.1:…" at info: not the address to open
+    // (a browser there gets another site's cookies). The caller announces PUBLIC_URL instead.
+    const level = app.log.level;
+    app.log.level = "warn";
+    try {
+      await app.listen({ port: config.port, host: config.host });
+    } finally {
+      app.log.level = level;
+    }
+    if (config.workers > 0) await runner.start();
+    if (config.cron) schedule = startSchedule(Object.values(jobs), { ...services, log: log.child({ component: "jobs" }), signal: shutdown.signal });
+    const address = app.server.address();
+    const port = typeof address === "object" && address ? address.port : config.port;
+    return { app, url: `http://localhost:${port}`, services, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
