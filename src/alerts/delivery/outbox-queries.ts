@@ -1,5 +1,5 @@
 import type { Database } from "../../platform/db/client.js";
-import type { OutboxMessageView } from "../../web/schemas/outbox.js";
+import type { OutboxMessageView } from "./outbox-view-schema.js";
 
 const DRAFT_KEY = /^draft:([0-9a-f-]{36})$/;
 const ALERT_KEY = /^alert:/;

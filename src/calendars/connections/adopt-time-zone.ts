@@ -5,7 +5,7 @@ import { markUserMeetingsDue } from "../../detection/wake-up.js";
 import type { Clock } from "../../platform/clock.js";
 import { errorMessage } from "../../platform/errors.js";
 import type { Logger } from "../../platform/logger.js";
-import { isZoneName } from "../../users/settings/time-zone.js";
+import { isZoneName } from "../../platform/time-zone.js";
 
 /** The zone a settings row starts with (schema default): what "nobody chose a zone yet" looks like. */
 const DEFAULT_ZONE = "UTC";

@@ -6,7 +6,7 @@ import type { Clock } from "../../platform/clock.js";
 import { errorMessage, NotFoundError } from "../../platform/errors.js";
 import type { Logger } from "../../platform/logger.js";
 import type { TokenSealer } from "../../platform/token-sealer.js";
-import type { ConnectionView } from "../../web/schemas/connection.js";
+import type { ConnectionView } from "./connection-view-schema.js";
 import { ConnectionTokens } from "./connection-tokens.js";
 
 /** Listing and disconnecting a user's calendar connections. */

@@ -1,7 +1,7 @@
 import type { Database } from "../../platform/db/client.js";
 import type { Clock } from "../../platform/clock.js";
 import { notWatchedReason } from "../domain/index.js";
-import type { MeetingView } from "../../web/schemas/meeting.js";
+import type { MeetingView } from "./meeting-view-schema.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

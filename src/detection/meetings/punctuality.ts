@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Database } from "../../platform/db/client.js";
-import { isZoneName, zoneNameProblem } from "../../users/settings/time-zone.js";
+import { isZoneName, zoneNameProblem } from "../../platform/time-zone.js";
 
 export const PUNCTUALITY_WEEKS = 12;
 

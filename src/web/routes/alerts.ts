@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { AlertQueries, AlertView } from "../../alerts/alert-queries.js";
 import type { AlertStream } from "../../alerts/alert-stream.js";
-import { alertView } from "../schemas/alert.js";
+import { alertView } from "../../alerts/alert-view-schema.js";
 import { errorReply } from "../schemas/error.js";
 
 /** Keeps proxies from closing an idle event stream. */

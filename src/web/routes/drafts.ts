@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { DraftService } from "../../recovery/drafts/draft-actions.js";
 import { inboxOrder } from "../../recovery/drafts/draft-view.js";
 import { errorReply } from "../schemas/error.js";
-import { DRAFT_STATUSES, draftEdit, draftView } from "../schemas/draft.js";
+import { DRAFT_STATUSES, draftEdit, draftView } from "../../recovery/drafts/draft-view-schema.js";
 
 export const draftRoutes: FastifyPluginAsyncZod<{ drafts: DraftService }> = async (app, { drafts }) => {
   app.addHook("onRequest", app.requireUser);

@@ -3,7 +3,7 @@ import type { Database } from "../../platform/db/client.js";
 import type { Clock } from "../../platform/clock.js";
 import { profileOf } from "../../users/identity/profile.js";
 import { errorReply } from "../schemas/error.js";
-import { profileView } from "../schemas/profile.js";
+import { profileView } from "../../users/identity/profile-view-schema.js";
 
 export const meRoutes: FastifyPluginAsyncZod<{ db: Database; clock: Clock }> = async (app, { db, clock }) => {
   app.addHook("onRequest", app.requireUser);

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { MeetingActions } from "../../detection/meeting-actions.js";
 import { errorReply } from "../schemas/error.js";
-import { MEETING_STATES } from "../schemas/meeting.js";
+import { MEETING_STATES } from "../../detection/meetings/meeting-view-schema.js";
 
 const stateReply = z.object({ id: z.uuid(), state: z.enum(MEETING_STATES).nullable() });
 

@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { MeetingQueries } from "../../detection/meetings/meeting-queries.js";
 import { apiDateTime } from "../schemas/date-time.js";
 import { errorReply } from "../schemas/error.js";
-import { meetingView } from "../schemas/meeting.js";
+import { meetingView } from "../../detection/meetings/meeting-view-schema.js";
 
 export const meetingRoutes: FastifyPluginAsyncZod<{ meetings: MeetingQueries }> = async (app, { meetings }) => {
   app.addHook("onRequest", app.requireUser);

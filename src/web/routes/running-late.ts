@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import type { DraftService } from "../../recovery/drafts/draft-actions.js";
 import { MAX_MINUTES_LATE } from "../../recovery/domain/index.js";
-import { draftView } from "../schemas/draft.js";
+import { draftView } from "../../recovery/drafts/draft-view-schema.js";
 import { errorReply } from "../schemas/error.js";
 
 const RANGE_MESSAGE = `Type how many minutes late, from 1 to ${MAX_MINUTES_LATE}.`;

@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { AppError } from "../../platform/errors.js";
 import type { SandboxService } from "../../calendars/sandbox/sandbox-service.js";
-import { isZoneName, zoneNameProblem } from "../../users/settings/time-zone.js";
+import { isZoneName, zoneNameProblem } from "../../platform/time-zone.js";
 import { errorReply } from "../schemas/error.js";
-import { heldMeeting, sandboxReset, sandboxSignInBody, signInProviders } from "../schemas/sandbox.js";
+import { heldMeeting, sandboxReset, sandboxSignInBody, signInProviders } from "../../calendars/sandbox/sandbox-schema.js";
 
 export interface SandboxRouteOptions {
   sandbox: SandboxService;
