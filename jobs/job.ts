@@ -1,4 +1,4 @@
-import type { Services } from "../src/app/services.js";
+import type { Services } from "../src/app/index.js";
 
 export const JOB_NAMES = ["sync", "renew", "detect", "tasks", "rekey"] as const;
 export type JobName = (typeof JOB_NAMES)[number];

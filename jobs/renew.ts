@@ -1,5 +1,5 @@
-import { mapWithConcurrency } from "../src/platform/concurrency.js";
-import { maintainPushChannels, pushEnabled } from "../src/calendars/sync/push-channels.js";
+import { mapWithConcurrency } from "../src/platform/index.js";
+import { maintainPushChannels, pushEnabled } from "../src/calendars/index.js";
 import type { Job, JobSummary } from "./job.js";
 
 /** Renews push channels and subscriptions before they expire, and reopens lost ones. */

@@ -1,5 +1,5 @@
 import cron, { type ScheduledTask } from "node-cron";
-import { errorMessage } from "../src/platform/errors.js";
+import { errorMessage } from "../src/platform/index.js";
 import type { Job, JobContext } from "./job.js";
 import { runJob } from "./run-job.js";
 

@@ -1,5 +1,5 @@
-import { mapWithConcurrency } from "../src/platform/concurrency.js";
-import { syncConnection } from "../src/calendars/sync/sync-connection.js";
+import { mapWithConcurrency } from "../src/platform/index.js";
+import { syncConnection } from "../src/calendars/index.js";
 import type { Job } from "./job.js";
 
 /** How many connections sync at once: a slow provider never holds up the others for long. */

@@ -1,7 +1,7 @@
 import pg from "pg";
-import type { Prisma } from "../platform/db/client.js";
-import { errorMessage } from "../platform/errors.js";
-import type { Logger } from "../platform/logger.js";
+import type { Prisma } from "../platform/index.js";
+import { errorMessage } from "../platform/index.js";
+import type { Logger } from "../platform/index.js";
 
 export const ALERTS_CHANNEL = "makegood_alerts";
 

@@ -1,4 +1,4 @@
-import type { Prisma } from "../platform/db/client.js";
+import type { Prisma } from "../platform/index.js";
 import { queueAlertDeliveriesPerSettings } from "./delivery/index.js";
 import { announceAlerts } from "./alert-stream.js";
 

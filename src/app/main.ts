@@ -1,7 +1,7 @@
-import { ConfigurationError, loadConfigWithEnvFile, type Config, type EnvFile } from "../platform/config.js";
-import { errorMessage } from "../platform/errors.js";
-import { createLogger } from "../platform/logger.js";
-import { onShutdownSignal } from "../platform/shutdown.js";
+import { ConfigurationError, loadConfigWithEnvFile, type Config, type EnvFile } from "../platform/index.js";
+import { errorMessage } from "../platform/index.js";
+import { createLogger } from "../platform/index.js";
+import { onShutdownSignal } from "../platform/index.js";
 import { startService } from "./service.js";
 
 /** `npm start`: configuration (environment, then .env), then the service, then a graceful stop on SIGINT/SIGTERM. */

@@ -1,19 +1,19 @@
 import { jobs } from "../../jobs/registry.js";
 import { startSchedule, type Schedule } from "../../jobs/schedule.js";
-import { openDatabase } from "../platform/db/open-database.js";
-import { ReadinessProbe } from "../platform/db/readiness.js";
-import { systemClock, type Clock } from "../platform/clock.js";
-import type { Config } from "../platform/config.js";
-import { cookieSecretsFrom } from "../platform/cookie-secrets.js";
-import type { Logger } from "../platform/logger.js";
-import { ensurePortFree } from "../platform/port.js";
-import { readVersion } from "../platform/version.js";
+import { openDatabase } from "../platform/index.js";
+import { ReadinessProbe } from "../platform/index.js";
+import { systemClock, type Clock } from "../platform/index.js";
+import type { Config } from "../platform/index.js";
+import { cookieSecretsFrom } from "../platform/index.js";
+import type { Logger } from "../platform/index.js";
+import { ensurePortFree } from "../platform/index.js";
+import { readVersion } from "../platform/index.js";
 import { createServices, type Services } from "./services.js";
-import { requestSync } from "../calendars/sync/sync-task.js";
-import { requestPushMaintenance } from "../calendars/sync/push-task.js";
-import { TaskRunner } from "../tasks/task-runner.js";
-import { AlertStream } from "../alerts/alert-stream.js";
-import { buildApp, type App } from "../web/app.js";
+import { requestSync } from "../calendars/index.js";
+import { requestPushMaintenance } from "../calendars/index.js";
+import { TaskRunner } from "../tasks/index.js";
+import { AlertStream } from "../alerts/index.js";
+import { buildApp, type App } from "../web/index.js";
 
 export interface RunningService {
   app: App;

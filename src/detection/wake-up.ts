@@ -1,5 +1,5 @@
-import type { Database, Prisma } from "../platform/db/client.js";
-import { enqueueTasks, type NewTask } from "../tasks/sql/enqueue-task.js";
+import type { Database, Prisma } from "../platform/index.js";
+import { enqueueTasks, type NewTask } from "../tasks/index.js";
 
 type Tx = Prisma.TransactionClient;
 

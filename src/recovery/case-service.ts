@@ -1,6 +1,6 @@
-import type { Database, Prisma } from "../platform/db/client.js";
-import type { Clock } from "../platform/clock.js";
-import { AppError, ConflictError, NotFoundError } from "../platform/errors.js";
+import type { Database, Prisma } from "../platform/index.js";
+import type { Clock } from "../platform/index.js";
+import { AppError, ConflictError, NotFoundError } from "../platform/index.js";
 import type { DraftView } from "./drafts/draft-view.js";
 import { caseFactsInclude, latestStepTasks, materialsLinksOf, stepFactsOf, stepsDoneOf } from "./case-facts.js";
 import { closeCase, closeCaseIfFinished } from "./close-case.js";

@@ -1,4 +1,4 @@
-import type { Prisma } from "../platform/db/client.js";
+import type { Prisma } from "../platform/index.js";
 import { caseFactsInclude, stepFactsOf } from "./case-facts.js";
 import { caseFinished } from "./domain/index.js";
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import type { Prisma } from "../platform/db/client.js";
-import { defineTask } from "../tasks/task-handler.js";
-import { enqueueTasks, type NewTask } from "../tasks/sql/enqueue-task.js";
+import type { Prisma } from "../platform/index.js";
+import { defineTask } from "../tasks/index.js";
+import { enqueueTasks, type NewTask } from "../tasks/index.js";
 import type { RecoveryDependencies, Tx } from "./recovery-deps.js";
 
 export const OPEN_RECOVERY_CASE = "open_recovery_case";

@@ -1,11 +1,11 @@
-import type { Metrics } from "../platform/metrics.js";
+import type { Metrics } from "../platform/index.js";
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
-import type { Database } from "../platform/db/client.js";
-import type { Clock } from "../platform/clock.js";
-import { AppError, errorMessage } from "../platform/errors.js";
-import type { Logger } from "../platform/logger.js";
+import type { Database } from "../platform/index.js";
+import type { Clock } from "../platform/index.js";
+import { AppError, errorMessage } from "../platform/index.js";
+import type { Logger } from "../platform/index.js";
 import { claimTasks } from "./sql/claim-tasks.js";
 import { TASKS_CHANNEL } from "./sql/enqueue-task.js";
 import { completeHeldTasks, completeTasks, failTask, releaseTasks } from "./sql/finish-task.js";

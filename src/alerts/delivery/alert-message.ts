@@ -1,5 +1,5 @@
 import { IANAZone } from "luxon";
-import { formatMeetingTime } from "../../recovery/domain/format.js";
+import { formatMeetingTime } from "../../recovery/index.js";
 import { alertLinks, type AlertLink } from "./alert-links.js";
 
 /**

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import type { Database, Prisma } from "../../platform/db/client.js";
-import type { AlertChannel } from "../../platform/db/generated/enums.js";
-import { errorMessage } from "../../platform/errors.js";
+import type { Database, Prisma } from "../../platform/index.js";
+import type { AlertChannel } from "../../platform/index.js";
+import { errorMessage } from "../../platform/index.js";
 
 type Tx = Prisma.TransactionClient;
 

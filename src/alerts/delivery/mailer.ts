@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { isIP } from "node:net";
-import type { Database } from "../../platform/db/client.js";
-import type { Config } from "../../platform/config.js";
-import type { Logger } from "../../platform/logger.js";
+import type { Database } from "../../platform/index.js";
+import type { Config } from "../../platform/index.js";
+import type { Logger } from "../../platform/index.js";
 import { OutboxMailer } from "./outbox-mailer.js";
 import { SmtpMailer } from "./smtp-mailer.js";
 

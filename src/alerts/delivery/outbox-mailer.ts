@@ -1,5 +1,5 @@
-import type { Database } from "../../platform/db/client.js";
-import type { Logger } from "../../platform/logger.js";
+import type { Database } from "../../platform/index.js";
+import type { Logger } from "../../platform/index.js";
 import type { Mailer, OutgoingEmail, SentEmail } from "./mailer.js";
 import { earlierSend, recordOutboxMessage } from "./outbox-record.js";
 

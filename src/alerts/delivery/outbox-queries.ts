@@ -1,4 +1,4 @@
-import type { Database } from "../../platform/db/client.js";
+import type { Database } from "../../platform/index.js";
 import type { OutboxMessageView } from "./outbox-view-schema.js";
 
 const DRAFT_KEY = /^draft:([0-9a-f-]{36})$/;

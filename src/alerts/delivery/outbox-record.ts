@@ -1,5 +1,5 @@
-import type { Prisma } from "../../platform/db/client.js";
-import { AppError } from "../../platform/errors.js";
+import type { Prisma } from "../../platform/index.js";
+import { AppError } from "../../platform/index.js";
 import type { OutgoingEmail, SentEmail } from "./mailer.js";
 
 type Tx = Pick<Prisma.TransactionClient, "outboxMessage">;

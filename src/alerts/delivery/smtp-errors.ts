@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { AppError, errorMessage } from "../../platform/errors.js";
+import { AppError, errorMessage } from "../../platform/index.js";
 
 // The fields nodemailer sets on its errors; read through a schema, never trusted.
 const smtpFailure = z.object({ code: z.string().optional(), responseCode: z.number().int().optional(), command: z.string().optional() }).loose();

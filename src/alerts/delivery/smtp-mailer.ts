@@ -1,7 +1,7 @@
 import { createTransport, type Transporter } from "nodemailer";
 import SMTPPool from "nodemailer/lib/smtp-pool/index.js";
-import type { Database } from "../../platform/db/client.js";
-import type { Logger } from "../../platform/logger.js";
+import type { Database } from "../../platform/index.js";
+import type { Logger } from "../../platform/index.js";
 import type { Mailer, OutgoingEmail, SentEmail } from "./mailer.js";
 import { earlierSend, recordOutboxMessage } from "./outbox-record.js";
 import { classifySmtpError } from "./smtp-errors.js";

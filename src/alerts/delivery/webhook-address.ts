@@ -1,6 +1,6 @@
 import { lookup as dnsLookup } from "node:dns/promises";
 import { BlockList, isIP } from "node:net";
-import { AppError, errorMessage } from "../../platform/errors.js";
+import { AppError, errorMessage } from "../../platform/index.js";
 
 /** Resolves a host name to every address it has; tests pass their own. */
 export type WebhookLookup = (hostname: string) => Promise<ReadonlyArray<{ address: string; family: number }>>;

@@ -1,7 +1,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { LookupFunction } from "node:net";
-import { AppError, errorMessage } from "../../platform/errors.js";
+import { AppError, errorMessage } from "../../platform/index.js";
 import type { SlackMessage } from "./alert-message.js";
 import { retryAfterMs } from "./retry-after.js";
 import { resolveWebhookTarget, type WebhookAddressOptions, type WebhookTarget } from "./webhook-address.js";

@@ -1,11 +1,11 @@
 import type { ProviderFactory } from "../provider-factory.js";
 import type { AccessTokenSource, ProviderKind } from "../provider.js";
-import type { Database } from "../../platform/db/client.js";
-import { markUserMeetingsDue } from "../../detection/wake-up.js";
-import type { Clock } from "../../platform/clock.js";
-import { errorMessage } from "../../platform/errors.js";
-import type { Logger } from "../../platform/logger.js";
-import { isZoneName } from "../../platform/time-zone.js";
+import type { Database } from "../../platform/index.js";
+import { markUserMeetingsDue } from "../../detection/index.js";
+import type { Clock } from "../../platform/index.js";
+import { errorMessage } from "../../platform/index.js";
+import type { Logger } from "../../platform/index.js";
+import { isZoneName } from "../../platform/index.js";
 
 /** The zone a settings row starts with (schema default): what "nobody chose a zone yet" looks like. */
 const DEFAULT_ZONE = "UTC";

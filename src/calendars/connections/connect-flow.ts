@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
-import type { Database } from "../../platform/db/client.js";
+import type { Database } from "../../platform/index.js";
 import type { ProviderFactory } from "../provider-factory.js";
 import type { OAuthProvider, ProviderAccount, TokenSet } from "../provider.js";
-import type { Clock } from "../../platform/clock.js";
-import { AppError } from "../../platform/errors.js";
-import type { Logger } from "../../platform/logger.js";
-import type { TokenSealer } from "../../platform/token-sealer.js";
+import type { Clock } from "../../platform/index.js";
+import { AppError } from "../../platform/index.js";
+import type { Logger } from "../../platform/index.js";
+import type { TokenSealer } from "../../platform/index.js";
 import { adoptCalendarTimeZone } from "./adopt-time-zone.js";
 import { createPkcePair, randomToken, sha256Hex } from "./pkce.js";
 

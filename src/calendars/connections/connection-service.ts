@@ -1,11 +1,11 @@
 import { capabilitiesOf } from "../capabilities.js";
 import type { ProviderFactory } from "../provider-factory.js";
 import type { AccessTokenSource, ProviderKind } from "../provider.js";
-import type { Database } from "../../platform/db/client.js";
-import type { Clock } from "../../platform/clock.js";
-import { errorMessage, NotFoundError } from "../../platform/errors.js";
-import type { Logger } from "../../platform/logger.js";
-import type { TokenSealer } from "../../platform/token-sealer.js";
+import type { Database } from "../../platform/index.js";
+import type { Clock } from "../../platform/index.js";
+import { errorMessage, NotFoundError } from "../../platform/index.js";
+import type { Logger } from "../../platform/index.js";
+import type { TokenSealer } from "../../platform/index.js";
 import type { ConnectionView } from "./connection-view-schema.js";
 import { ConnectionTokens } from "./connection-tokens.js";
 

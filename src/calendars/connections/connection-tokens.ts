@@ -1,11 +1,11 @@
 import type { AccessTokenSource, OAuthProvider } from "../provider.js";
 import { ProviderError } from "../provider-error.js";
-import { raiseAlert } from "../../alerts/raise-alert.js";
-import type { Database } from "../../platform/db/client.js";
-import type { Clock } from "../../platform/clock.js";
-import { AppError } from "../../platform/errors.js";
-import type { Logger } from "../../platform/logger.js";
-import type { TokenSealer } from "../../platform/token-sealer.js";
+import { raiseAlert } from "../../alerts/index.js";
+import type { Database } from "../../platform/index.js";
+import type { Clock } from "../../platform/index.js";
+import { AppError } from "../../platform/index.js";
+import type { Logger } from "../../platform/index.js";
+import type { TokenSealer } from "../../platform/index.js";
 import { label } from "./connect-flow.js";
 
 /** Refresh this long before expiry, so a token never expires in the middle of a sync round. */

@@ -1,7 +1,7 @@
-import type { Database } from "../../platform/db/client.js";
-import { errorMessage } from "../../platform/errors.js";
-import type { Logger } from "../../platform/logger.js";
-import type { TokenSealer } from "../../platform/token-sealer.js";
+import type { Database } from "../../platform/index.js";
+import { errorMessage } from "../../platform/index.js";
+import type { Logger } from "../../platform/index.js";
+import type { TokenSealer } from "../../platform/index.js";
 
 export interface RekeyResult {
   /** connections whose tokens were re-sealed with the newest key */

@@ -1,6 +1,6 @@
-import type { Database } from "../../platform/db/client.js";
-import { recordOutboxMessage } from "../../alerts/delivery/outbox-record.js";
-import type { Clock } from "../../platform/clock.js";
+import type { Database } from "../../platform/index.js";
+import { recordOutboxMessage } from "../../alerts/index.js";
+import type { Clock } from "../../platform/index.js";
 import type { ConnectionIdentity } from "../provider-factory.js";
 import { ProviderError } from "../provider-error.js";
 import type { Attendance, CalendarProvider, EventChange, SyncRound } from "../provider.js";

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { sandboxEventRow, writeSandboxCalendarIn, type SandboxPerson } from "./store.js";
-import type { Database } from "../../platform/db/client.js";
-import type { Mailer, OutgoingEmail, SentEmail } from "../../alerts/delivery/mailer.js";
-import type { Clock } from "../../platform/clock.js";
+import type { Database } from "../../platform/index.js";
+import type { Mailer, OutgoingEmail, SentEmail } from "../../alerts/index.js";
+import type { Clock } from "../../platform/index.js";
 import { requestSync } from "../sync/sync-task.js";
-import { enqueueTasks } from "../../tasks/sql/enqueue-task.js";
-import { defineTask } from "../../tasks/task-handler.js";
+import { enqueueTasks } from "../../tasks/index.js";
+import { defineTask } from "../../tasks/index.js";
 
 /** SIMULATION: the sandbox client's reply to a reschedule proposal. */
 export const SANDBOX_CLIENT_REPLY = "sandbox_client_reply";

@@ -1,5 +1,5 @@
-import type { Prisma } from "../../platform/db/client.js";
-import { evidenceSourceOf, type SignalAccess } from "../../detection/domain/index.js";
+import type { Prisma } from "../../platform/index.js";
+import { evidenceSourceOf, type SignalAccess } from "../../detection/index.js";
 
 type Tx = Prisma.TransactionClient;
 

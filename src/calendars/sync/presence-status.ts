@@ -1,7 +1,7 @@
 import type { CalendarProvider, ProviderKind } from "../provider.js";
 import { ProviderError } from "../provider-error.js";
-import type { Database } from "../../platform/db/client.js";
-import type { Logger } from "../../platform/logger.js";
+import type { Database } from "../../platform/index.js";
+import type { Logger } from "../../platform/index.js";
 import { refreshEvidenceSources } from "./evidence-sources.js";
 import { signalAccessOf } from "./signal-access.js";
 

@@ -2,8 +2,8 @@ import { randomUUID, timingSafeEqual } from "node:crypto";
 import { capabilitiesOf } from "../capabilities.js";
 import { randomToken, sha256Hex } from "../connections/pkce.js";
 import type { CalendarProvider, ProviderKind, WatchChannel } from "../provider.js";
-import type { Database } from "../../platform/db/client.js";
-import { errorMessage } from "../../platform/errors.js";
+import type { Database } from "../../platform/index.js";
+import { errorMessage } from "../../platform/index.js";
 import type { SyncDependencies } from "./sync-connection.js";
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import type { Database } from "../../platform/db/client.js";
-import type { Clock } from "../../platform/clock.js";
-import type { Logger } from "../../platform/logger.js";
+import type { Database } from "../../platform/index.js";
+import type { Clock } from "../../platform/index.js";
+import type { Logger } from "../../platform/index.js";
 import { secretMatches } from "./push-channels.js";
 import { requestPushMaintenance } from "./push-task.js";
 import { requestSync } from "./sync-task.js";

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { enqueueTasks } from "../../tasks/sql/enqueue-task.js";
-import { defineTask, type Tx } from "../../tasks/task-handler.js";
+import { enqueueTasks } from "../../tasks/index.js";
+import { defineTask, type Tx } from "../../tasks/index.js";
 import { maintainPushChannels, type PushDependencies } from "./push-channels.js";
 
 export const PUSH_TASK = "maintain_push";

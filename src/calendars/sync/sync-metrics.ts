@@ -1,5 +1,5 @@
-import type { Database } from "../../platform/db/client.js";
-import type { Metrics } from "../../platform/metrics.js";
+import type { Database } from "../../platform/index.js";
+import type { Metrics } from "../../platform/index.js";
 import type { SyncOutcome } from "./sync-connection.js";
 
 /** A connection's provider never changes: one lookup per connection per process. */

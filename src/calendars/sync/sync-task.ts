@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { AppError } from "../../platform/errors.js";
-import { enqueueTasks } from "../../tasks/sql/enqueue-task.js";
-import { defineTask, type Tx } from "../../tasks/task-handler.js";
+import { AppError } from "../../platform/index.js";
+import { enqueueTasks } from "../../tasks/index.js";
+import { defineTask, type Tx } from "../../tasks/index.js";
 import { syncConnection, type SyncDependencies } from "./sync-connection.js";
 
 export const SYNC_TASK = "sync_connection";

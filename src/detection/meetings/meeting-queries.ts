@@ -1,5 +1,5 @@
-import type { Database } from "../../platform/db/client.js";
-import type { Clock } from "../../platform/clock.js";
+import type { Database } from "../../platform/index.js";
+import type { Clock } from "../../platform/index.js";
 import { notWatchedReason } from "../domain/index.js";
 import type { MeetingView } from "./meeting-view-schema.js";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { Database } from "../../platform/db/client.js";
-import { isZoneName, zoneNameProblem } from "../../platform/time-zone.js";
+import type { Database } from "../../platform/index.js";
+import { isZoneName, zoneNameProblem } from "../../platform/index.js";
 
 export const PUNCTUALITY_WEEKS = 12;
 

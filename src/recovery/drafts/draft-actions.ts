@@ -1,7 +1,7 @@
-import type { Database, Prisma } from "../../platform/db/client.js";
-import { answerMeetingAlerts, closeAlerts } from "../../alerts/alert-lifecycle.js";
-import type { Clock } from "../../platform/clock.js";
-import { ConflictError, NotFoundError } from "../../platform/errors.js";
+import type { Database, Prisma } from "../../platform/index.js";
+import { answerMeetingAlerts, closeAlerts } from "../../alerts/index.js";
+import type { Clock } from "../../platform/index.js";
+import { ConflictError, NotFoundError } from "../../platform/index.js";
 import { storeDraft } from "./draft-store.js";
 import { composeLateNotice, type LateNoticePreview } from "./late-notice.js";
 import { draftView, type DraftView } from "./draft-view.js";

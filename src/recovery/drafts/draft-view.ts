@@ -1,4 +1,4 @@
-import type { Draft } from "../../platform/db/generated/client.js";
+import type { Draft } from "../../platform/index.js";
 
 export interface DraftView {
   id: string;

@@ -1,7 +1,7 @@
-import type { Prisma } from "../../platform/db/client.js";
-import { AppError, ConflictError, NotFoundError } from "../../platform/errors.js";
+import type { Prisma } from "../../platform/index.js";
+import { AppError, ConflictError, NotFoundError } from "../../platform/index.js";
 import { arrivalSentence, formatClockForBoth, lateNotice, latePlan, proposeSlots, type EmailDraft, type LatePlan, type ProposedSlot } from "../domain/index.js";
-import { workingHoursSchema } from "../../users/settings/settings-schema.js";
+import { workingHoursSchema } from "../../users/index.js";
 
 type Tx = Prisma.TransactionClient;
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { raiseAlert } from "../../alerts/raise-alert.js";
-import { ProviderError } from "../../calendars/provider-error.js";
-import type { Logger } from "../../platform/logger.js";
-import { defineTask } from "../../tasks/task-handler.js";
+import { raiseAlert } from "../../alerts/index.js";
+import { ProviderError } from "../../calendars/index.js";
+import type { Logger } from "../../platform/index.js";
+import { defineTask } from "../../tasks/index.js";
 import { bufferBlockText, bufferConflicts, formatMeetingTime, planBuffer, type BufferRange } from "../domain/index.js";
 import { calendarFor, type RecoveryDependencies, type Tx } from "../recovery-deps.js";
 import { closeCaseIfFinished } from "../close-case.js";

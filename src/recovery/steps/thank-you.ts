@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { raiseAlert } from "../../alerts/raise-alert.js";
+import { raiseAlert } from "../../alerts/index.js";
 import { storeDraft } from "../drafts/draft-store.js";
-import { enqueueTasks } from "../../tasks/sql/enqueue-task.js";
-import { defineTask } from "../../tasks/task-handler.js";
+import { enqueueTasks } from "../../tasks/index.js";
+import { defineTask } from "../../tasks/index.js";
 import { externalEmails, firstName, handwrittenNotePrompt, thankYouNote } from "../domain/index.js";
 import { stepTask } from "../open-case-task.js";
 import type { RecoveryDependencies } from "../recovery-deps.js";

@@ -1,5 +1,5 @@
-import type { Database } from "../../platform/db/client.js";
-import { AppError } from "../../platform/errors.js";
+import type { Database } from "../../platform/index.js";
+import { AppError } from "../../platform/index.js";
 
 export interface Profile {
   id: string;

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { Database } from "../../platform/db/client.js";
-import type { Clock } from "../../platform/clock.js";
+import type { Database } from "../../platform/index.js";
+import type { Clock } from "../../platform/index.js";
 
 /**
  * Server-side sessions. The browser holds a random token (in a signed, httpOnly cookie);

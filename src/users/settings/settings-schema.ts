@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { CHECK_IN_PROMPTS, DETECTION_SETTING_BOUNDS } from "../../detection/domain/index.js";
-import { isZoneName, zoneNameProblem } from "../../platform/time-zone.js";
+import { CHECK_IN_PROMPTS, DETECTION_SETTING_BOUNDS } from "../../detection/index.js";
+import { isZoneName, zoneNameProblem } from "../../platform/index.js";
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 const hhmm = z.string().regex(HHMM, "must be a time as HH:mm, e.g. 09:00");

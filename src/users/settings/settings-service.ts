@@ -1,7 +1,7 @@
-import type { Database } from "../../platform/db/client.js";
-import { markUserMeetingsDue } from "../../detection/wake-up.js";
-import type { Clock } from "../../platform/clock.js";
-import { AppError } from "../../platform/errors.js";
+import type { Database } from "../../platform/index.js";
+import { markUserMeetingsDue } from "../../detection/index.js";
+import type { Clock } from "../../platform/index.js";
+import { AppError } from "../../platform/index.js";
 import { workingHoursSchema, type SettingsUpdate, type SettingsView } from "./settings-schema.js";
 
 /** Checks a webhook URL before it is saved (https only, no private addresses …). */

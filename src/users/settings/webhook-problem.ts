@@ -1,4 +1,4 @@
-import { AppError, errorMessage } from "../../platform/errors.js";
+import { AppError, errorMessage } from "../../platform/index.js";
 
 /**
  * Why a webhook URL cannot be used, in words for the settings page. The checks themselves
