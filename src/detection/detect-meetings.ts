@@ -17,7 +17,7 @@ import {
 } from "./domain/index.js";
 import { enqueueTasks } from "../tasks/index.js";
 import { needsTransaction, persistDecisions, type DecidedMeeting, type NewDetectionAlert, type PersistHooks } from "./persist-decisions.js";
-import { scheduleDetectionWakeUp } from "./wake-up.js";
+import { scheduleDetectionWakeUp } from "../calendars/sync/detection-wake-up.js";
 import { digestTask } from "./digest.js";
 import { previousCallTask } from "./previous-call.js";
 

@@ -10,5 +10,5 @@ export { MeetingQueries } from "./meetings/meeting-queries.js";
 export { MEETING_STATES, meetingView } from "./meetings/meeting-view-schema.js";
 export { punctualityOf, punctualityReport } from "./meetings/punctuality.js";
 export { checkPreviousCallTask } from "./previous-call.js";
-export { undoVerdict, type UndoVerdict } from "./undo-verdict.js";
-export { markUserMeetingsDue } from "./wake-up.js";
+export { undoVerdict, type UndoVerdict } from "../alerts/undo-verdict.js";
+export { markUserMeetingsDue } from "../calendars/sync/detection-wake-up.js";

@@ -3,7 +3,7 @@ import type { CalendarEvent } from "../../src/calendars/provider.js";
 import { detectionHooks, detectMeetings } from "../../src/detection/detect-meetings.js";
 import { decide, DEFAULT_DETECTION_SETTINGS } from "../../src/detection/domain/index.js";
 import { persistDecisions } from "../../src/detection/persist-decisions.js";
-import { markUserMeetingsDue } from "../../src/detection/wake-up.js";
+import { markUserMeetingsDue } from "../../src/calendars/sync/detection-wake-up.js";
 import { systemClock } from "../../src/platform/clock.js";
 import { loadConfig } from "../../src/platform/config.js";
 import { parseKeyRing } from "../../src/platform/key-ring.js";

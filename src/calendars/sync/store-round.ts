@@ -122,7 +122,7 @@ async function upsertMeetings(tx: Tx, target: RoundTarget, events: CalendarEvent
       provider_updated_at = excluded.provider_updated_at, deleted_at = null, watched = excluded.watched,
       updated_at = excluded.updated_at, evidence_source = excluded.evidence_source,
       evidence_source_reason = excluded.evidence_source_reason, live_signal = excluded.live_signal,
-      -- detection looks again at once when what it decides on changed (src/detection/wake-up.ts)
+      -- detection looks again at once when what it decides on changed (src/calendars/sync/detection-wake-up.ts)
       next_check_at = case
         when (meetings.start, meetings."end", meetings.watched, meetings.is_cancelled, meetings.self_response, meetings.deleted_at is null, meetings.evidence_source, meetings.live_signal)
              is distinct from (excluded.start, excluded."end", excluded.watched, excluded.is_cancelled, excluded.self_response, true, excluded.evidence_source, excluded.live_signal)

@@ -1,4 +1,4 @@
-import type { EvidenceSource } from "./evidence-source.js";
+import type { EvidenceSource } from "../../calendars/domain/evidence-source.js";
 import type { MeetingState } from "./states.js";
 
 /** What detection needs to know about one meeting; all instants are UTC `Date`s. */

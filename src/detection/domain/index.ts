@@ -1,5 +1,5 @@
-export { isWatched, notWatchedReason, type WatchableMeeting } from "./watched.js";
-export { placeAtSight, type Placement } from "./placement.js";
+export { isWatched, notWatchedReason, type WatchableMeeting } from "../../calendars/domain/watched.js";
+export { placeAtSight, type Placement } from "../../calendars/domain/placement.js";
 export {
   MEETING_STATES,
   FINAL_STATES,
@@ -27,7 +27,7 @@ export {
   type MeetingVisibility,
   type SignalAccess,
   type SourceFacts,
-} from "./evidence-source.js";
+} from "../../calendars/domain/evidence-source.js";
 export { digestTimeFor } from "./digest-time.js";
 export {
   PLACES_LEAD_MINUTES,

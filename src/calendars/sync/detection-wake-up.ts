@@ -1,5 +1,5 @@
-import type { Database, Prisma } from "../platform/index.js";
-import { enqueueTasks, type NewTask } from "../tasks/index.js";
+import type { Database, Prisma } from "../../platform/index.js";
+import { enqueueTasks, type NewTask } from "../../tasks/index.js";
 
 type Tx = Prisma.TransactionClient;
 
