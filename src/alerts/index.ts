@@ -19,3 +19,4 @@ export { OutboxQueries } from "./delivery/outbox-queries.js";
 export { recordOutboxMessage } from "./delivery/outbox-record.js";
 export { outboxMessageView, type OutboxMessageView } from "./delivery/outbox-view-schema.js";
 export { raiseAlert } from "./raise-alert.js";
+export { undoVerdict, type UndoFacts, type UndoVerdict } from "./undo-verdict.js";

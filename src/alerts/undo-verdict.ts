@@ -1,4 +1,4 @@
-import type { MeetingState } from "../detection/domain/index.js";
+import type { MeetingState } from "../platform/index.js";
 
 /** Whether the user's answer to "Are you sure?" can still be taken back, and if not, why (in words). */
 export type UndoVerdict = { allowed: true } | { allowed: false; reason: string };

@@ -21,7 +21,7 @@ import { CheckInLinks } from "../detection/index.js";
 import type { DetectionDependencies } from "../detection/index.js";
 import { detectMeetingTask, detectUserTask, fetchEvidenceTask } from "../detection/index.js";
 import { MeetingActions } from "../detection/index.js";
-import { sendDigestTask } from "../detection/index.js";
+import { detectMeetings, digestTask, fetchEvidence, sendDigestTask } from "../detection/index.js";
 import { checkPreviousCallTask } from "../detection/index.js";
 import { AlertQueries } from "../alerts/index.js";
 import { announceAlerts } from "../alerts/index.js";
@@ -164,7 +164,17 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     cases: new CaseService({ db, clock }),
     drafts: new DraftService({ db, clock }),
     outbox: new OutboxQueries(db),
-    sandbox: new SandboxService({ db, clock, log: log.child({ component: "sandbox" }), sync, detection }),
+    sandbox: new SandboxService({
+      db,
+      clock,
+      log: log.child({ component: "sandbox" }),
+      sync,
+      detection: {
+        fetchEvidence: (meetingId) => fetchEvidence(meetingId, sync),
+        detectUser: (userId, now) => detectMeetings(detection, now, { userId }),
+        digestTask,
+      },
+    }),
     metrics,
     taskHandlers: [
       sandboxClientReplyTask({ db }),

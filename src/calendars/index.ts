@@ -1,5 +1,6 @@
 /** Calendars: the providers (Google, Microsoft, the sandbox calendar world), connections, and sync. */
 export { capabilitiesOf } from "./capabilities.js";
+export { EVIDENCE_SOURCES, notWatchedReason, physicalLocation, type EvidenceSource } from "./domain/index.js";
 export { ConnectError, ConnectFlow, label, type OAuthKind } from "./connections/connect-flow.js";
 export { ConnectionService } from "./connections/connection-service.js";
 export { connectionView } from "./connections/connection-view-schema.js";
@@ -16,5 +17,6 @@ export { recordPresenceStatus } from "./sync/presence-status.js";
 export { maintainPushChannels, type PushDependencies, pushEnabled } from "./sync/push-channels.js";
 export { PushInbox } from "./sync/push-inbox.js";
 export { maintainPushTask, requestPushMaintenance } from "./sync/push-task.js";
+export { markUserMeetingsDue, scheduleDetectionWakeUp, wakeUpTask } from "./sync/detection-wake-up.js";
 export { syncConnection, type SyncDependencies } from "./sync/sync-connection.js";
 export { requestSync, syncConnectionTask } from "./sync/sync-task.js";

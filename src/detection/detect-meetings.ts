@@ -11,13 +11,12 @@ import {
   type DetectionSettings,
   type EvidenceItem,
   type EvidenceKind,
-  type EvidenceSource,
   type MeetingState,
-  physicalLocation,
 } from "./domain/index.js";
+import { physicalLocation, type EvidenceSource } from "../calendars/index.js";
 import { enqueueTasks } from "../tasks/index.js";
 import { needsTransaction, persistDecisions, type DecidedMeeting, type NewDetectionAlert, type PersistHooks } from "./persist-decisions.js";
-import { scheduleDetectionWakeUp } from "../calendars/sync/detection-wake-up.js";
+import { scheduleDetectionWakeUp } from "../calendars/index.js";
 import { digestTask } from "./digest.js";
 import { previousCallTask } from "./previous-call.js";
 

@@ -5,7 +5,7 @@ import { detectionHooks, type DetectionDependencies } from "./detect-meetings.js
 import { applyUserAction, type MeetingState, type UserAction, type UserActionRefusal } from "./domain/index.js";
 import { persistDecisions } from "./persist-decisions.js";
 import { answerAlert, answerMeetingAlerts, closeAlerts, MEETING_QUESTIONS, reopenMeetingAlerts } from "../alerts/index.js";
-import { undoVerdict } from "../alerts/undo-verdict.js";
+import { undoVerdict } from "../alerts/index.js";
 
 /** What an answered card says the user did (issue 12: answered cards collapse to this). */
 const ANSWERS: Record<UserAction["type"], string> = {

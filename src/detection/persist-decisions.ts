@@ -1,7 +1,7 @@
 import type { Prisma } from "../platform/index.js";
 import type { Decision, DetectionAlertKind } from "./domain/index.js";
 import { enqueueTasks, type NewTask } from "../tasks/index.js";
-import { wakeUpTask } from "../calendars/sync/detection-wake-up.js";
+import { wakeUpTask } from "../calendars/index.js";
 import { closeAlerts } from "../alerts/index.js";
 
 type Tx = Prisma.TransactionClient;

@@ -6,7 +6,7 @@ export { cookieSecretsFrom } from "./cookie-secrets.js";
 export { AdvisoryLocks } from "./db/advisory-lock.js";
 export { createPrismaClient, type Database, Prisma, retryOnConflict } from "./db/client.js";
 export { type Draft, type SandboxEvent } from "./db/generated/client.js";
-export { type AlertChannel } from "./db/generated/enums.js";
+export { type AlertChannel, type MeetingState } from "./db/generated/enums.js";
 export { openDatabase, type OpenDatabase } from "./db/open-database.js";
 export { ReadinessProbe } from "./db/readiness.js";
 export { readTaskQueue } from "./db/task-queue-snapshot.js";

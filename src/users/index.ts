@@ -2,6 +2,6 @@
 export { profileView } from "./identity/profile-view-schema.js";
 export { profileOf } from "./identity/profile.js";
 export { SessionStore, type SessionUser } from "./identity/session-store.js";
-export { settingsUpdate, settingsView, workingHoursSchema } from "./settings/settings-schema.js";
+export { settingsUpdate, settingsView } from "./settings/settings-schema.js";
 export { SettingsService } from "./settings/settings-service.js";
 export { webhookProblemInWords } from "./settings/webhook-problem.js";

@@ -6,7 +6,12 @@ import type { ConnectFlow } from "../calendars/index.js";
 import type { ConnectionService } from "../calendars/index.js";
 import type { ReadinessProbe } from "../platform/index.js";
 import type { SessionStore } from "../users/index.js";
-import type { MeetingQueries } from "../detection/index.js";
+import type { CheckInLinks, MeetingActions, MeetingQueries } from "../detection/index.js";
+import type { AlertQueries, OutboxQueries } from "../alerts/index.js";
+import type { CaseService, DraftService } from "../recovery/index.js";
+import type { SandboxService } from "../calendars/index.js";
+import type { SettingsService } from "../users/index.js";
+import type { Clock, Database } from "../platform/index.js";
 import type { Config } from "../platform/index.js";
 import type { Logger } from "../platform/index.js";
 import { canonicalHostPlugin } from "./plugins/canonical-host.js";
@@ -24,7 +29,6 @@ import { healthRoutes } from "./routes/health.js";
 import { meetingRoutes } from "./routes/meetings.js";
 import { webhookRoutes } from "./routes/webhooks.js";
 import type { PushInbox } from "../calendars/index.js";
-import type { Services } from "../app/index.js";
 import type { AlertStream } from "../alerts/index.js";
 import { alertRoutes } from "./routes/alerts.js";
 import { checkInRoutes } from "./routes/check-in.js";
@@ -43,6 +47,20 @@ import type { ServiceMetrics } from "../platform/index.js";
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
 
+/** The services the routes use (app/ composes them; web names them by the modules that provide them). */
+export interface WebServices {
+  meetingActions: MeetingActions;
+  alerts: AlertQueries;
+  settings: SettingsService;
+  checkIns: CheckInLinks;
+  clock: Clock;
+  cases: CaseService;
+  drafts: DraftService;
+  outbox: OutboxQueries;
+  sandbox: SandboxService;
+  db: Database;
+}
+
 export interface AppDependencies {
   config: Config;
   log: Logger;
@@ -55,7 +73,7 @@ export interface AppDependencies {
   connections: ConnectionService;
   meetings: MeetingQueries;
   pushInbox: PushInbox;
-  services: Pick<Services, "meetingActions" | "alerts" | "settings" | "checkIns" | "clock" | "cases" | "drafts" | "outbox" | "sandbox" | "db">;
+  services: WebServices;
   alertStream: AlertStream;
   metrics: ServiceMetrics;
   /** queue a sync of this connection (first sync after connecting, webhooks) */

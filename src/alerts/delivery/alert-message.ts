@@ -1,5 +1,5 @@
 import { IANAZone } from "luxon";
-import { formatMeetingTime } from "../../recovery/index.js";
+import { formatMeetingTime } from "../../platform/index.js";
 import { alertLinks, type AlertLink } from "./alert-links.js";
 
 /**

@@ -1,7 +1,7 @@
 import type { ProviderFactory } from "../provider-factory.js";
 import type { AccessTokenSource, ProviderKind } from "../provider.js";
 import type { Database } from "../../platform/index.js";
-import { markUserMeetingsDue } from "../../detection/index.js";
+import { markUserMeetingsDue } from "../sync/detection-wake-up.js";
 import type { Clock } from "../../platform/index.js";
 import { errorMessage } from "../../platform/index.js";
 import type { Logger } from "../../platform/index.js";

@@ -6,13 +6,10 @@ import type { Clock } from "../../platform/index.js";
 import { AppError, errorMessage } from "../../platform/index.js";
 import type { Logger } from "../../platform/index.js";
 import { announceAlertsReset } from "../../alerts/index.js";
-import { detectMeetings, type DetectionDependencies } from "../../detection/index.js";
-import { digestTask } from "../../detection/index.js";
-import { fetchEvidence } from "../../detection/index.js";
-import { enqueueTasks } from "../../tasks/index.js";
+import { enqueueTasks, type NewTask } from "../../tasks/index.js";
 import { syncConnection, type SyncDependencies } from "../sync/sync-connection.js";
 import { requestSync } from "../sync/sync-task.js";
-import { markUserMeetingsDue } from "../../detection/index.js";
+import { markUserMeetingsDue } from "../sync/detection-wake-up.js";
 import { sampleHistory, type HistoryMeeting } from "./history.js";
 import { SANDBOX_ACCOUNT, sampleEvents } from "./samples.js";
 import { DEFAULT_WORKING_HOURS, type WorkingHours } from "./working-hours.js";
@@ -32,7 +29,20 @@ export interface SandboxDependencies {
   log: Logger;
   sync: SyncDependencies;
   /** to decide the fresh samples at once (the nudge is due within minutes, yesterday's digest already) */
-  detection: DetectionDependencies;
+  detection: SandboxDetection;
+}
+
+/**
+ * What the sandbox world asks of detection. Detection sits above calendars (it reads what sync
+ * stores), so app/ passes these in instead of this module importing detection.
+ */
+export interface SandboxDetection {
+  /** reads a meeting's attendance evidence now */
+  fetchEvidence(meetingId: string): Promise<unknown>;
+  /** one detection pass over a user's meetings */
+  detectUser(userId: string, now: Date): Promise<unknown>;
+  /** the digest task for a user's `day` (YYYY-MM-DD), due at `dueAt` */
+  digestTask(userId: string, day: string, dueAt: Date): NewTask;
 }
 
 export interface SandboxSignIn {
@@ -145,7 +155,7 @@ export class SandboxService {
     const meeting = await this.deps.db.meeting.findFirst({ where: { connectionId, providerEventId: eventId, deletedAt: null }, select: { id: true } });
     if (!meeting) return;
     try {
-      await fetchEvidence(meeting.id, this.deps.sync);
+      await this.deps.detection.fetchEvidence(meeting.id);
     } catch (error) {
       // Not fatal: the detect job reads it again within a minute.
       this.deps.log.warn({ meetingId: meeting.id, reason: errorMessage(error) }, "the held meeting's attendance could not be read at once");
@@ -202,11 +212,11 @@ export class SandboxService {
     const { db, clock, log } = this.deps;
     try {
       await this.writeHistory(userId);
-      await detectMeetings(this.deps.detection, clock.now(), { userId });
+      await this.deps.detection.detectUser(userId, clock.now());
       const settings = await db.settings.findUnique({ where: { userId }, select: { timeZone: true } });
       const now = clock.now();
       const yesterday = DateTime.fromJSDate(now, { zone: settings?.timeZone ?? "UTC" }).minus({ days: 1 }).toISODate();
-      if (yesterday) await enqueueTasks(db, [digestTask(userId, yesterday, now)]);
+      if (yesterday) await enqueueTasks(db, [this.deps.detection.digestTask(userId, yesterday, now)]);
     } catch (error) {
       // Not fatal for the sign-in: the queued detection pass decides them within seconds; only
       // yesterday's digest would then wait for the end of today's working day.

@@ -1,5 +1,5 @@
 import type { Prisma } from "../../platform/index.js";
-import { evidenceSourceOf, type SignalAccess } from "../../detection/index.js";
+import { evidenceSourceOf, type SignalAccess } from "../domain/index.js";
 
 type Tx = Prisma.TransactionClient;
 

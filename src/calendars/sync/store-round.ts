@@ -1,6 +1,6 @@
 import type { CalendarEvent, EventChange } from "../provider.js";
 import type { Prisma } from "../../platform/index.js";
-import { evidenceSourceOf, isWatched, placeAtSight, type SignalAccess } from "../../detection/index.js";
+import { evidenceSourceOf, isWatched, placeAtSight, type SignalAccess } from "../domain/index.js";
 
 type Tx = Prisma.TransactionClient;
 

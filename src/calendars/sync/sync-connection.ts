@@ -16,7 +16,7 @@ import type { Metrics } from "../../platform/index.js";
 import { observeSync } from "./sync-metrics.js";
 import { signalAccessOf } from "./signal-access.js";
 import { probePresence } from "./presence-status.js";
-import type { SignalAccess } from "../../detection/index.js";
+import type { SignalAccess } from "../domain/index.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 

@@ -1,6 +1,6 @@
 import type { Database } from "../../platform/index.js";
 import type { Clock } from "../../platform/index.js";
-import { notWatchedReason } from "../domain/index.js";
+import { notWatchedReason } from "../../calendars/index.js";
 import type { MeetingView } from "./meeting-view-schema.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -4,9 +4,9 @@
  * that the dashboard loads too (src/platform/time-format), so a page and an email agree; the
  * two-zone shapes for messages to another person are built here from them.
  */
-import { clockTime, formatSlot, formatTimeOfDay, longDay, offsetLabel, type TimeRange } from "../../platform/index.js";
+import { clockTime, formatSlot, formatTimeOfDay, longDay, offsetLabel, type TimeRange } from "../../platform/time-format/time-format.js";
 
-export { formatDayTime, formatMeetingTime, formatSlot, formatTimeOfDay, zoneLabel, type TimeRange } from "../../platform/index.js";
+export { formatDayTime, formatMeetingTime, formatSlot, formatTimeOfDay, zoneLabel, type TimeRange } from "../../platform/time-format/time-format.js";
 
 /**
  * The other person's zone, when it is worth writing: a valid IANA zone whose offset at `at`

@@ -1,7 +1,7 @@
 import type { Prisma } from "../../platform/index.js";
 import { AppError, ConflictError, NotFoundError } from "../../platform/index.js";
 import { arrivalSentence, formatClockForBoth, lateNotice, latePlan, proposeSlots, type EmailDraft, type LatePlan, type ProposedSlot } from "../domain/index.js";
-import { workingHoursSchema } from "../../users/index.js";
+import { workingHoursSchema } from "../working-hours-schema.js";
 
 type Tx = Prisma.TransactionClient;
 

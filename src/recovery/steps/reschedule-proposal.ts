@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ProviderError } from "../../calendars/index.js";
 import type { TimeRange } from "../../calendars/index.js";
 import { storeDraft } from "../drafts/draft-store.js";
-import { workingHoursSchema } from "../../users/index.js";
+import { workingHoursSchema } from "../working-hours-schema.js";
 import { defineTask } from "../../tasks/index.js";
 import { errorMessage } from "../../platform/index.js";
 import { proposeSlots, rescheduleProposal, type ProposedSlot } from "../domain/index.js";

@@ -1,19 +1,7 @@
 import { z } from "zod";
 import { CHECK_IN_PROMPTS, DETECTION_SETTING_BOUNDS } from "../../detection/index.js";
 import { isZoneName, zoneNameProblem } from "../../platform/index.js";
-
-const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
-const hhmm = z.string().regex(HHMM, "must be a time as HH:mm, e.g. 09:00");
-
-export const workingHoursSchema = z
-  .object({
-    days: z.array(z.number().int().min(1).max(7)).min(1, "Choose at least one working day.").max(7).describe("ISO weekdays: 1 = Monday … 7 = Sunday"),
-    start: hhmm,
-    end: hhmm,
-  })
-  .strict()
-  .refine((hours) => !HHMM.test(hours.start) || !HHMM.test(hours.end) || hours.start < hours.end, { message: "must be later than the start", path: ["end"] })
-  .refine((hours) => new Set(hours.days).size === hours.days.length, { message: "name each day only once", path: ["days"] });
+import { workingHoursSchema } from "../../recovery/index.js";
 
 /** A zone as the user may set it: a tz database name luxon and PostgreSQL read alike (time-zone.ts). */
 export const timeZoneSchema = z.string().superRefine((zone, context) => {

@@ -1,8 +1,9 @@
 import type { Database } from "../../platform/index.js";
-import { markUserMeetingsDue } from "../../detection/index.js";
+import { markUserMeetingsDue } from "../../calendars/index.js";
 import type { Clock } from "../../platform/index.js";
 import { AppError } from "../../platform/index.js";
-import { workingHoursSchema, type SettingsUpdate, type SettingsView } from "./settings-schema.js";
+import { workingHoursSchema } from "../../recovery/index.js";
+import type { SettingsUpdate, SettingsView } from "./settings-schema.js";
 
 /** Checks a webhook URL before it is saved (https only, no private addresses …). */
 export type WebhookUrlCheck = (url: string) => Promise<string | null>;
