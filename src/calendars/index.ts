@@ -1,6 +1,6 @@
 /** Calendars: the providers (Google, Microsoft, the sandbox calendar world), connections, and sync. */
 export { capabilitiesOf } from "./capabilities.js";
-export { EVIDENCE_SOURCES, notWatchedReason, physicalLocation, type EvidenceSource } from "./domain/index.js";
+export { notWatchedReason, physicalLocation, type EvidenceSource } from "./domain/index.js";
 export { ConnectError, ConnectFlow, label, type OAuthKind } from "./connections/connect-flow.js";
 export { ConnectionService } from "./connections/connection-service.js";
 export { connectionView } from "./connections/connection-view-schema.js";
