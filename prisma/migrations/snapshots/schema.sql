@@ -1,6 +1,6 @@
 -- The whole database schema, generated from empty by tools/sqlgen (npm run migration:new).
 -- Not run by anything: the drift test compares it with what the migrations build.
--- schema.prisma sha256: c3d5f93c03bca4e955ffe26d18fb2b9369deb4fd8f33578bdcc52965aaa171e5
+-- schema.prisma sha256: e7854114d6038a37b9ec5d56fba8f78805fd96c0c2266dddd94affbd895658ef
 
 -- CreateSchema
 CREATE SCHEMA IF NOT EXISTS "public";
