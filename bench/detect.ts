@@ -15,17 +15,17 @@
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "../src/db/generated/client.js";
-import { migrateDatabase } from "../src/db/migrate.js";
+import { PrismaClient } from "../src/platform/db/generated/client.js";
+import { migrateDatabase } from "../src/platform/db/migrate.js";
 import { announceAlerts } from "../src/alerts/alert-stream.js";
 import { detectMeetings, type DetectionDependencies } from "../src/detection/detect-meetings.js";
-import { queueAlertDeliveriesPerSettings } from "../src/notify/index.js";
+import { queueAlertDeliveriesPerSettings } from "../src/alerts/delivery/index.js";
 import { CheckInLinks } from "../src/detection/check-in-links.js";
 import { systemClock } from "../src/platform/clock.js";
 import { loadConfig } from "../src/platform/config.js";
 import { parseKeyRing } from "../src/platform/key-ring.js";
 import { createLogger } from "../src/platform/logger.js";
-import { createServices } from "../src/services.js";
+import { createServices } from "../src/app/services.js";
 import { TaskRunner } from "../src/tasks/task-runner.js";
 import { startSmtpSink } from "../tests/notify/support/smtp-sink.js";
 import { startPostgresServer } from "../tests/support/postgres-server.js";
@@ -61,7 +61,7 @@ export async function seed(url: string, now: Date): Promise<void> {
   // Meeting 0 of each user is under way: started 10 s to 4 min 13 s ago (27 s steps by user),
   // so 1,000 users pass the 5-minute grace 60 s from now. Meetings 1–9 start later today,
   // one minute slot of the next nine hours each (~170 starts a minute), from 20 s from now.
-  // As a sync stores them (src/sync/store-round.ts, placeAtSight): a watched meeting that has
+  // As a sync stores them (src/calendars/sync/store-round.ts, placeAtSight): a watched meeting that has
   // not begun goes in `upcoming`, next checked at its start; one under way is due at once.
   // Each is one whose joins can be seen live (evidence source `conference`), so every question
   // detection asks (late, are you sure?) is measured.
@@ -103,7 +103,7 @@ async function detectPass(url: string, now: Date): Promise<void> {
     log,
     publicUrl: "http://localhost:3000",
     checkIns: new CheckInLinks(keys.keyRing, "http://localhost:3000"),
-    // As src/services.ts wires it: delivery rows and tasks, and the live feed's announcement.
+    // As src/app/services.ts wires it: delivery rows and tasks, and the live feed's announcement.
     onAlertsRaised: async (tx, alerts, at) => {
       await queueAlertDeliveriesPerSettings(tx, alerts, at);
       await announceAlerts(tx, alerts);

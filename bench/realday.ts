@@ -22,7 +22,7 @@
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { migrateDatabase } from "../src/db/migrate.js";
+import { migrateDatabase } from "../src/platform/db/migrate.js";
 import { createLogger } from "../src/platform/logger.js";
 import { runDay, type Variant } from "../tests/realday/run-day.js";
 import { formatMeetings, formatScore, scoreDay } from "../tests/realday/score.js";

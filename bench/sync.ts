@@ -5,11 +5,11 @@ import pg from "pg";
 import { pino } from "pino";
 import { runJob } from "../jobs/run-job.js";
 import { syncJob } from "../jobs/sync.js";
-import { migrateDatabase } from "../src/db/migrate.js";
+import { migrateDatabase } from "../src/platform/db/migrate.js";
 import { systemClock } from "../src/platform/clock.js";
 import { loadConfig } from "../src/platform/config.js";
-import { createServices, type Services } from "../src/services.js";
-import { syncConnection } from "../src/sync/sync-connection.js";
+import { createServices, type Services } from "../src/app/services.js";
+import { syncConnection } from "../src/calendars/sync/sync-connection.js";
 import { roundPages } from "../src/calendars/sync-pages.js";
 import { startPostgresServer } from "../tests/support/postgres-server.js";
 import { connect, startChildEmulator, type ChildEmulator, type Kind } from "./support/fixtures.js";
@@ -20,7 +20,7 @@ import { connect, startChildEmulator, type ChildEmulator, type Kind } from "./su
  *
  * How things are set up and counted:
  * - PostgreSQL: tests/support/postgres-server.ts (initdb'd, fsync off like the test suite),
- *   migrated with src/db/migrate.ts.
+ *   migrated with src/platform/db/migrate.ts.
  * - The emulator runs in a child process (bench/support/emulator-child.ts), so the RSS printed
  *   here is the service's (its pools, adapters, Prisma), not the emulator's.
  * - Connections are real OAuth grants, without 1,000 browser flows: for each account the

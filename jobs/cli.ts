@@ -1,10 +1,10 @@
-import { openDatabase } from "../src/db/open-database.js";
-import { systemClock } from "../src/platform/clock.js";
-import { ConfigurationError, loadConfigWithEnvFile } from "../src/platform/config.js";
-import { errorMessage } from "../src/platform/errors.js";
-import { createLogger } from "../src/platform/logger.js";
-import { createServices } from "../src/services.js";
-import { loadDatabaseZones } from "../src/settings/database-zones.js";
+import { openDatabase } from "../src/platform/index.js";
+import { systemClock } from "../src/platform/index.js";
+import { ConfigurationError, loadConfigWithEnvFile } from "../src/platform/index.js";
+import { errorMessage } from "../src/platform/index.js";
+import { createLogger } from "../src/platform/index.js";
+import { createServices } from "../src/app/index.js";
+import { loadDatabaseZones } from "../src/platform/index.js";
 import { JOB_NAMES } from "./job.js";
 import { findJob, withJobTaskHandlers } from "./registry.js";
 import { runJob } from "./run-job.js";

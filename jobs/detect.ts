@@ -1,5 +1,5 @@
-import { enqueueTasks } from "../src/tasks/sql/enqueue-task.js";
-import { detectMeetings } from "../src/detection/detect-meetings.js";
+import { enqueueTasks } from "../src/tasks/index.js";
+import { detectMeetings } from "../src/detection/index.js";
 import type { Job } from "./job.js";
 
 /** Attendance is read while it can still change a decision: from the start until this long after the end. */

@@ -1,5 +1,5 @@
-import type { Services } from "../src/services.js";
-import type { TaskHandler } from "../src/tasks/task-handler.js";
+import type { Services } from "../src/app/index.js";
+import type { TaskHandler } from "../src/tasks/index.js";
 
 export const JOB_NAMES = ["sync", "renew", "detect", "tasks", "rekey"] as const;
 export type JobName = (typeof JOB_NAMES)[number];

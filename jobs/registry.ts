@@ -1,5 +1,5 @@
 import { detectJob } from "./detect.js";
-import type { TaskHandler } from "../src/tasks/task-handler.js";
+import type { TaskHandler } from "../src/tasks/index.js";
 import { JOB_NAMES, type Job, type JobContext, type JobName } from "./job.js";
 import { scheduledJobTask } from "./scheduled-job-task.js";
 import { rekeyJob } from "./rekey.js";

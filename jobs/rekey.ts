@@ -1,4 +1,4 @@
-import { rekeyTokens } from "../src/connections/rekey-tokens.js";
+import { rekeyTokens } from "../src/calendars/index.js";
 import type { Job } from "./job.js";
 
 /** After a key rotation: re-seals tokens still sealed with an older TOKEN_ENCRYPTION_KEY key. */

@@ -1,6 +1,6 @@
-import { mapWithConcurrency } from "../src/platform/concurrency.js";
-import { maintainPushChannels, pushEnabled } from "../src/sync/push-channels.js";
-import { requestPushMaintenance } from "../src/sync/push-task.js";
+import { mapWithConcurrency } from "../src/platform/index.js";
+import { maintainPushChannels, pushEnabled } from "../src/calendars/index.js";
+import { requestPushMaintenance } from "../src/calendars/index.js";
 import type { Job, JobSummary } from "./job.js";
 
 /** Renews push channels and subscriptions before they expire, and reopens lost ones. */

@@ -1,9 +1,10 @@
 import cron, { type ScheduledTask } from "node-cron";
-import type { Database } from "../src/db/client.js";
-import type { Clock } from "../src/platform/clock.js";
-import { errorMessage } from "../src/platform/errors.js";
-import type { Logger } from "../src/platform/logger.js";
-import type { Job } from "./job.js";
+import { errorMessage } from "../src/platform/index.js";
+import type { Job, JobContext } from "./job.js";
+import { runJob } from "./run-job.js";
+import type { Database } from "../src/platform/index.js";
+import type { Clock } from "../src/platform/index.js";
+import type { Logger } from "../src/platform/index.js";
 import { enqueueScheduledJob } from "./scheduled-job-task.js";
 
 export interface Schedule {

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import type { Database } from "../src/db/client.js";
-import { enqueueTasks } from "../src/tasks/sql/enqueue-task.js";
-import { defineTask, type TaskHandler } from "../src/tasks/task-handler.js";
+import type { Database } from "../src/platform/index.js";
+import { enqueueTasks } from "../src/tasks/index.js";
+import { defineTask, type TaskHandler } from "../src/tasks/index.js";
 import { JOB_NAMES, type Job, type JobContext, type JobName } from "./job.js";
 import { runJob } from "./run-job.js";
 

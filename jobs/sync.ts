@@ -1,7 +1,7 @@
-import { mapWithConcurrency } from "../src/platform/concurrency.js";
-import type { Database } from "../src/db/client.js";
-import { syncConnection } from "../src/sync/sync-connection.js";
-import { requestSync } from "../src/sync/sync-task.js";
+import { mapWithConcurrency } from "../src/platform/index.js";
+import { syncConnection } from "../src/calendars/index.js";
+import type { Database } from "../src/platform/index.js";
+import { requestSync } from "../src/calendars/index.js";
 import type { Job } from "./job.js";
 
 /** How many connections sync at once: a slow provider never holds up the others for long. */

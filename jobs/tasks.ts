@@ -1,6 +1,6 @@
-import { FINISHED_TASK_RETENTION_MS, purgeFinishedTasks } from "../src/tasks/sql/purge-tasks.js";
-import { prismaSqlClient } from "../src/tasks/sql/sql-client.js";
-import { TaskRunner } from "../src/tasks/task-runner.js";
+import { FINISHED_TASK_RETENTION_MS, purgeFinishedTasks } from "../src/tasks/index.js";
+import { prismaSqlClient } from "../src/tasks/index.js";
+import { TaskRunner } from "../src/tasks/index.js";
 import type { Job } from "./job.js";
 
 /**

@@ -2,8 +2,8 @@ import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
-import { createPkcePair, randomToken } from "../../src/connections/pkce.js";
-import type { Services } from "../../src/services.js";
+import { createPkcePair, randomToken } from "../../src/calendars/connections/pkce.js";
+import type { Services } from "../../src/app/services.js";
 
 /** What bench/sync.ts and its set-up child share: the emulator's control API and real OAuth grants. */
 

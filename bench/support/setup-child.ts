@@ -2,7 +2,7 @@ import { pino } from "pino";
 import { mapWithConcurrency } from "../../src/platform/concurrency.js";
 import { systemClock } from "../../src/platform/clock.js";
 import { loadConfig } from "../../src/platform/config.js";
-import { createServices } from "../../src/services.js";
+import { createServices } from "../../src/app/services.js";
 import { connect, controlOf, type Kind } from "./fixtures.js";
 
 /**

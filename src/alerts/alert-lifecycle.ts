@@ -1,4 +1,4 @@
-import type { Prisma } from "../db/client.js";
+import type { Prisma } from "../platform/index.js";
 import { announceAlerts, announceReset } from "./alert-stream.js";
 
 type Tx = Prisma.TransactionClient;

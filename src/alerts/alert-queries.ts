@@ -1,5 +1,5 @@
-import type { Database } from "../db/client.js";
-import { undoVerdict, type UndoVerdict } from "../detection/undo-verdict.js";
+import type { Database } from "../platform/index.js";
+import { undoVerdict, type UndoVerdict } from "./undo-verdict.js";
 
 export interface AlertView {
   id: string;

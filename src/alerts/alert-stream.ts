@@ -1,5 +1,8 @@
-import type { Prisma } from "../db/client.js";
-import type { NotificationListener } from "../db/notification-listener.js";
+import pg from "pg";
+import type { Prisma } from "../platform/index.js";
+import { errorMessage } from "../platform/index.js";
+import type { Logger } from "../platform/index.js";
+import type { NotificationListener } from "../platform/index.js";
 
 export const ALERTS_CHANNEL = "makegood_alerts";
 

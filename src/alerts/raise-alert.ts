@@ -1,5 +1,5 @@
-import type { Prisma } from "../db/client.js";
-import { queueAlertDeliveriesPerSettings } from "../notify/index.js";
+import type { Prisma } from "../platform/index.js";
+import { queueAlertDeliveriesPerSettings } from "./delivery/index.js";
 import { announceAlerts } from "./alert-stream.js";
 
 export type AlertKind = "late" | "suspected_missed" | "needs_reauth" | "buffer_conflict" | "reminder" | "send_outcome_unknown" | "heads_up";

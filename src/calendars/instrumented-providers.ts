@@ -1,4 +1,4 @@
-import type { Metrics } from "../platform/metrics.js";
+import type { Metrics } from "../platform/index.js";
 import type { ProviderFactory } from "./provider-factory.js";
 import { ProviderError } from "./provider-error.js";
 import type { CalendarProvider, OAuthProvider } from "./provider.js";

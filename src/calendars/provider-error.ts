@@ -1,4 +1,4 @@
-import { AppError } from "../platform/errors.js";
+import { AppError } from "../platform/index.js";
 
 /**
  * Provider failures, classified where they happen so the caller decides by kind, never by

@@ -1,6 +1,6 @@
-import type { Clock } from "../platform/clock.js";
-import type { Config } from "../platform/config.js";
-import type { Logger } from "../platform/logger.js";
+import type { Clock } from "../platform/index.js";
+import type { Config } from "../platform/index.js";
+import type { Logger } from "../platform/index.js";
 import { createGoogleCalendar } from "./google/calendar.js";
 import { createGoogleOAuth, type GoogleEndpoints } from "./google/oauth.js";
 import { createMicrosoftCalendar } from "./microsoft/calendar.js";
@@ -10,7 +10,7 @@ import type { ProviderFactory } from "./provider-factory.js";
 import { ProviderError } from "./provider-error.js";
 import type { OAuthProvider, ProviderKind } from "./provider.js";
 import { createSandboxCalendar } from "./sandbox/calendar.js";
-import type { Database } from "../db/client.js";
+import type { Database } from "../platform/index.js";
 
 /** The providers: Google and Microsoft configured from PRODUCT §1's endpoint variables, and the sandbox. */
 export function createProviderFactory(config: Config, deps: { clock: Clock; log: Logger; db: Database }): ProviderFactory {

@@ -1,6 +1,6 @@
 import { createHmac, hkdfSync, timingSafeEqual } from "node:crypto";
 import { z } from "zod";
-import type { KeyRing } from "../platform/key-ring.js";
+import type { KeyRing } from "../platform/index.js";
 
 /**
  * One-click "I'm here" links: a signed, single-purpose, expiring token naming one meeting

@@ -1,7 +1,7 @@
-import { Prisma, type Database } from "../db/client.js";
-import type { Logger } from "../platform/logger.js";
-import type { Metrics } from "../platform/metrics.js";
-import { lateAlert, nudgeAlert, placesHeadsUp, suspectedMissedAlert } from "../recovery/domain/index.js";
+import { Prisma, type Database } from "../platform/index.js";
+import type { Logger } from "../platform/index.js";
+import type { Metrics } from "../platform/index.js";
+import { lateAlert, nudgeAlert, placesHeadsUp, suspectedMissedAlert } from "../recovery/index.js";
 import type { CheckInLinks } from "./check-in-links.js";
 import {
   decide,
@@ -11,13 +11,12 @@ import {
   type DetectionSettings,
   type EvidenceItem,
   type EvidenceKind,
-  type EvidenceSource,
   type MeetingState,
-  physicalLocation,
 } from "./domain/index.js";
-import { enqueueTasks } from "../tasks/sql/enqueue-task.js";
+import { physicalLocation, type EvidenceSource } from "../calendars/index.js";
+import { enqueueTasks } from "../tasks/index.js";
 import { needsTransaction, persistDecisions, type DecidedMeeting, type NewDetectionAlert, type PersistHooks } from "./persist-decisions.js";
-import { scheduleDetectionWakeUp } from "./wake-up.js";
+import { scheduleDetectionWakeUp } from "../calendars/index.js";
 import { digestTask } from "./digest.js";
 import { previousCallTask } from "./previous-call.js";
 

@@ -1,11 +1,11 @@
 import { z } from "zod";
-import type { SyncDependencies } from "../sync/sync-connection.js";
-import { errorMessage } from "../platform/errors.js";
-import { ProviderError } from "../calendars/provider-error.js";
-import { defineTask } from "../tasks/task-handler.js";
+import type { SyncDependencies } from "../calendars/index.js";
+import { errorMessage } from "../platform/index.js";
+import { ProviderError } from "../calendars/index.js";
+import { defineTask } from "../tasks/index.js";
 import { detectMeetings, type DetectionDependencies } from "./detect-meetings.js";
 import { fetchEvidence } from "./fetch-evidence.js";
-import { queueRescheduleMatching } from "../recovery/match-reschedule.js";
+import { queueRescheduleMatching } from "../recovery/index.js";
 
 /** Evidence read within this long counts as fresh; the check at grace expiry reads it again. */
 const EVIDENCE_FRESH_MS = 60_000;

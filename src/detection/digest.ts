@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import type { Database, Prisma } from "../db/client.js";
-import { digestAlert } from "../recovery/domain/index.js";
-import { defineTask } from "../tasks/task-handler.js";
-import type { NewTask } from "../tasks/sql/enqueue-task.js";
+import type { Database, Prisma } from "../platform/index.js";
+import { digestAlert } from "../recovery/index.js";
+import { defineTask } from "../tasks/index.js";
+import type { NewTask } from "../tasks/index.js";
 import type { NewDetectionAlert } from "./persist-decisions.js";
 
 type Tx = Prisma.TransactionClient;

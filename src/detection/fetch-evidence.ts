@@ -1,8 +1,8 @@
-import type { SyncDependencies } from "../sync/sync-connection.js";
-import { ProviderError } from "../calendars/provider-error.js";
-import type { CalendarProvider } from "../calendars/provider.js";
-import { errorMessage } from "../platform/errors.js";
-import { recordPresenceStatus } from "../sync/presence-status.js";
+import type { SyncDependencies } from "../calendars/index.js";
+import { ProviderError } from "../calendars/index.js";
+import type { CalendarProvider } from "../calendars/index.js";
+import { errorMessage } from "../platform/index.js";
+import { recordPresenceStatus } from "../calendars/index.js";
 import { inACall } from "./presence.js";
 
 export type EvidenceOutcome = "recorded" | "none_yet" | "unavailable" | "skipped";

@@ -1,11 +1,11 @@
-import type { Prisma } from "../db/client.js";
-import { NotFoundError, AppError } from "../platform/errors.js";
-import type { Clock } from "../platform/clock.js";
+import type { Prisma } from "../platform/index.js";
+import { NotFoundError, AppError } from "../platform/index.js";
+import type { Clock } from "../platform/index.js";
 import { detectionHooks, type DetectionDependencies } from "./detect-meetings.js";
 import { applyUserAction, type MeetingState, type UserAction, type UserActionRefusal } from "./domain/index.js";
 import { persistDecisions } from "./persist-decisions.js";
-import { answerAlert, answerMeetingAlerts, closeAlerts, MEETING_QUESTIONS, reopenMeetingAlerts } from "../alerts/alert-lifecycle.js";
-import { undoVerdict } from "./undo-verdict.js";
+import { answerAlert, answerMeetingAlerts, closeAlerts, MEETING_QUESTIONS, reopenMeetingAlerts } from "../alerts/index.js";
+import { undoVerdict } from "../alerts/index.js";
 
 /** What an answered card says the user did (issue 12: answered cards collapse to this). */
 const ANSWERS: Record<UserAction["type"], string> = {

@@ -1,8 +1,8 @@
-import type { Prisma } from "../db/client.js";
+import type { Prisma } from "../platform/index.js";
 import type { Decision, DetectionAlertKind } from "./domain/index.js";
-import { enqueueTasks, type NewTask } from "../tasks/sql/enqueue-task.js";
-import { wakeUpTask } from "./wake-up.js";
-import { closeAlerts } from "../alerts/alert-lifecycle.js";
+import { enqueueTasks, type NewTask } from "../tasks/index.js";
+import { wakeUpTask } from "../calendars/index.js";
+import { closeAlerts } from "../alerts/index.js";
 
 type Tx = Prisma.TransactionClient;
 

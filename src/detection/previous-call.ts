@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { raiseAlert } from "../alerts/raise-alert.js";
-import type { SyncDependencies } from "../sync/sync-connection.js";
-import { stillInCallHeadsUp } from "../recovery/domain/index.js";
-import { defineTask } from "../tasks/task-handler.js";
-import type { NewTask } from "../tasks/sql/enqueue-task.js";
+import { raiseAlert } from "../alerts/index.js";
+import type { SyncDependencies } from "../calendars/index.js";
+import { stillInCallHeadsUp } from "../recovery/index.js";
+import { defineTask } from "../tasks/index.js";
+import type { NewTask } from "../tasks/index.js";
 import { alertKey } from "./domain/index.js";
 import { inACall } from "./presence.js";
 

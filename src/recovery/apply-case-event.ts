@@ -1,5 +1,5 @@
-import { AppError, ConflictError } from "../platform/errors.js";
-import { enqueueTasks } from "../tasks/sql/enqueue-task.js";
+import { AppError, ConflictError } from "../platform/index.js";
+import { enqueueTasks } from "../tasks/index.js";
 import { raiseBufferConflicts } from "./buffer-conflicts.js";
 import { loadCaseState, saveCase, toNewTask } from "./case-store.js";
 import { decide, type CaseCommand, type CaseDecision, type CaseEvent, type CaseState } from "./domain/index.js";

@@ -1,4 +1,4 @@
-import { raiseAlert } from "../alerts/raise-alert.js";
+import { raiseAlert } from "../alerts/index.js";
 import { bufferConflicts, formatMeetingTime, type BufferRange } from "./domain/index.js";
 import type { Tx } from "./recovery-deps.js";
 

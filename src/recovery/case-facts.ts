@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Prisma } from "../db/client.js";
+import type { Prisma } from "../platform/index.js";
 import { CASE_STEP_KINDS, type MaterialsLink, type StepFacts } from "./domain/index.js";
 
 /** What the step rules read of a case: its tasks, drafts and rescheduled meeting. */

@@ -1,5 +1,5 @@
-import type { Database, Prisma } from "../db/client.js";
-import type { NewTask } from "../tasks/sql/enqueue-task.js";
+import type { Database, Prisma } from "../platform/index.js";
+import type { NewTask } from "../tasks/index.js";
 import { caseFactsInclude, materialsLinksOf, stepFactsOf, stepsDoneOf } from "./case-facts.js";
 import { caseChanges, type CaseState, type StepTask } from "./domain/index.js";
 import type { Tx } from "./recovery-deps.js";

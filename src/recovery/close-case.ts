@@ -1,4 +1,6 @@
-import type { Prisma } from "../db/client.js";
+import type { Prisma } from "../platform/index.js";
+import { caseFactsInclude, stepFactsOf } from "./case-facts.js";
+import { caseFinished } from "./domain/index.js";
 import { applyCaseEvent } from "./apply-case-event.js";
 
 type Tx = Prisma.TransactionClient;

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import type { Database } from "../db/client.js";
-import { enqueueTasks } from "../tasks/sql/enqueue-task.js";
-import { defineTask } from "../tasks/task-handler.js";
+import type { Database } from "../platform/index.js";
+import { enqueueTasks } from "../tasks/index.js";
+import { defineTask } from "../tasks/index.js";
 import { applyCaseEvent } from "./apply-case-event.js";
 import { externalEmails, type CandidateMeeting } from "./domain/index.js";
 import type { RecoveryDependencies, Tx } from "./recovery-deps.js";

@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
-import { defineTask } from "../tasks/task-handler.js";
+import type { Prisma } from "../platform/index.js";
+import { defineTask } from "../tasks/index.js";
+import { enqueueTasks, type NewTask } from "../tasks/index.js";
 import { runCaseCommands } from "./apply-case-event.js";
 import { loadCaseState } from "./case-store.js";
 import { decide } from "./domain/index.js";

@@ -1,10 +1,10 @@
-import type { ProviderFactory } from "../calendars/provider-factory.js";
-import type { AccessTokenSource, CalendarProvider } from "../calendars/provider.js";
-import type { AdvisoryLocks } from "../db/advisory-lock.js";
-import type { Database, Prisma } from "../db/client.js";
-import type { Clock } from "../platform/clock.js";
-import { AppError } from "../platform/errors.js";
-import type { Logger } from "../platform/logger.js";
+import type { ProviderFactory } from "../calendars/index.js";
+import type { AccessTokenSource, CalendarProvider } from "../calendars/index.js";
+import type { AdvisoryLocks } from "../platform/index.js";
+import type { Database, Prisma } from "../platform/index.js";
+import type { Clock } from "../platform/index.js";
+import { AppError } from "../platform/index.js";
+import type { Logger } from "../platform/index.js";
 
 /** What the recovery workflow needs from the rest of the service. */
 export interface RecoveryDependencies {

@@ -1,4 +1,4 @@
-import type { Database } from "../db/client.js";
+import type { Database } from "../platform/index.js";
 import { loadCaseState } from "./case-store.js";
 import { decide, type CaseCommand, type OpeningStep } from "./domain/index.js";
 

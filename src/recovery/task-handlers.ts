@@ -1,4 +1,4 @@
-import type { TaskHandler } from "../tasks/task-handler.js";
+import type { TaskHandler } from "../tasks/index.js";
 import { matchRescheduleTask } from "./match-reschedule.js";
 import { openRecoveryCaseTask } from "./open-case-task.js";
 import type { RecoveryDependencies } from "./recovery-deps.js";

@@ -1,6 +1,6 @@
 import pg from "pg";
-import { errorMessage } from "../platform/errors.js";
-import type { Logger } from "../platform/logger.js";
+import { errorMessage } from "../platform/index.js";
+import type { Logger } from "../platform/index.js";
 import { EffectConnection, type Tx } from "./effect-connection.js";
 import { completeHeldTasks, failTask } from "./sql/finish-task.js";
 import type { ClaimedTask } from "./task-row.js";

@@ -1,6 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { Prisma, PrismaClient } from "../db/generated/client.js";
+import { Prisma, PrismaClient } from "../platform/index.js";
 
 /** What an effect writes through: Prisma's transaction client, running on the batcher's own connection. */
 export type Tx = Prisma.TransactionClient;

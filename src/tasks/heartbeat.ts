@@ -1,6 +1,6 @@
-import type { Clock } from "../platform/clock.js";
-import { errorMessage } from "../platform/errors.js";
-import type { Logger } from "../platform/logger.js";
+import type { Clock } from "../platform/index.js";
+import { errorMessage } from "../platform/index.js";
+import type { Logger } from "../platform/index.js";
 import { extendLeases } from "./sql/extend-leases.js";
 import type { SqlClient } from "./sql/sql-client.js";
 import type { ClaimedTask } from "./task-row.js";

@@ -1,6 +1,6 @@
 import type { z } from "zod";
-import type { Database } from "../db/client.js";
-import type { Logger } from "../platform/logger.js";
+import type { Database, Prisma } from "../platform/index.js";
+import type { Logger } from "../platform/index.js";
 import type { Tx } from "./effect-connection.js";
 import type { SqlClient } from "./sql/sql-client.js";
 import type { ClaimedTask } from "./task-row.js";

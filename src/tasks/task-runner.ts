@@ -1,12 +1,12 @@
+import type { Metrics } from "../platform/index.js";
 import { randomUUID } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import pg from "pg";
-import type { Database } from "../db/client.js";
-import { NotificationListener } from "../db/notification-listener.js";
-import type { Clock } from "../platform/clock.js";
-import { AppError, errorMessage } from "../platform/errors.js";
-import type { Logger } from "../platform/logger.js";
-import type { Metrics } from "../platform/metrics.js";
+import type { Database } from "../platform/index.js";
+import type { Clock } from "../platform/index.js";
+import { AppError, errorMessage } from "../platform/index.js";
+import type { Logger } from "../platform/index.js";
+import { NotificationListener } from "../platform/index.js";
 import { CommitBatcher, LeaseLostError, type Effects } from "./commit-batcher.js";
 import { Heartbeat } from "./heartbeat.js";
 import { LocalQueue } from "./local-queue.js";

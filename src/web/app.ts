@@ -2,13 +2,18 @@ import helmet from "@fastify/helmet";
 import rateLimit from "@fastify/rate-limit";
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from "fastify";
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from "fastify-type-provider-zod";
-import type { ConnectFlow } from "../connections/connect-flow.js";
-import type { ConnectionService } from "../connections/connection-service.js";
-import type { ReadinessProbe } from "../db/readiness.js";
-import type { SessionStore } from "../identity/session-store.js";
-import type { MeetingQueries } from "../meetings/meeting-queries.js";
-import type { Config } from "../platform/config.js";
-import type { Logger } from "../platform/logger.js";
+import type { ConnectFlow } from "../calendars/index.js";
+import type { ConnectionService } from "../calendars/index.js";
+import type { ReadinessProbe } from "../platform/index.js";
+import type { SessionStore } from "../users/index.js";
+import type { CheckInLinks, MeetingActions, MeetingQueries } from "../detection/index.js";
+import type { AlertQueries, OutboxQueries } from "../alerts/index.js";
+import type { CaseService, DraftService } from "../recovery/index.js";
+import type { SandboxService } from "../calendars/index.js";
+import type { SettingsService } from "../users/index.js";
+import type { Clock, Database } from "../platform/index.js";
+import type { Config } from "../platform/index.js";
+import type { Logger } from "../platform/index.js";
 import { canonicalHostPlugin } from "./plugins/canonical-host.js";
 import { noNulPlugin } from "./plugins/no-nul.js";
 import { RequestLogController } from "./plugins/request-log.js";
@@ -23,9 +28,8 @@ import { connectionRoutes } from "./routes/connections.js";
 import { healthRoutes } from "./routes/health.js";
 import { meetingRoutes } from "./routes/meetings.js";
 import { webhookRoutes } from "./routes/webhooks.js";
-import type { PushInbox } from "../sync/push-inbox.js";
-import type { Services } from "../services.js";
-import type { AlertStream } from "../alerts/alert-stream.js";
+import type { PushInbox } from "../calendars/index.js";
+import type { AlertStream } from "../alerts/index.js";
 import { alertRoutes } from "./routes/alerts.js";
 import { checkInRoutes } from "./routes/check-in.js";
 import { meetingActionRoutes } from "./routes/meeting-actions.js";
@@ -39,9 +43,23 @@ import { DASHBOARD_SCRIPT_HASHES, dashboardRoutes } from "./routes/dashboard.js"
 import { meRoutes } from "./routes/me.js";
 import { punctualityRoutes } from "./routes/punctuality.js";
 import { metricsRoutes } from "./routes/metrics.js";
-import type { ServiceMetrics } from "../platform/metrics.js";
+import type { ServiceMetrics } from "../platform/index.js";
 
 export type App = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
+
+/** The services the routes use (app/ composes them; web names them by the modules that provide them). */
+export interface WebServices {
+  meetingActions: MeetingActions;
+  alerts: AlertQueries;
+  settings: SettingsService;
+  checkIns: CheckInLinks;
+  clock: Clock;
+  cases: CaseService;
+  drafts: DraftService;
+  outbox: OutboxQueries;
+  sandbox: SandboxService;
+  db: Database;
+}
 
 export interface AppDependencies {
   config: Config;
@@ -55,7 +73,7 @@ export interface AppDependencies {
   connections: ConnectionService;
   meetings: MeetingQueries;
   pushInbox: PushInbox;
-  services: Pick<Services, "meetingActions" | "alerts" | "settings" | "checkIns" | "clock" | "cases" | "drafts" | "outbox" | "sandbox" | "db">;
+  services: WebServices;
   alertStream: AlertStream;
   metrics: ServiceMetrics;
   /** queue a sync of this connection (first sync after connecting, webhooks) */

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { MeetingView } from "../../src/web/schemas/meeting.js";
+import type { MeetingView } from "../../src/detection/meetings/meeting-view-schema.js";
 import { CookieClient } from "../support/cookie-client.js";
 import { startHarness, type Harness } from "../support/service-harness.js";
 

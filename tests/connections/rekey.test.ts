@@ -3,11 +3,11 @@ import cron from "node-cron";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findJob, jobs } from "../../jobs/registry.js";
 import { runJob } from "../../jobs/run-job.js";
-import { rekeyTokens } from "../../src/connections/rekey-tokens.js";
+import { rekeyTokens } from "../../src/calendars/connections/rekey-tokens.js";
 import { FixedClock } from "../../src/platform/clock.js";
 import { loadConfig } from "../../src/platform/config.js";
 import { parseKeyRing } from "../../src/platform/key-ring.js";
-import { createServices, type Services } from "../../src/services.js";
+import { createServices, type Services } from "../../src/app/services.js";
 import { createTestDatabase } from "../support/database.js";
 import { capturedLogger } from "../support/log-capture.js";
 

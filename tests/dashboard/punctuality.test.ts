@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPrismaClient, type Database } from "../../src/db/client.js";
-import { punctualityOf, type PunctualityReport } from "../../src/meetings/punctuality.js";
+import { createPrismaClient, type Database } from "../../src/platform/db/client.js";
+import { punctualityOf, type PunctualityReport } from "../../src/detection/meetings/punctuality.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 import { seedUserWithMeetings } from "../support/seed.js";
 

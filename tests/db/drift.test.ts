@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { migrateDatabase } from "../../src/db/migrate.js";
+import { migrateDatabase } from "../../src/platform/db/migrate.js";
 import { readSchemaSql, renderSchemaSql, SCHEMA_FILE, schemaHash } from "../../tools/sqlgen/migration-files.js";
 import { diffSchemas, isSqlgenInstalled } from "../../tools/sqlgen/sqlgen.js";
 import { createEmptyTestDatabase, type TestDatabase, runSql } from "../support/database.js";

@@ -2,7 +2,7 @@ import { Writable } from "node:stream";
 import pg from "pg";
 import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
-import { migrateDatabase, pendingMigrations } from "../../src/db/migrate.js";
+import { migrateDatabase, pendingMigrations } from "../../src/platform/db/migrate.js";
 import { migrationNames } from "../../tools/sqlgen/migration-files.js";
 import { createEmptyTestDatabase, createTestDatabase, type TestDatabase } from "../support/database.js";
 

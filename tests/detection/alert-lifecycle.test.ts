@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FixedClock } from "../../src/platform/clock.js";
-import type { DraftView } from "../../src/drafts/draft-view.js";
+import type { DraftView } from "../../src/recovery/drafts/draft-view.js";
 import { waitForMeeting } from "../support/connect.js";
 import { CookieClient } from "../support/cookie-client.js";
 import { startHarness, type Harness } from "../support/service-harness.js";

@@ -5,7 +5,7 @@ import { runJob } from "../../jobs/run-job.js";
 import { systemClock } from "../../src/platform/clock.js";
 import { loadConfig } from "../../src/platform/config.js";
 import { parseKeyRing } from "../../src/platform/key-ring.js";
-import { createServices, type Services } from "../../src/services.js";
+import { createServices, type Services } from "../../src/app/services.js";
 import { TaskRunner } from "../../src/tasks/task-runner.js";
 import { startSmtpSink, type SmtpSink } from "../notify/support/smtp-sink.js";
 import { createTestDatabase } from "../support/database.js";

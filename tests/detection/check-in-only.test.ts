@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sendDigestTask } from "../../src/detection/digest.js";
 import { FixedClock } from "../../src/platform/clock.js";
-import type { MeetingView } from "../../src/web/schemas/meeting.js";
+import type { MeetingView } from "../../src/detection/meetings/meeting-view-schema.js";
 import { runDirectly } from "../notify/support/alerts.js";
 import { startSmtpSink, type SmtpSink } from "../notify/support/smtp-sink.js";
 import type { CookieClient } from "../support/cookie-client.js";

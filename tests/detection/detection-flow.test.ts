@@ -109,7 +109,7 @@ describe("detecting late and missed meetings from real evidence", () => {
     // Its Meet has no record yet (nobody joined): after the grace it is "late".
     const before = await waitForMeeting(ann, "Cancelled later", (m) => m.state === "late");
     harness.emulator.control.cancelEvent("ann@example.com", "cancelme");
-    await harness.service.services.db.$transaction((tx) => import("../../src/sync/sync-task.js").then(({ requestSync }) => requestSync(tx, before.connectionId, "test-cancel", new Date())));
+    await harness.service.services.db.$transaction((tx) => import("../../src/calendars/sync/sync-task.js").then(({ requestSync }) => requestSync(tx, before.connectionId, "test-cancel", new Date())));
     await expect.poll(async () => (await harness.service.services.db.meeting.findUniqueOrThrow({ where: { id: before.id } })).state, { timeout: 10_000 }).toBe("excused");
     expect((await harness.service.services.db.alert.findFirstOrThrow({ where: { meetingId: before.id, kind: "late" } })).withdrawnAt).not.toBeNull();
   });
@@ -141,7 +141,7 @@ describe("detecting late and missed meetings from real evidence", () => {
     })();
     harness.emulator.control.createEvent("ann@example.com", { summary: "Stream me", start: at(-15), end: at(15), meet: "jjj-kkkk-lll", attendees: [{ email: "ann@example.com", response: "accepted" }, { email: "dana@client.example", response: "accepted" }] });
     const connection = await harness.service.services.db.connection.findFirstOrThrow({ where: { accountEmail: "ann@example.com" } });
-    await harness.service.services.db.$transaction((tx) => import("../../src/sync/sync-task.js").then(({ requestSync }) => requestSync(tx, connection.id, "test-stream", new Date())));
+    await harness.service.services.db.$transaction((tx) => import("../../src/calendars/sync/sync-task.js").then(({ requestSync }) => requestSync(tx, connection.id, "test-stream", new Date())));
     const text = await Promise.race([received, new Promise<string>((_, reject) => setTimeout(() => reject(new Error("no alert streamed")), 10_000))]);
     await reader.cancel();
     const data = JSON.parse(text.split("\n").find((line) => line.startsWith("data: "))!.slice(6)) as { kind: string; title: string };

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runJob } from "../../jobs/run-job.js";
 import { syncJob } from "../../jobs/sync.js";
 import { FixedClock } from "../../src/platform/clock.js";
-import type { MeetingView } from "../../src/web/schemas/meeting.js";
+import type { MeetingView } from "../../src/detection/meetings/meeting-view-schema.js";
 import { PERSONAL_TENANT_ID } from "../emulator/state.js";
 import type { CookieClient } from "../support/cookie-client.js";
 import { connectAs, meetingsOf, tickTo } from "../support/connect.js";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { undoVerdict } from "../../src/detection/undo-verdict.js";
+import { undoVerdict } from "../../src/alerts/undo-verdict.js";
 
 const SENT = "Can't undo: an email about this meeting has already been sent (or is on its way).";
 

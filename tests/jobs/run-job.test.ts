@@ -8,7 +8,7 @@ import { seedUserWithMeetings } from "../support/seed.js";
 import { FixedClock } from "../../src/platform/clock.js";
 import { loadConfig } from "../../src/platform/config.js";
 import { parseKeyRing } from "../../src/platform/key-ring.js";
-import { createServices, type Services } from "../../src/services.js";
+import { createServices, type Services } from "../../src/app/services.js";
 import { createTestDatabase } from "../support/database.js";
 import { capturedLogger } from "../support/log-capture.js";
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPrismaClient, type Database } from "../../src/db/client.js";
-import type { AlertChannel } from "../../src/db/generated/enums.js";
-import { deliverAlertTask, queueAlertDeliveries } from "../../src/notify/deliver-alert-task.js";
-import { createMailer, type Mailer } from "../../src/notify/mailer.js";
-import { OutboxMailer } from "../../src/notify/outbox-mailer.js";
-import { SmtpMailer } from "../../src/notify/smtp-mailer.js";
-import type { WebhookOptions } from "../../src/notify/webhook.js";
+import { createPrismaClient, type Database } from "../../src/platform/db/client.js";
+import type { AlertChannel } from "../../src/platform/db/generated/enums.js";
+import { deliverAlertTask, queueAlertDeliveries } from "../../src/alerts/delivery/deliver-alert-task.js";
+import { createMailer, type Mailer } from "../../src/alerts/delivery/mailer.js";
+import { OutboxMailer } from "../../src/alerts/delivery/outbox-mailer.js";
+import { SmtpMailer } from "../../src/alerts/delivery/smtp-mailer.js";
+import type { WebhookOptions } from "../../src/alerts/delivery/webhook.js";
 import { FixedClock } from "../../src/platform/clock.js";
 import { TaskRunner } from "../../src/tasks/task-runner.js";
 import { createTestDatabase } from "../support/database.js";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { alertLinks } from "../../src/notify/alert-links.js";
-import { renderAlertEmail, renderAlertSlack, type AlertMessageInput } from "../../src/notify/alert-message.js";
-import { messageIdFor } from "../../src/notify/mailer.js";
+import { alertLinks } from "../../src/alerts/delivery/alert-links.js";
+import { renderAlertEmail, renderAlertSlack, type AlertMessageInput } from "../../src/alerts/delivery/alert-message.js";
+import { messageIdFor } from "../../src/alerts/delivery/mailer.js";
 
 const PUBLIC_URL = "https://makegood.example.com";
 

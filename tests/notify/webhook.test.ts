@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../../src/platform/errors.js";
-import type { SlackMessage } from "../../src/notify/alert-message.js";
-import { retryAfterMs } from "../../src/notify/retry-after.js";
-import { sendSlackWebhook, type WebhookOptions } from "../../src/notify/webhook.js";
-import { nonPublicKind, validateWebhookUrl, type WebhookLookup } from "../../src/notify/webhook-address.js";
+import type { SlackMessage } from "../../src/alerts/delivery/alert-message.js";
+import { retryAfterMs } from "../../src/alerts/delivery/retry-after.js";
+import { sendSlackWebhook, type WebhookOptions } from "../../src/alerts/delivery/webhook.js";
+import { nonPublicKind, validateWebhookUrl, type WebhookLookup } from "../../src/alerts/delivery/webhook-address.js";
 import { startWebhookServer, type WebhookServer } from "./support/webhook-server.js";
 
 const message: SlackMessage = { text: "Running late?", blocks: [{ type: "section", text: { type: "mrkdwn", text: "*Running late?*" } }] };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createPrismaClient, type Database } from "../../src/db/client.js";
-import { DraftService } from "../../src/drafts/draft-actions.js";
+import { createPrismaClient, type Database } from "../../src/platform/db/client.js";
+import { DraftService } from "../../src/recovery/drafts/draft-actions.js";
 import { FixedClock } from "../../src/platform/clock.js";
 import { CaseService } from "../../src/recovery/case-service.js";
 import { openCase } from "../../src/recovery/open-case-task.js";

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sendDraft, SEND_IN_FLIGHT_MS, type DraftSendDependencies } from "../../src/drafts/send-draft.js";
-import type { DraftView } from "../../src/drafts/draft-view.js";
+import { sendDraft, SEND_IN_FLIGHT_MS, type DraftSendDependencies } from "../../src/recovery/drafts/send-draft.js";
+import type { DraftView } from "../../src/recovery/drafts/draft-view.js";
 import { FixedClock } from "../../src/platform/clock.js";
 import { openCase } from "../../src/recovery/open-case-task.js";
 import { connectAs, waitForMeeting } from "../support/connect.js";

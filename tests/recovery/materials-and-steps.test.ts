@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DraftView } from "../../src/drafts/draft-view.js";
+import type { DraftView } from "../../src/recovery/drafts/draft-view.js";
 import { FixedClock } from "../../src/platform/clock.js";
 import type { CaseView } from "../../src/recovery/case-service.js";
 import { openCase } from "../../src/recovery/open-case-task.js";

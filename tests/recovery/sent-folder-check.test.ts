@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sendDraft, type DraftSendDependencies } from "../../src/drafts/send-draft.js";
-import { SENT_FOLDER_SETTLE_MS } from "../../src/drafts/sent-folder-check.js";
+import { sendDraft, type DraftSendDependencies } from "../../src/recovery/drafts/send-draft.js";
+import { SENT_FOLDER_SETTLE_MS } from "../../src/recovery/drafts/sent-folder-check.js";
 import { FixedClock } from "../../src/platform/clock.js";
 import { CookieClient } from "../support/cookie-client.js";
 import { connectAs, waitForMeeting } from "../support/connect.js";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createPrismaClient, type Database } from "../../src/db/client.js";
+import { createPrismaClient, type Database } from "../../src/platform/db/client.js";
 import { enqueueTasks } from "../../src/tasks/sql/enqueue-task.js";
 import { defineTask } from "../../src/tasks/task-handler.js";
 import { TaskRunner } from "../../src/tasks/task-runner.js";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { TASKS_CHANNEL } from "../../src/tasks/sql/enqueue-task.js";
-import { requestSync } from "../../src/sync/sync-task.js";
+import { requestSync } from "../../src/calendars/sync/sync-task.js";
 import { connectAs, meetingsOf, waitForMeeting } from "../support/connect.js";
 import type { CookieClient } from "../support/cookie-client.js";
 import { sampleValue } from "../support/prometheus.js";

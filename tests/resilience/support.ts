@@ -1,5 +1,5 @@
 import { loadConfig } from "../../src/platform/config.js";
-import { startService, type RunningService } from "../../src/service.js";
+import { startService, type RunningService } from "../../src/app/service.js";
 import { SESSION_COOKIE } from "../../src/web/plugins/session.js";
 import { createTestDatabase } from "../support/database.js";
 import { capturedLogger } from "../support/log-capture.js";

@@ -1,8 +1,8 @@
 import { DateTime } from "luxon";
 import { describe, expect, it } from "vitest";
-import { sampleHistory } from "../../src/sandbox/history.js";
-import { sampleEvents } from "../../src/sandbox/samples.js";
-import { insideWorkingHours, DEFAULT_WORKING_HOURS } from "../../src/sandbox/working-hours.js";
+import { sampleHistory } from "../../src/calendars/sandbox/history.js";
+import { sampleEvents } from "../../src/calendars/sandbox/samples.js";
+import { insideWorkingHours, DEFAULT_WORKING_HOURS } from "../../src/calendars/sandbox/working-hours.js";
 
 /** The samples that show what happens now sit at now, whatever the hour (see sampleEvents). */
 const AT_NOW = new Set(["late", "coffee"]);

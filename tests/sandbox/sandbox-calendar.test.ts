@@ -4,9 +4,9 @@ import { SANDBOX_CALENDAR_ID } from "../../src/calendars/sandbox/event-mapping.j
 import { sandboxEventRow, writeSandboxCalendar, type SandboxEventInput } from "../../src/calendars/sandbox/store.js";
 import { ProviderError } from "../../src/calendars/provider-error.js";
 import type { CalendarProvider, EventChange } from "../../src/calendars/provider.js";
-import { createPrismaClient, type Database } from "../../src/db/client.js";
+import { createPrismaClient, type Database } from "../../src/platform/db/client.js";
 import { FixedClock } from "../../src/platform/clock.js";
-import { MISSED_CLIENT, sampleEvents } from "../../src/sandbox/samples.js";
+import { MISSED_CLIENT, sampleEvents } from "../../src/calendars/sandbox/samples.js";
 import { createTestDatabase, type TestDatabase } from "../support/database.js";
 
 const MINUTE = 60_000;

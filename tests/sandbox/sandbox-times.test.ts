@@ -5,7 +5,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { formatMeetingTime, formatTimeOfDay } from "../../src/recovery/domain/format.js";
 import { clockRange, dayAndClock } from "../../src/platform/time-format/time-format.js";
-import { insideWorkingHours, DEFAULT_WORKING_HOURS } from "../../src/sandbox/working-hours.js";
+import { insideWorkingHours, DEFAULT_WORKING_HOURS } from "../../src/calendars/sandbox/working-hours.js";
 import { hasChromium, PHONE_390, type RunningBrowser, screenshots as pictures } from "../dashboard/support/browser.js";
 import { repoRoot } from "../support/child-process.js";
 import type { Harness } from "../support/service-harness.js";

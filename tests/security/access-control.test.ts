@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CaseView } from "../../src/recovery/case-service.js";
-import type { DraftView } from "../../src/drafts/draft-view.js";
+import type { DraftView } from "../../src/recovery/drafts/draft-view.js";
 import { USER_DONE_STEPS } from "../../src/recovery/case-service.js";
 import { CookieClient } from "../support/cookie-client.js";
 import { connectAs, meetingsOf, waitForMeeting } from "../support/connect.js";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sha256Hex } from "../../src/connections/pkce.js";
+import { sha256Hex } from "../../src/calendars/connections/pkce.js";
 import { CookieClient } from "../support/cookie-client.js";
 import { seedUserWithMeetings } from "../support/seed.js";
 import { startHarness, type Harness } from "../support/service-harness.js";

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { z } from "zod";
 import { loadConfig } from "../../src/platform/config.js";
-import { startService, type RunningService } from "../../src/service.js";
+import { startService, type RunningService } from "../../src/app/service.js";
 import { repoRoot } from "../support/child-process.js";
 import { createTestDatabase } from "../support/database.js";
 import { capturedLogger } from "../support/log-capture.js";

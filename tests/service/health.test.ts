@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../src/platform/config.js";
-import { startService, type RunningService } from "../../src/service.js";
+import { startService, type RunningService } from "../../src/app/service.js";
 import { createTestDatabase } from "../support/database.js";
 import { capturedLogger } from "../support/log-capture.js";
 import { startTcpProxy, type TcpProxy } from "../support/tcp-proxy.js";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { syncConnection } from "../../src/sync/sync-connection.js";
+import { syncConnection } from "../../src/calendars/sync/sync-connection.js";
 import { enqueueTasks } from "../../src/tasks/sql/enqueue-task.js";
 import { CookieClient } from "../support/cookie-client.js";
 import { connectAs, waitForMeeting } from "../support/connect.js";

@@ -33,7 +33,7 @@ describe("npm start with the embedded database", () => {
     const port = await freePort();
     const env = { DATA_DIR: dataDir, PORT: String(port) };
 
-    const first = runEntry("src/main.ts", [], env);
+    const first = runEntry("src/app/main.ts", [], env);
     await first.waitForOutput(/Makegood is running at http:\/\/localhost:\d+/, 60_000);
     expect(first.output()).toContain("initialising the embedded PostgreSQL data folder");
     expect(first.output()).toContain("generated a token encryption key in the data folder");
@@ -55,7 +55,7 @@ describe("npm start with the embedded database", () => {
     expect(first.output()).toContain("embedded PostgreSQL stopped");
     expect(alive(postgresPid)).toBe(false);
 
-    const second = runEntry("src/main.ts", [], env);
+    const second = runEntry("src/app/main.ts", [], env);
     await second.waitForOutput(/Makegood is running at/, 60_000);
     expect(second.output()).not.toContain("initialising the embedded PostgreSQL data folder");
     expect(second.output()).not.toContain("generated a token encryption key");
@@ -66,7 +66,7 @@ describe("npm start with the embedded database", () => {
 
 describe("start-up failures", () => {
   it("exits 2 with one line naming a bad variable", async () => {
-    const child = runEntry("src/main.ts", [], { TOKEN_ENCRYPTION_KEY: "short" });
+    const child = runEntry("src/app/main.ts", [], { TOKEN_ENCRYPTION_KEY: "short" });
     expect(await child.waitForExit()).toBe(2);
     expect(child.output().trim()).toBe(
       "Configuration error: TOKEN_ENCRYPTION_KEY must be 32 bytes in base64 (got 3 bytes); generate one with: openssl rand -base64 32",
@@ -75,7 +75,7 @@ describe("start-up failures", () => {
 
   it("retries an unreachable database, says so, and exits non-zero after the bounded wait", async () => {
     const closedPort = await freePort();
-    const child = runEntry("src/main.ts", [], {
+    const child = runEntry("src/app/main.ts", [], {
       DATABASE_URL: `postgres://makegood:secret-password@127.0.0.1:${closedPort}/makegood`,
       TOKEN_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString("base64"),
       DATABASE_WAIT_SECONDS: "2",
@@ -97,7 +97,7 @@ describe("a terminal people can read", () => {
     try {
       const parent = await mkdtemp(path.join(tmpdir(), "makegood-port-"));
       folders.push(parent);
-      const child = runEntry("src/main.ts", [], { DATA_DIR: path.join(parent, "data"), PORT: String(port) });
+      const child = runEntry("src/app/main.ts", [], { DATA_DIR: path.join(parent, "data"), PORT: String(port) });
       expect(await child.waitForExit(30_000)).toBe(1);
       expect(child.output().trim().split("\n").at(-1)).toBe(`Port ${port} is in use: stop the other program or set PORT=${port + 1}`);
       expect(child.output()).not.toMatch(/"level"|stack|at .*\.ts:\d+/);
@@ -126,7 +126,7 @@ describe("a terminal people can read", () => {
           "",
         ].join("\n"),
       );
-      const child = runEntry("src/main.ts", [], { PORT: String(port) }, { cwd: folder });
+      const child = runEntry("src/app/main.ts", [], { PORT: String(port) }, { cwd: folder });
       // PUBLIC_URL came from the file; the port from the environment, which wins over the file's.
       await child.waitForOutput(new RegExp(`Makegood is running at http://127\\.0\\.0\\.1:${port}`), 60_000);
       expect(child.output()).toContain("read .env (variables set in the environment win over it)");

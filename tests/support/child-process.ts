@@ -26,7 +26,7 @@ function withAbsoluteCaPath(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return ca && !path.isAbsolute(ca) ? { ...env, NODE_EXTRA_CA_CERTS: path.resolve(repoRoot, ca) } : env;
 }
 
-/** Runs a TypeScript entry point of the repo (src/main.ts, jobs/cli.ts) the way npm scripts do. */
+/** Runs a TypeScript entry point of the repo (src/app/main.ts, jobs/cli.ts) the way npm scripts do. */
 export function runEntry(entry: string, args: string[], env: Record<string, string>, options: { cwd?: string } = {}): RunningChild {
   // From another folder "tsx" would not resolve: name the loader by its full address.
   const loader = options.cwd ? import.meta.resolve("tsx") : "tsx";

@@ -4,7 +4,7 @@ import { runJob } from "../../jobs/run-job.js";
 import { tasksJob } from "../../jobs/tasks.js";
 import type { FixedClock } from "../../src/platform/clock.js";
 import { settleTasks } from "../sync/support.js";
-import type { MeetingView } from "../../src/web/schemas/meeting.js";
+import type { MeetingView } from "../../src/detection/meetings/meeting-view-schema.js";
 import { CookieClient } from "./cookie-client.js";
 import type { Harness } from "./service-harness.js";
 

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { pino } from "pino";
 import type { TestProject } from "vitest/node";
-import { migrateDatabase } from "../../src/db/migrate.js";
+import { migrateDatabase } from "../../src/platform/db/migrate.js";
 import { startPostgresServer } from "./postgres-server.js";
 import type { TestPostgres } from "./provided.js";
 

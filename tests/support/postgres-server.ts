@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { pino } from "pino";
-import { ensureReachableByPostgres } from "../../src/db/embedded-postgres.js";
+import { ensureReachableByPostgres } from "../../src/platform/db/embedded-postgres.js";
 import { guardAgainstOrphan } from "./orphan-guard.js";
 import { findPostgresBinaries, type PostgresBinaries } from "./postgres-binaries.js";
 import { postgresUserIds, type UserIds } from "./postgres-user.js";

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Database } from "../../src/db/client.js";
+import type { Database } from "../../src/platform/db/client.js";
 
 /**
  * Rows as a sync would have stored them, for tests and benchmarks that are about what

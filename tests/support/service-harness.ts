@@ -1,6 +1,6 @@
 import { loadConfig } from "../../src/platform/config.js";
 import type { Clock } from "../../src/platform/clock.js";
-import { startService, type RunningService } from "../../src/service.js";
+import { startService, type RunningService } from "../../src/app/service.js";
 import { startEmulator, type Emulator } from "../emulator/server.js";
 import { freePort } from "./child-process.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";

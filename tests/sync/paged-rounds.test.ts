@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProviderError } from "../../src/calendars/provider-error.js";
 import type { CalendarProvider, SyncPage } from "../../src/calendars/provider.js";
-import { syncConnection, type SyncDependencies } from "../../src/sync/sync-connection.js";
+import { syncConnection, type SyncDependencies } from "../../src/calendars/sync/sync-connection.js";
 import { connectAs } from "../support/connect.js";
 import { startHarness, type Harness } from "../support/service-harness.js";
 import { connectionOf, eventually, settleTasks, type Kind } from "./support.js";

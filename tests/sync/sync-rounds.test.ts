@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FixedClock } from "../../src/platform/clock.js";
-import { syncConnection } from "../../src/sync/sync-connection.js";
+import { syncConnection } from "../../src/calendars/sync/sync-connection.js";
 import type { CookieClient } from "../support/cookie-client.js";
 import { connectAs, waitForMeeting } from "../support/connect.js";
 import { startHarness, type Harness } from "../support/service-harness.js";

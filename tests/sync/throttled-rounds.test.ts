@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { syncConnection } from "../../src/sync/sync-connection.js";
+import { syncConnection } from "../../src/calendars/sync/sync-connection.js";
 import { connectAs } from "../support/connect.js";
 import { startHarness, type Harness } from "../support/service-harness.js";
 import { connectionOf, eventually, settleTasks, type Kind } from "./support.js";

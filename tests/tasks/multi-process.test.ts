@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import pg from "pg";
-import { createPrismaClient, type Database } from "../../src/db/client.js";
+import { createPrismaClient, type Database } from "../../src/platform/db/client.js";
 import { enqueueTasks } from "../../src/tasks/sql/enqueue-task.js";
 import { runEntry, type RunningChild } from "../support/child-process.js";
 import { createTestDatabase } from "../support/database.js";

@@ -6,7 +6,7 @@ import { withJobTaskHandlers } from "../../jobs/registry.js";
 import { FixedClock } from "../../src/platform/clock.js";
 import { loadConfig } from "../../src/platform/config.js";
 import { parseKeyRing } from "../../src/platform/key-ring.js";
-import { createServices, type Services } from "../../src/services.js";
+import { createServices, type Services } from "../../src/app/services.js";
 import { CommitBatcher } from "../../src/tasks/commit-batcher.js";
 import { enqueueTasks } from "../../src/tasks/sql/enqueue-task.js";
 import { TaskRunner } from "../../src/tasks/task-runner.js";

@@ -1,7 +1,7 @@
 import pg from "pg";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createPrismaClient, type Database } from "../../src/db/client.js";
+import { createPrismaClient, type Database } from "../../src/platform/db/client.js";
 import { systemClock } from "../../src/platform/clock.js";
 import { AppError } from "../../src/platform/errors.js";
 import { claimTasks } from "../../src/tasks/sql/claim-tasks.js";

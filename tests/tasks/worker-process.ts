@@ -3,7 +3,7 @@
  * handlers record each run in `task_runs` (in the task's own transaction) or hang.
  */
 import { z } from "zod";
-import { createPrismaClient } from "../../src/db/client.js";
+import { createPrismaClient } from "../../src/platform/db/client.js";
 import { systemClock } from "../../src/platform/clock.js";
 import { createLogger } from "../../src/platform/logger.js";
 import { defineTask } from "../../src/tasks/task-handler.js";

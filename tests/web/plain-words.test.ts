@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { settingsUpdate } from "../../src/settings/settings-schema.js";
+import { settingsUpdate } from "../../src/users/settings/settings-schema.js";
 import { describeIssues, type ValidationIssue } from "../../src/web/plugins/validation-messages.js";
 import { seedUserWithMeetings } from "../support/seed.js";
 import { startHarness, type Harness } from "../support/service-harness.js";

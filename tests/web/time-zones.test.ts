@@ -1,6 +1,6 @@
 import { IANAZone } from "luxon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isZoneName } from "../../src/settings/time-zone.js";
+import { isZoneName } from "../../src/platform/time-zone.js";
 import { CookieClient } from "../support/cookie-client.js";
 import { seedUserWithMeetings } from "../support/seed.js";
 import { startHarness, type Harness } from "../support/service-harness.js";

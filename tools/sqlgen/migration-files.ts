@@ -22,7 +22,7 @@ export const MIGRATIONS_DIR = path.join(REPO, "prisma", "migrations");
 export const SNAPSHOTS_DIR = path.join(MIGRATIONS_DIR, "snapshots");
 export const SCHEMA_SQL_FILE = path.join(SNAPSHOTS_DIR, "schema.sql");
 
-/** Same pattern as src/db/migrate.ts: four-digit sequence, lower-case name. */
+/** Same pattern as src/platform/db/migrate.ts: four-digit sequence, lower-case name. */
 const MIGRATION_FILE = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
 export async function migrationNames(): Promise<string[]> {

@@ -1,6 +1,6 @@
 import { meet as meetApi } from "@googleapis/meet";
 import { OAuth2Client } from "google-auth-library";
-import type { Clock } from "../../platform/clock.js";
+import type { Clock } from "../../platform/index.js";
 import type { ConnectionIdentity } from "../provider-factory.js";
 import type { AccessTokenSource, Attendance, AttendanceQuery, Participant } from "../provider.js";
 import type { GoogleEndpoints } from "./oauth.js";

@@ -1,8 +1,8 @@
 import { calendar as calendarApi, type calendar_v3 } from "@googleapis/calendar";
 import { gmail as gmailApi } from "@googleapis/gmail";
 import { OAuth2Client } from "google-auth-library";
-import type { Clock } from "../../platform/clock.js";
-import type { Logger } from "../../platform/logger.js";
+import type { Clock } from "../../platform/index.js";
+import type { Logger } from "../../platform/index.js";
 import type { ConnectionIdentity } from "../provider-factory.js";
 import { ProviderError } from "../provider-error.js";
 import type { AccessTokenSource, CalendarProvider, EventChange, SyncPage, SyncRequest, TimeRange } from "../provider.js";

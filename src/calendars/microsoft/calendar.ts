@@ -1,5 +1,5 @@
-import type { Clock } from "../../platform/clock.js";
-import type { Logger } from "../../platform/logger.js";
+import type { Clock } from "../../platform/index.js";
+import type { Logger } from "../../platform/index.js";
 import type { AccessTokenSource, CalendarProvider } from "../provider.js";
 import type { ConnectionIdentity } from "../provider-factory.js";
 import { attendance } from "./attendance.js";

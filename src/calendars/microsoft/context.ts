@@ -1,5 +1,5 @@
-import type { Clock } from "../../platform/clock.js";
-import type { Logger } from "../../platform/logger.js";
+import type { Clock } from "../../platform/index.js";
+import type { Logger } from "../../platform/index.js";
 import type { ConnectionIdentity } from "../provider-factory.js";
 import type { GraphApi } from "./graph-client.js";
 

@@ -1,6 +1,6 @@
 import { Client, GraphClientError, GraphError, RetryHandlerOptions, type GraphRequest } from "@microsoft/microsoft-graph-client";
 import type { z } from "zod";
-import type { Clock } from "../../platform/clock.js";
+import type { Clock } from "../../platform/index.js";
 import type { AccessTokenSource } from "../provider.js";
 import { ProviderError } from "../provider-error.js";
 import { PROVIDER, withoutTrailingSlash } from "./endpoints.js";

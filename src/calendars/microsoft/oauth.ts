@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { systemClock, type Clock } from "../../platform/clock.js";
+import { systemClock, type Clock } from "../../platform/index.js";
 import type { OAuthProvider, ProviderAccount, TokenSet } from "../provider.js";
 import { ProviderError } from "../provider-error.js";
 import { MICROSOFT_SCOPES, PROVIDER, withoutTrailingSlash, type MicrosoftEndpoints } from "./endpoints.js";

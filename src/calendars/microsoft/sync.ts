@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { mapWithConcurrency } from "../../platform/concurrency.js";
+import { mapWithConcurrency } from "../../platform/index.js";
 import type { EventChange, SyncPage, SyncRequest } from "../provider.js";
 import { ProviderError } from "../provider-error.js";
 import { readPageWaitingOutShortThrottles } from "../sync-pages.js";

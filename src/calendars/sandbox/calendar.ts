@@ -1,6 +1,6 @@
-import type { Database } from "../../db/client.js";
-import { recordOutboxMessage } from "../../notify/outbox-record.js";
-import type { Clock } from "../../platform/clock.js";
+import type { Database } from "../../platform/index.js";
+import { recordOutboxMessage } from "../../alerts/index.js";
+import type { Clock } from "../../platform/index.js";
 import type { ConnectionIdentity } from "../provider-factory.js";
 import { ProviderError } from "../provider-error.js";
 import type { Attendance, CalendarProvider, EventChange, SyncRound } from "../provider.js";
@@ -22,7 +22,7 @@ export interface SandboxCalendarDependencies {
  * like the real adapters where the workflow looks: versioned incremental sync, conference
  * attendance, free/busy, buffer events with a private marker, and a mailbox (the outbox
  * preview). What the "world outside" does (a client accepting a slot) is simulated in
- * src/sandbox, which writes to this calendar as the other people would.
+ * src/calendars/sandbox, which writes to this calendar as the other people would.
  */
 export function createSandboxCalendar(deps: SandboxCalendarDependencies): CalendarProvider {
   const { db, clock, account } = deps;

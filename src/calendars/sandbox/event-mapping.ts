@@ -1,4 +1,4 @@
-import type { SandboxEvent } from "../../db/generated/client.js";
+import type { SandboxEvent } from "../../platform/index.js";
 import type { CalendarEvent, EventAttendee } from "../provider.js";
 import { sandboxPeople } from "./store.js";
 

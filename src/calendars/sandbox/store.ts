@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { Database, Prisma } from "../../db/client.js";
+import type { Database, Prisma } from "../../platform/index.js";
 
 export type Tx = Prisma.TransactionClient;
 

@@ -1,4 +1,3 @@
-import type { EvidenceSource } from "./evidence-source.js";
 import type { MeetingState } from "./states.js";
 
 /** What detection needs to know about one meeting; all instants are UTC `Date`s. */
@@ -13,8 +12,11 @@ export interface DetectableMeeting {
   readonly isCancelled: boolean;
   /** the user's own response is "declined" */
   readonly selfDeclined: boolean;
-  /** how the meeting can be known (evidence-source.ts) */
-  readonly source: EvidenceSource;
+  /**
+   * how the meeting can be known: calendars' EvidenceSource (src/calendars/domain), spelt out
+   * because a domain folder imports nothing outside itself
+   */
+  readonly source: "conference" | "presence" | "check_in";
   /** joins can be seen while it runs, so "running late?" can be true */
   readonly liveSignal: boolean;
   /** a live-only signal (Teams presence) was read while the meeting ran: only then does its silence mean something */

@@ -1,5 +1,3 @@
-export { isWatched, notWatchedReason, type WatchableMeeting } from "./watched.js";
-export { placeAtSight, type Placement } from "./placement.js";
 export {
   MEETING_STATES,
   FINAL_STATES,
@@ -17,17 +15,6 @@ export {
   type EvidenceItem,
   type EvidenceKind,
 } from "./evidence.js";
-export {
-  EVIDENCE_SOURCES,
-  evidenceSourceOf,
-  physicalLocation,
-  placeOf,
-  type EvidenceSource,
-  type MeetingPlace,
-  type MeetingVisibility,
-  type SignalAccess,
-  type SourceFacts,
-} from "./evidence-source.js";
 export { digestTimeFor } from "./digest-time.js";
 export {
   PLACES_LEAD_MINUTES,

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { ProviderError } from "../../calendars/provider-error.js";
-import type { Logger } from "../../platform/logger.js";
-import { defineTask } from "../../tasks/task-handler.js";
+import { ProviderError } from "../../calendars/index.js";
+import type { Logger } from "../../platform/index.js";
+import { defineTask } from "../../tasks/index.js";
+import { calendarFor, type RecoveryDependencies } from "../recovery-deps.js";
 import { applyCaseEvent } from "../apply-case-event.js";
 import { bufferBlockText, type CaseCommand } from "../domain/index.js";
-import { calendarFor, type RecoveryDependencies } from "../recovery-deps.js";
 
 export const BUFFER_BLOCK = "buffer_block";
 /** Follow-up placements of the buffer (the meeting moved or was cancelled); not a case step of its own. */

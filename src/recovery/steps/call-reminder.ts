@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { raiseAlert } from "../../alerts/raise-alert.js";
-import { defineTask } from "../../tasks/task-handler.js";
+import { raiseAlert } from "../../alerts/index.js";
+import { defineTask } from "../../tasks/index.js";
 import { callScript, findPhoneNumbers, firstName, normalisePhone, type PhoneCandidate } from "../domain/index.js";
 import { stepDecided } from "../step-due.js";
 import { loadCase, otherAttendees, userName, type LoadedCase, type MeetingPeople, type RecoveryDependencies } from "../recovery-deps.js";

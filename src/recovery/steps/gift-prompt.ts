@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { raiseAlert } from "../../alerts/raise-alert.js";
-import { defineTask } from "../../tasks/task-handler.js";
+import { raiseAlert } from "../../alerts/index.js";
+import { defineTask } from "../../tasks/index.js";
 import { giftPrompt } from "../domain/index.js";
 import { stepDecided } from "../step-due.js";
 import { loadCase, otherAttendees, type LoadedCase, type RecoveryDependencies } from "../recovery-deps.js";

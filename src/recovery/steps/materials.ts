@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineTask } from "../../tasks/task-handler.js";
+import { defineTask } from "../../tasks/index.js";
 import type { RecoveryDependencies } from "../recovery-deps.js";
 
 export const MATERIALS = "materials";

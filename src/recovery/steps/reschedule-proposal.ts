@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { ProviderError } from "../../calendars/provider-error.js";
-import type { TimeRange } from "../../calendars/provider.js";
-import { storeDraft } from "../../drafts/draft-store.js";
-import { workingHoursSchema } from "../../settings/settings-schema.js";
-import { defineTask } from "../../tasks/task-handler.js";
-import { errorMessage } from "../../platform/errors.js";
+import { ProviderError } from "../../calendars/index.js";
+import type { TimeRange } from "../../calendars/index.js";
+import { storeDraft } from "../drafts/draft-store.js";
+import { workingHoursSchema } from "../working-hours-schema.js";
+import { defineTask } from "../../tasks/index.js";
+import { errorMessage } from "../../platform/index.js";
 import { proposeSlots, rescheduleProposal, type ProposedSlot } from "../domain/index.js";
 import { stepDecided } from "../step-due.js";
 import { calendarFor, loadCase, otherAttendees, userName, type LoadedCase, type RecoveryDependencies } from "../recovery-deps.js";

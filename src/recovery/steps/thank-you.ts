@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { raiseAlert } from "../../alerts/raise-alert.js";
-import { storeDraft } from "../../drafts/draft-store.js";
-import { enqueueTasks } from "../../tasks/sql/enqueue-task.js";
-import { defineTask } from "../../tasks/task-handler.js";
+import { raiseAlert } from "../../alerts/index.js";
+import { storeDraft } from "../drafts/draft-store.js";
+import { enqueueTasks } from "../../tasks/index.js";
+import { defineTask } from "../../tasks/index.js";
 import { decide, externalEmails, firstName, handwrittenNotePrompt, thankYouNote } from "../domain/index.js";
 import { loadCaseState, toNewTask } from "../case-store.js";
 import type { RecoveryDependencies } from "../recovery-deps.js";

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { z } from "zod";
-import { Prisma } from "../../db/client.js";
+import { Prisma } from "../../platform/index.js";
 import type { SqlClient } from "./sql-client.js";
 
 type Tx = Prisma.TransactionClient;

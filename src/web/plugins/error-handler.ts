@@ -2,8 +2,8 @@ import type { ConnectionError, FastifyError, FastifyInstance, FastifyReply } fro
 import type { Socket } from "node:net";
 import fp from "fastify-plugin";
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
-import { isDatabaseUnavailable } from "../../db/unavailable.js";
-import { AppError, errorMessage } from "../../platform/errors.js";
+import { isDatabaseUnavailable } from "../../platform/index.js";
+import { AppError, errorMessage } from "../../platform/index.js";
 import { errorBody, type ErrorReply } from "../schemas/error.js";
 import { describeIssues, fieldLabel, type ValidationIssue } from "./validation-messages.js";
 

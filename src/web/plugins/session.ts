@@ -1,8 +1,8 @@
 import cookie from "@fastify/cookie";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
-import { AppError } from "../../platform/errors.js";
-import type { SessionStore, SessionUser } from "../../identity/session-store.js";
+import { AppError } from "../../platform/index.js";
+import type { SessionStore, SessionUser } from "../../users/index.js";
 
 export const SESSION_COOKIE = "mg_session";
 

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { AlertQueries, AlertView } from "../../alerts/alert-queries.js";
-import type { AlertStream } from "../../alerts/alert-stream.js";
-import { alertView } from "../schemas/alert.js";
+import type { AlertQueries, AlertView } from "../../alerts/index.js";
+import type { AlertStream } from "../../alerts/index.js";
+import { alertView } from "../../alerts/index.js";
 import { errorReply } from "../schemas/error.js";
 
 /** Keeps proxies from closing an idle event stream. */

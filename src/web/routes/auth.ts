@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { ConnectError, label, type ConnectFlow, type OAuthKind } from "../../connections/connect-flow.js";
-import { isZoneName } from "../../settings/time-zone.js";
+import { ConnectError, label, type ConnectFlow, type OAuthKind } from "../../calendars/index.js";
+import { isZoneName } from "../../platform/index.js";
 import { escapeHtml, page } from "../views/html.js";
 
 const NONCE_COOKIE = "mg_oauth";

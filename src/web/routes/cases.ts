@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { USER_DONE_STEPS, type CaseService } from "../../recovery/case-service.js";
-import { caseView } from "../schemas/case.js";
+import { USER_DONE_STEPS, type CaseService } from "../../recovery/index.js";
+import { caseView } from "../../recovery/index.js";
 import { errorReply } from "../schemas/error.js";
 
 export const caseRoutes: FastifyPluginAsyncZod<{ cases: CaseService }> = async (app, { cases }) => {

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { CheckInLinks } from "../../detection/check-in-links.js";
-import type { MeetingActions } from "../../detection/meeting-actions.js";
-import type { Clock } from "../../platform/clock.js";
-import { AppError } from "../../platform/errors.js";
+import type { CheckInLinks } from "../../detection/index.js";
+import type { MeetingActions } from "../../detection/index.js";
+import type { Clock } from "../../platform/index.js";
+import { AppError } from "../../platform/index.js";
 import { escapeHtml, page } from "../views/html.js";
 
 const html = z.string().describe("an HTML page");

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { ConnectionService } from "../../connections/connection-service.js";
-import { connectionView } from "../schemas/connection.js";
+import type { ConnectionService } from "../../calendars/index.js";
+import { connectionView } from "../../calendars/index.js";
 import { errorReply } from "../schemas/error.js";
 
 export const connectionRoutes: FastifyPluginAsyncZod<{ connections: ConnectionService }> = async (app, { connections }) => {

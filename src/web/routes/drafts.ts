@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { DraftService } from "../../drafts/draft-actions.js";
-import { inboxOrder } from "../../drafts/draft-view.js";
+import type { DraftService } from "../../recovery/index.js";
+import { inboxOrder } from "../../recovery/index.js";
 import { errorReply } from "../schemas/error.js";
-import { DRAFT_STATUSES, draftEdit, draftView } from "../schemas/draft.js";
+import { DRAFT_STATUSES, draftEdit, draftView } from "../../recovery/index.js";
 
 export const draftRoutes: FastifyPluginAsyncZod<{ drafts: DraftService }> = async (app, { drafts }) => {
   app.addHook("onRequest", app.requireUser);

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { ReadinessProbe } from "../../db/readiness.js";
+import type { ReadinessProbe } from "../../platform/index.js";
 
 const alive = z.object({ status: z.literal("ok") });
 const readiness = z.object({

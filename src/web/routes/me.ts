@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { Database } from "../../db/client.js";
-import type { Clock } from "../../platform/clock.js";
-import { profileOf } from "../../identity/profile.js";
+import type { Database } from "../../platform/index.js";
+import type { Clock } from "../../platform/index.js";
+import { profileOf } from "../../users/index.js";
 import { errorReply } from "../schemas/error.js";
-import { profileView } from "../schemas/profile.js";
+import { profileView } from "../../users/index.js";
 
 export const meRoutes: FastifyPluginAsyncZod<{ db: Database; clock: Clock }> = async (app, { db, clock }) => {
   app.addHook("onRequest", app.requireUser);

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { MeetingActions } from "../../detection/meeting-actions.js";
+import type { MeetingActions } from "../../detection/index.js";
 import { errorReply } from "../schemas/error.js";
-import { MEETING_STATES } from "../schemas/meeting.js";
+import { MEETING_STATES } from "../../detection/index.js";
 
 const stateReply = z.object({ id: z.uuid(), state: z.enum(MEETING_STATES).nullable() });
 

@@ -1,9 +1,9 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { MeetingQueries } from "../../meetings/meeting-queries.js";
+import type { MeetingQueries } from "../../detection/index.js";
 import { apiDateTime } from "../schemas/date-time.js";
 import { errorReply } from "../schemas/error.js";
-import { meetingView } from "../schemas/meeting.js";
+import { meetingView } from "../../detection/index.js";
 
 export const meetingRoutes: FastifyPluginAsyncZod<{ meetings: MeetingQueries }> = async (app, { meetings }) => {
   app.addHook("onRequest", app.requireUser);

@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { AppError } from "../../platform/errors.js";
-import type { ServiceMetrics } from "../../platform/metrics.js";
+import { AppError } from "../../platform/index.js";
+import type { ServiceMetrics } from "../../platform/index.js";
 import { errorReply } from "../schemas/error.js";
 
 /**

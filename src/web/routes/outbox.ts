@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { OutboxQueries } from "../../notify/outbox-queries.js";
+import type { OutboxQueries } from "../../alerts/index.js";
 import { errorReply } from "../schemas/error.js";
-import { outboxMessageView, type OutboxMessageView } from "../schemas/outbox.js";
+import { outboxMessageView, type OutboxMessageView } from "../../alerts/index.js";
 import { escapeHtml, page } from "../views/html.js";
 
 export const outboxRoutes: FastifyPluginAsyncZod<{ outbox: OutboxQueries }> = async (app, { outbox }) => {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { Database } from "../../db/client.js";
-import { punctualityOf, punctualityReport } from "../../meetings/punctuality.js";
-import type { Clock } from "../../platform/clock.js";
+import type { Database } from "../../platform/index.js";
+import { punctualityOf, punctualityReport } from "../../detection/index.js";
+import type { Clock } from "../../platform/index.js";
 import { errorReply } from "../schemas/error.js";
 
 export const punctualityRoutes: FastifyPluginAsyncZod<{ db: Database; clock: Clock }> = async (app, { db, clock }) => {

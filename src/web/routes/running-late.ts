@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { DraftService } from "../../drafts/draft-actions.js";
-import { MAX_MINUTES_LATE } from "../../recovery/domain/index.js";
-import { draftView } from "../schemas/draft.js";
+import type { DraftService } from "../../recovery/index.js";
+import { MAX_MINUTES_LATE } from "../../recovery/index.js";
+import { draftView } from "../../recovery/index.js";
 import { errorReply } from "../schemas/error.js";
 
 const RANGE_MESSAGE = `Type how many minutes late, from 1 to ${MAX_MINUTES_LATE}.`;

@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { AppError } from "../../platform/errors.js";
-import type { SandboxService } from "../../sandbox/sandbox-service.js";
-import { isZoneName, zoneNameProblem } from "../../settings/time-zone.js";
+import { AppError } from "../../platform/index.js";
+import type { SandboxService } from "../../calendars/index.js";
+import { isZoneName, zoneNameProblem } from "../../platform/index.js";
 import { errorReply } from "../schemas/error.js";
-import { heldMeeting, sandboxReset, sandboxSignInBody, signInProviders } from "../schemas/sandbox.js";
+import { heldMeeting, sandboxReset, sandboxSignInBody, signInProviders } from "../../calendars/index.js";
 
 export interface SandboxRouteOptions {
   sandbox: SandboxService;

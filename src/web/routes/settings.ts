@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
-import type { SettingsService } from "../../settings/settings-service.js";
-import { settingsUpdate, settingsView } from "../../settings/settings-schema.js";
+import type { SettingsService } from "../../users/index.js";
+import { settingsUpdate, settingsView } from "../../users/index.js";
 import { errorReply } from "../schemas/error.js";
 
 export const settingsRoutes: FastifyPluginAsyncZod<{ settings: SettingsService }> = async (app, { settings }) => {

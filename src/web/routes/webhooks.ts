@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { PushInbox } from "../../sync/push-inbox.js";
-import type { Metrics } from "../../platform/metrics.js";
+import type { PushInbox } from "../../calendars/index.js";
+import type { Metrics } from "../../platform/index.js";
 import { errorReply } from "../schemas/error.js";
 
 const graphNotification = z

@@ -3,7 +3,7 @@ import { createGoogleCalendar } from "../../../src/calendars/google/calendar.js"
 import { createGoogleOAuth, type GoogleEndpoints } from "../../../src/calendars/google/oauth.js";
 import { ProviderError } from "../../../src/calendars/provider-error.js";
 import type { AttendanceQuery, CalendarProvider } from "../../../src/calendars/provider.js";
-import { createPkcePair } from "../../../src/connections/pkce.js";
+import { createPkcePair } from "../../../src/calendars/connections/pkce.js";
 import { systemClock } from "../../../src/platform/clock.js";
 import { createLogger } from "../../../src/platform/logger.js";
 import { startEmulator, type Emulator } from "../../emulator/server.js";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ProviderError } from "../../../src/calendars/provider-error.js";
-import { createPkcePair } from "../../../src/connections/pkce.js";
+import { createPkcePair } from "../../../src/calendars/connections/pkce.js";
 import { startEmulator, type Emulator } from "../../emulator/server.js";
 import { authorize, MICROSOFT_REDIRECT } from "../../emulator/test-support.js";
 import { microsoftOAuth, signIn } from "./support/connect.js";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DEFAULT_DETECTION_SETTINGS, decide, placeAtSight } from "../../../src/detection/domain/index.js";
+import { DEFAULT_DETECTION_SETTINGS, decide } from "../../../src/detection/domain/index.js";
+import { placeAtSight } from "../../../src/calendars/domain/index.js";
 import { meeting, minute } from "./fixtures.js";
 
 /** The sync's placement of a new meeting must be where `decide` would put it at first sight. */

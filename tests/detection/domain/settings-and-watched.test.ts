@@ -2,10 +2,8 @@ import { describe, expect, it } from "vitest";
 import {
   DEFAULT_DETECTION_SETTINGS,
   detectionSettingsProblems,
-  isWatched,
-  notWatchedReason,
-  type WatchableMeeting,
 } from "../../../src/detection/domain/index.js";
+import { isWatched, notWatchedReason, type WatchableMeeting } from "../../../src/calendars/domain/index.js";
 
 describe("detection settings", () => {
   it("default to a 5-minute grace, a 10-minute settle window, no auto-confirm, a digest and a 5-minute nudge", () => {

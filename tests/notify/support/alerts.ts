@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Database, Prisma } from "../../../src/db/client.js";
-import type { AlertChannel } from "../../../src/db/generated/enums.js";
+import type { Database, Prisma } from "../../../src/platform/db/client.js";
+import type { AlertChannel } from "../../../src/platform/db/generated/enums.js";
 import type { Logger } from "../../../src/platform/logger.js";
 import type { TaskContext, TaskHandler } from "../../../src/tasks/task-handler.js";
 

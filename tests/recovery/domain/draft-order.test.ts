@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { inboxOrder, type DraftView } from "../../../src/drafts/draft-view.js";
+import { inboxOrder, type DraftView } from "../../../src/recovery/drafts/draft-view.js";
 
 const draft = (id: string, kind: DraftView["kind"], status: DraftView["status"], caseId: string | null, createdAt: string): DraftView => ({
   id, kind, caseId, meetingId: null, to: [], subject: id, body: "", status, createdAt, editedAt: null, approvedAt: null, sentAt: null, sentVia: null, messageId: null, outcomeUnknown: false, lastError: null, withdrawnReason: null,

@@ -1,8 +1,8 @@
 import { expect } from "vitest";
 import type { FixedClock } from "../../../src/platform/clock.js";
 import type { CaseView } from "../../../src/recovery/case-service.js";
-import type { DraftView } from "../../../src/drafts/draft-view.js";
-import { requestSync } from "../../../src/sync/sync-task.js";
+import type { DraftView } from "../../../src/recovery/drafts/draft-view.js";
+import { requestSync } from "../../../src/calendars/sync/sync-task.js";
 import type { CookieClient } from "../../support/cookie-client.js";
 import type { Harness } from "../../support/service-harness.js";
 

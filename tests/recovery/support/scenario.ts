@@ -5,7 +5,7 @@ import { runJob } from "../../../jobs/run-job.js";
 import { FixedClock } from "../../../src/platform/clock.js";
 import { formatSlot, wordCount } from "../../../src/recovery/domain/index.js";
 import type { CaseView } from "../../../src/recovery/case-service.js";
-import type { DraftView } from "../../../src/drafts/draft-view.js";
+import type { DraftView } from "../../../src/recovery/drafts/draft-view.js";
 import { TaskRunner } from "../../../src/tasks/task-runner.js";
 import type { StoredEvent } from "../../emulator/state.js";
 import { connectAs, waitForMeeting } from "../../support/connect.js";

@@ -1,4 +1,4 @@
-import { createPkcePair } from "../../../../src/connections/pkce.js";
+import { createPkcePair } from "../../../../src/calendars/connections/pkce.js";
 import { createMicrosoftCalendar } from "../../../../src/calendars/microsoft/calendar.js";
 import type { MicrosoftEndpoints } from "../../../../src/calendars/microsoft/endpoints.js";
 import { createMicrosoftOAuth } from "../../../../src/calendars/microsoft/oauth.js";

@@ -1,0 +1,24 @@
+/** Calendars: the providers (Google, Microsoft, the sandbox calendar world), connections, and sync. */
+export { capabilitiesOf } from "./capabilities.js";
+export { notWatchedReason, physicalLocation, type EvidenceSource } from "./domain/index.js";
+export { ConnectError, ConnectFlow, label, type OAuthKind } from "./connections/connect-flow.js";
+export { ConnectionService } from "./connections/connection-service.js";
+export { connectionView } from "./connections/connection-view-schema.js";
+export { rekeyTokens } from "./connections/rekey-tokens.js";
+export { instrumentProviders } from "./instrumented-providers.js";
+export { ProviderError } from "./provider-error.js";
+export { type ProviderFactory } from "./provider-factory.js";
+export { type AccessTokenSource, type CalendarProvider, type TimeRange } from "./provider.js";
+export { createProviderFactory } from "./providers.js";
+export { sandboxClientReplyTask, SandboxWorldOutbox } from "./sandbox/client-reply.js";
+export { heldMeeting, sandboxReset, sandboxSignInBody, signInProviders } from "./sandbox/sandbox-schema.js";
+export { SandboxService } from "./sandbox/sandbox-service.js";
+export { recordPresenceStatus } from "./sync/presence-status.js";
+export { maintainPushChannels, type PushDependencies, pushEnabled } from "./sync/push-channels.js";
+export { PushInbox } from "./sync/push-inbox.js";
+export { maintainPushTask, requestPushMaintenance } from "./sync/push-task.js";
+export { markUserMeetingsDue, scheduleDetectionWakeUp, wakeUpTask } from "./sync/detection-wake-up.js";
+export { syncConnection, type SyncDependencies } from "./sync/sync-connection.js";
+export { requestSync, syncConnectionTask } from "./sync/sync-task.js";
+export { type SentMailLookup } from "./provider.js";
+export { canReadSentMail, SENT_MAIL_KEY_HEADER } from "./sent-mail-scopes.js";

@@ -1,0 +1,30 @@
+import type { Prisma } from "../../platform/index.js";
+import { evidenceSourceOf, type SignalAccess } from "../domain/index.js";
+
+type Tx = Prisma.TransactionClient;
+
+/**
+ * Decides again how each of a connection's unsettled meetings can be known, after what the
+ * account lets us read changed (presence turned out to be unavailable, or became available).
+ * Meetings whose source changed are made due, so detection decides them with the new source
+ * (a Teams meeting that lost its presence signal gets no "running late?").
+ */
+export async function refreshEvidenceSources(tx: Tx, connectionId: string, access: SignalAccess, now: Date): Promise<number> {
+  const meetings = await tx.meeting.findMany({
+    where: { connectionId, deletedAt: null, OR: [{ state: null, watched: true }, { state: { in: ["upcoming", "in_progress", "late", "suspected_missed"] } }] },
+    select: { id: true, meetCode: true, teamsJoinUrl: true, conferenceUrl: true, location: true, description: true, isOrganizer: true, evidenceSource: true, liveSignal: true },
+  });
+  const changed = meetings.flatMap((meeting) => {
+    const visibility = evidenceSourceOf(meeting, access);
+    if (visibility.source === meeting.evidenceSource && visibility.live === meeting.liveSignal) return [];
+    return [{ id: meeting.id, source: visibility.source, reason: visibility.reason, live: visibility.live }];
+  });
+  if (changed.length === 0) return 0;
+  await tx.$executeRaw`
+    update meetings m
+       set evidence_source = c.source, evidence_source_reason = c.reason, live_signal = c.live,
+           next_check_at = ${now}::timestamptz, updated_at = ${now}::timestamptz
+      from jsonb_to_recordset(${JSON.stringify(changed)}::jsonb) as c(id uuid, source "EvidenceSource", reason text, live boolean)
+     where m.id = c.id`;
+  return changed.length;
+}

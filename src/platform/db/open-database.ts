@@ -1,0 +1,34 @@
+import type { Config } from "../config.js";
+import { loadOrCreateDataDirKey } from "../generated-key.js";
+import type { KeyRing } from "../key-ring.js";
+import type { Logger } from "../logger.js";
+import { startEmbeddedPostgres } from "./embedded-postgres.js";
+import { migrateDatabase } from "./migrate.js";
+import { waitForDatabase } from "./wait-for-database.js";
+
+export interface OpenDatabase {
+  url: string;
+  tokenKeys: KeyRing;
+  /** stops the embedded server when this process started it */
+  stop(): Promise<void>;
+}
+
+/**
+ * The database the configuration points at, reachable and migrated: DATABASE_URL, or the
+ * embedded PostgreSQL under DATA_DIR (started here, or joined when `npm start` already
+ * runs it). Shared by the service and `npm run job`, so both see the same data.
+ */
+export async function openDatabase(config: Config, log: Logger): Promise<OpenDatabase> {
+  const embedded = config.databaseUrl ? undefined : await startEmbeddedPostgres(config.dataDir, log.child({ component: "embedded-postgres" }));
+  const url = config.databaseUrl ?? embedded!.url;
+  const stop = async () => embedded?.stop();
+  try {
+    const tokenKeys = config.tokenKeys ?? (await loadOrCreateDataDirKey(config.dataDir, log));
+    await waitForDatabase(url, config.databaseWaitSeconds, log);
+    await migrateDatabase(url, log.child({ component: "migrations" }));
+    return { url, tokenKeys, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

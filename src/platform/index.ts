@@ -1,0 +1,26 @@
+/** Platform: what every module stands on — clock, config, errors, logging, metrics, keys, time formats, the database. */
+export { type Clock, systemClock } from "./clock.js";
+export { mapWithConcurrency } from "./concurrency.js";
+export { type Config, ConfigurationError, type EnvFile, loadConfigWithEnvFile } from "./config.js";
+export { cookieSecretsFrom } from "./cookie-secrets.js";
+export { AdvisoryLocks } from "./db/advisory-lock.js";
+export { createPrismaClient, type Database, Prisma, retryOnConflict } from "./db/client.js";
+export { type Draft, type SandboxEvent } from "./db/generated/client.js";
+export { type AlertChannel, type MeetingState } from "./db/generated/enums.js";
+export { openDatabase, type OpenDatabase } from "./db/open-database.js";
+export { ReadinessProbe } from "./db/readiness.js";
+export { readTaskQueue } from "./db/task-queue-snapshot.js";
+export { isDatabaseUnavailable } from "./db/unavailable.js";
+export { AppError, ConflictError, errorMessage, NotFoundError } from "./errors.js";
+export { type KeyRing } from "./key-ring.js";
+export { createLogger, type Logger } from "./logger.js";
+export { createMetrics, type Metrics, type ServiceMetrics } from "./metrics.js";
+export { ensurePortFree } from "./port.js";
+export { onShutdownSignal } from "./shutdown.js";
+export { clockTime, formatDayTime, formatMeetingTime, formatSlot, formatTimeOfDay, longDay, offsetLabel, type TimeRange, zoneLabel } from "./time-format/time-format.js";
+export { isZoneName, zoneNameProblem } from "./time-zone.js";
+export { TokenSealer } from "./token-sealer.js";
+export { readVersion } from "./version.js";
+export { loadDatabaseZones } from "./database-zones.js";
+export { PrismaClient } from "./db/generated/client.js";
+export { NotificationListener } from "./db/notification-listener.js";

@@ -1,9 +1,0 @@
-import { capabilitiesOf } from "../calendars/capabilities.js";
-import type { ProviderKind } from "../calendars/provider.js";
-import type { SignalAccess } from "../detection/domain/index.js";
-
-/** What a connection lets detection see: its provider's capabilities and what presence answered. */
-export function signalAccessOf(connection: { provider: ProviderKind; presenceStatus: "unknown" | "available" | "unavailable" }): SignalAccess {
-  const capabilities = capabilitiesOf(connection.provider);
-  return { meetAttendance: capabilities.meetAttendance, teamsReports: capabilities.teamsReports, presence: connection.presenceStatus };
-}
