@@ -1,6 +1,6 @@
 -- The whole database schema, generated from empty by tools/sqlgen (npm run migration:new).
 -- Not run by anything: the drift test compares it with what the migrations build.
--- schema.prisma sha256: e7854114d6038a37b9ec5d56fba8f78805fd96c0c2266dddd94affbd895658ef
+-- schema.prisma sha256: c59c59db2692e5ce511f83d0d8a4c0fef1dec253d52294c533fdb1b3a785e6f9
 
 -- CreateSchema
 CREATE SCHEMA IF NOT EXISTS "public";
@@ -174,8 +174,18 @@ CREATE TABLE "push_channels" (
     "expires_at" TIMESTAMPTZ(3) NOT NULL,
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "stopped_at" TIMESTAMPTZ(3),
+    "last_message_number" BIGINT,
 
     CONSTRAINT "push_channels_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "push_receipts" (
+    "channel_id" UUID NOT NULL,
+    "fingerprint" VARCHAR(64) NOT NULL,
+    "received_at" TIMESTAMPTZ(3) NOT NULL,
+
+    CONSTRAINT "push_receipts_pkey" PRIMARY KEY ("channel_id","fingerprint")
 );
 
 -- CreateTable
@@ -365,6 +375,7 @@ CREATE TABLE "drafts" (
     "message_id" TEXT,
     "provider_message_id" TEXT,
     "last_error" TEXT,
+    "resent_after_check_at" TIMESTAMPTZ(3),
     "withdrawn_reason" TEXT,
 
     CONSTRAINT "drafts_pkey" PRIMARY KEY ("id")
@@ -439,6 +450,9 @@ CREATE INDEX "push_channels_external_id_idx" ON "push_channels"("external_id");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "push_channels_connection_id_external_id_key" ON "push_channels"("connection_id", "external_id");
+
+-- CreateIndex
+CREATE INDEX "push_receipts_received_at_idx" ON "push_receipts"("received_at");
 
 -- CreateIndex
 CREATE INDEX "meetings_user_id_start_idx" ON "meetings"("user_id", "start");
@@ -520,6 +534,9 @@ ALTER TABLE "calendars" ADD CONSTRAINT "calendars_connection_id_fkey" FOREIGN KE
 
 -- AddForeignKey
 ALTER TABLE "push_channels" ADD CONSTRAINT "push_channels_connection_id_fkey" FOREIGN KEY ("connection_id") REFERENCES "connections"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "push_receipts" ADD CONSTRAINT "push_receipts_channel_id_fkey" FOREIGN KEY ("channel_id") REFERENCES "push_channels"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "meetings" ADD CONSTRAINT "meetings_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;
