@@ -90,7 +90,7 @@ describe("parallel npm run job on one data folder", () => {
   it("a job beside a running npm start leaves the server running, and npm start stops it on its way out", async () => {
     const dataDir = await freshDataDir();
     const port = await freePort();
-    const service = runEntry("src/main.ts", [], { DATA_DIR: dataDir, PORT: String(port) });
+    const service = runEntry("src/app/main.ts", [], { DATA_DIR: dataDir, PORT: String(port) });
     try {
       await service.waitForOutput(/Makegood is running at/, 90_000);
       const pid = await postmasterPid(dataDir);
