@@ -14,7 +14,7 @@ const ARTIFACTS = path.join(repoRoot, "tests", "artifacts", "times");
 const ZONE = "Asia/Tokyo";
 const screenshots = (page: Page, name: string) => pictures(page, name, ARTIFACTS, PHONE_390);
 
-interface Meeting { id: string; title: string; start: string; end: string; state: string | null; providerEventId: string }
+interface Meeting { id: string; title: string; start: string; end: string; state: string | null; providerEventId: string; notWatchedReason: string | null }
 interface Draft { id: string; kind: string; status: string; caseId: string | null; subject: string; body: string }
 interface Alert { id: string; kind: string; title: string; meetingId: string | null }
 
@@ -70,8 +70,20 @@ describe.skipIf(!hasChromium)("times in the sandbox for a newcomer in Tokyo", { 
     // Attended yesterday in Meet: the future-tense promise is replaced by what was seen.
     expect(await rowOf("Contract check-in with Globex").locator(".source").first().textContent()).toContain("Seen in the Meet call");
     expect(await rowOf("Onboarding call with Acme Logistics").locator(".source").first().textContent()).toContain("Not seen in the Meet call");
-    // Declined: not a bare "Not watched".
-    expect(await rowOf("Vendor pitch from Hooli").locator(".source").first().textContent()).toContain("You declined it, so we won't ask about it");
+    // Declined: not a bare "Not watched". The sample sits in the working hours still left today,
+    // or (from mid-afternoon in Tokyo) tomorrow morning, which Today does not list: then the
+    // reason its row would show is read from the API.
+    const from = new Date(Date.now() - 86_400_000).toISOString();
+    const to = new Date(Date.now() + 2 * 86_400_000).toISOString();
+    const { meetings } = await get<{ meetings: Meeting[] }>(`/api/meetings?from=${from}&to=${to}`);
+    const declined = meetings.find((m) => m.title === "Vendor pitch from Hooli");
+    expect(declined?.notWatchedReason).toBe("You declined it, so we won't ask about it");
+    const today = DateTime.now().setZone(ZONE).toISODate();
+    if (DateTime.fromISO(declined!.start, { zone: ZONE }).toISODate() === today) {
+      expect(await rowOf("Vendor pitch from Hooli").locator(".source").first().textContent()).toContain("You declined it, so we won't ask about it");
+    } else {
+      expect(await page.locator("li.meeting").filter({ hasText: "Vendor pitch from Hooli" }).count()).toBe(0);
+    }
   });
 
   it("places every sample not tied to now inside the working hours (9–5, Monday to Friday) in Tokyo", async () => {
