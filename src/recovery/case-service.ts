@@ -1,9 +1,9 @@
 import type { Database, Prisma } from "../platform/index.js";
 import type { Clock } from "../platform/index.js";
-import { AppError, ConflictError, NotFoundError } from "../platform/index.js";
+import { AppError, NotFoundError } from "../platform/index.js";
 import type { DraftView } from "./drafts/draft-view.js";
-import { caseFactsInclude, latestStepTasks, materialsLinksOf, stepFactsOf, stepsDoneOf } from "./case-facts.js";
-import { closeCase, closeCaseIfFinished } from "./close-case.js";
+import { caseFactsInclude, latestStepTasks, materialsLinksOf, stepFactsOf } from "./case-facts.js";
+import { closeCase } from "./close-case.js";
 import { caseSteps, checkLink, materialsCoverNote, MAX_LINK_LABEL_LENGTH, MAX_MATERIALS_LINKS, formatSlotForBoth, giftPrompt, handwrittenNotePrompt, proposalSettled, normalisePhone, type CaseStepKind, type StepView } from "./domain/index.js";
 import { storeDraft } from "./drafts/draft-store.js";
 import { applyCaseEvent, refusalError } from "./apply-case-event.js";

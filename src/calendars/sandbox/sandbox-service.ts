@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { DateTime, IANAZone } from "luxon";
+import { DateTime } from "luxon";
 import { sandboxEventRow, writeSandboxCalendar } from "./store.js";
 import { Prisma, retryOnConflict, type Database } from "../../platform/index.js";
 import type { Clock } from "../../platform/index.js";
