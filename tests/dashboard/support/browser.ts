@@ -77,7 +77,13 @@ export async function screenshots(page: Page, name: string, artifacts = ARTIFACT
   await page.screenshot({ path: path.join(artifacts, `${name}-phone.png`), fullPage: true, style });
   // Readable at phone width means nothing wider than the screen (no sideways scrolling).
   const width = Number(await page.evaluate("document.documentElement.scrollWidth"));
-  if (width > phone.width) throw new Error(`${name}: the page is ${width} px wide at phone width (${phone.width} px)`);
+  if (width > phone.width) {
+    const culprits = await page.evaluate(`[...document.querySelectorAll("body *")]
+      .filter((element) => element.getBoundingClientRect().right > ${phone.width} && element.children.length === 0)
+      .slice(0, 5)
+      .map((element) => element.tagName.toLowerCase() + (element.className ? "." + String(element.className).split(" ").join(".") : "") + " “" + (element.textContent ?? "").trim().slice(0, 60) + "”")`);
+    throw new Error(`${name}: the page is ${width} px wide at phone width (${phone.width} px); too wide: ${JSON.stringify(culprits)}`);
+  }
   await page.setViewportSize(DESKTOP);
 }
 
