@@ -22,3 +22,4 @@ export { syncConnection, type SyncDependencies } from "./sync/sync-connection.js
 export { requestSync, syncConnectionTask } from "./sync/sync-task.js";
 export { type SentMailLookup } from "./provider.js";
 export { canReadSentMail, SENT_MAIL_KEY_HEADER } from "./sent-mail-scopes.js";
+export { MAIL_SEND_WINDOW_MS, SendWindowClosed } from "./send-window.js";

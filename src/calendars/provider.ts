@@ -200,8 +200,12 @@ export interface CalendarProvider {
   moveEvent(providerCalendarId: string, providerEventId: string, range: TimeRange): Promise<void>;
   /** already gone (404/410) counts as done */
   deleteEvent(providerCalendarId: string, providerEventId: string): Promise<void>;
-  /** sends an RFC 822 message from the user's own mailbox */
-  sendMail(mime: Buffer): Promise<SentMessage>;
+  /**
+   * sends an RFC 822 message from the user's own mailbox. The request is not started at or after
+   * `deadline` (a `send_window_closed` error: nothing left) and is abandoned when it arrives, so
+   * once the deadline is past an attempt is over one way or the other (see MAIL_SEND_WINDOW_MS).
+   */
+  sendMail(mime: Buffer, window: { deadline: Date }): Promise<SentMessage>;
   /** looks for a message we sent in the user's Sent mail by its Message-ID (needs a mail read scope) */
   findSentMail(query: { messageId: string; sentAfter: Date }): Promise<SentMailLookup>;
   /** the user's presence status now; "no presence here" is an answer, not an error */

@@ -273,6 +273,11 @@ export class EmulatorControl {
     this.ctx.state.gmailRewritesMessageId = rewrites;
   }
 
+  /** Exchange saves the Sent Items copy after transport: make it appear `ms` after sendMail answered 202. */
+  setSentItemsDelay(ms: number): void {
+    this.ctx.state.sentItemsDelayMs = ms;
+  }
+
   sentMail(): SentMail[] {
     return [...this.ctx.state.sentMail];
   }

@@ -56,5 +56,16 @@ describe("reading Sent mail, with the scopes the providers enforce", () => {
     const denied = await sendOnly.api(path("<m'1@contoso.test>")).get().then(() => undefined, (e: unknown) => e);
     expect(denied).toBeInstanceOf(GraphError);
     expect(denied).toMatchObject({ statusCode: 403, code: "ErrorAccessDenied" });
+
+    // Exchange saves the copy after transport: for a while after the 202 it is not listed.
+    emulator.control.setSentItemsDelay(400);
+    try {
+      await sendOnly.api("/me/sendMail").header("Content-Type", "text/plain").post(Buffer.from(mime("grace@contoso.test", "<late@contoso.test>")).toString("base64"));
+      expect(((await reader.api(path("<late@contoso.test>")).get()) as { value: unknown[] }).value).toEqual([]);
+      await new Promise((resolve) => setTimeout(resolve, 450));
+      expect(((await reader.api(path("<late@contoso.test>")).get()) as { value: unknown[] }).value).toHaveLength(1);
+    } finally {
+      emulator.control.setSentItemsDelay(0);
+    }
   });
 });

@@ -199,6 +199,8 @@ export interface SentMail {
   raw: string | undefined;
   saveToSentItems: boolean;
   sentAt: string;
+  /** Exchange: wall-clock ms from which the Sent Items copy can be listed (saved after transport) */
+  inSentItemsFrom?: number;
 }
 
 export type EventChange = "created" | "updated" | "deleted";
@@ -224,6 +226,8 @@ export class EmulatorState {
   readonly sentMail: SentMail[] = [];
   /** Gmail puts a Message-ID of its own on what it sends, the sender's kept nowhere but its own headers (a what-if). */
   gmailRewritesMessageId = false;
+  /** How long after sendMail's 202 Exchange's Sent Items copy appears (transport, then the save): 0 by default. */
+  sentItemsDelayMs = 0;
   /** Microsoft accounts' presence, by account id: the latest matching entry wins. */
   readonly presence = new Map<string, PresenceEntry[]>();
   /** Who "logs in" at the next authorize request, per provider; "deny" answers access_denied. */

@@ -7,6 +7,7 @@ import type { ConnectionIdentity } from "../provider-factory.js";
 import { ProviderError } from "../provider-error.js";
 import type { AccessTokenSource, CalendarProvider, EventChange, SyncPage, SyncRequest, TimeRange } from "../provider.js";
 import { SENT_MAIL_KEY_HEADER } from "../sent-mail-scopes.js";
+import { SendWindowClosed, timeLeftToSend } from "../send-window.js";
 import { collectRound, readPageWaitingOutShortThrottles } from "../sync-pages.js";
 import { fetchMeetAttendance } from "./attendance.js";
 import { classifyGoogleError } from "./errors.js";
@@ -55,6 +56,7 @@ export function createGoogleCalendar(deps: GoogleCalendarDependencies): Calendar
       try {
         return await run();
       } catch (error) {
+        if (error instanceof SendWindowClosed) throw error;
         const classified = classifyGoogleError(error, deps.clock.now(), context);
         if (classified.details["status"] === 401 && attempt === 1) {
           deps.tokens.invalidate();
@@ -194,9 +196,12 @@ export function createGoogleCalendar(deps: GoogleCalendarDependencies): Calendar
       }
     },
 
-    async sendMail(mime) {
+    async sendMail(mime, { deadline }) {
       // The JSON form with `raw`: the media-upload form ignores the API's rootUrl.
-      const sent = await call("Gmail messages.send", async () => (await gmail.users.messages.send({ userId: "me", requestBody: { raw: mime.toString("base64url") } }, { retry: false })).data);
+      const sent = await call("Gmail messages.send", async () => {
+        const timeout = timeLeftToSend(deadline, deps.clock.now());
+        return (await gmail.users.messages.send({ userId: "me", requestBody: { raw: mime.toString("base64url") } }, { retry: false, timeout })).data;
+      });
       return { providerMessageId: sent.id ?? null };
     },
 

@@ -40,7 +40,7 @@ export function createMicrosoftCalendar(deps: { endpoints: MicrosoftEndpoints; t
     createEvent: (providerCalendarId, event) => createEvent(ctx, calendars, providerCalendarId, event),
     moveEvent: (_providerCalendarId, providerEventId, range) => moveEvent(ctx, providerEventId, range),
     deleteEvent: (_providerCalendarId, providerEventId) => deleteEvent(ctx, providerEventId),
-    sendMail: (mime) => sendMail(ctx, mime),
+    sendMail: (mime, window) => sendMail(ctx, mime, window.deadline),
     findSentMail: ({ messageId }) => findSentMail(ctx, messageId),
     presence: () => readPresence(ctx),
     timeZone: () => readMailboxTimeZone(ctx),

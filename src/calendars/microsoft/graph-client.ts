@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { Clock } from "../../platform/index.js";
 import type { AccessTokenSource } from "../provider.js";
 import { ProviderError } from "../provider-error.js";
+import { timeLeftToSend } from "../send-window.js";
 import { PROVIDER, withoutTrailingSlash } from "./endpoints.js";
 import { classifyGraphFailure, type FailureContext } from "./graph-errors.js";
 
@@ -14,6 +15,8 @@ export interface GraphCall extends FailureContext {
   headers?: Record<string, string>;
   /** JSON-serialised unless it is a string (sent as is, e.g. base64 MIME) */
   body?: unknown;
+  /** not started at or after this instant, and abandoned when it comes (a send's window) */
+  deadline?: Date;
 }
 
 export interface GraphApi {
@@ -54,7 +57,7 @@ export function createGraphApi(deps: { graphUrl: string; tokens: AccessTokenSour
     const request = client
       .api(resolvePath(graphUrl, call.path))
       .headers(call.headers ?? {})
-      .option("signal", AbortSignal.timeout(REQUEST_TIMEOUT_MS))
+      .option("signal", AbortSignal.timeout(call.deadline ? timeLeftToSend(call.deadline, deps.clock.now()) : REQUEST_TIMEOUT_MS))
       // The SDK's RetryHandler would sleep in-process on 429/503/504 (up to 180 s per try). We
       // surface throttling as rate_limited with retryAfterMs instead, so the task runner
       // reschedules and nothing holds a worker (PRODUCT §2: back off, honour Retry-After).

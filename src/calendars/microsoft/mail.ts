@@ -7,8 +7,8 @@ import type { MicrosoftContext } from "./context.js";
  * Content-Type text/plain; Graph answers 202 Accepted with no body (so no message id to return)
  * and saves the message in Sent Items.
  */
-export async function sendMail(ctx: MicrosoftContext, mime: Buffer): Promise<SentMessage> {
-  await ctx.graph.send({ operation: "send mail", method: "POST", path: "/me/sendMail", headers: { "Content-Type": "text/plain" }, body: mime.toString("base64") });
+export async function sendMail(ctx: MicrosoftContext, mime: Buffer, deadline: Date): Promise<SentMessage> {
+  await ctx.graph.send({ operation: "send mail", method: "POST", path: "/me/sendMail", headers: { "Content-Type": "text/plain" }, body: mime.toString("base64"), deadline });
   return { providerMessageId: null };
 }
 

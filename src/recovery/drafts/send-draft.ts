@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { closeAlerts } from "../../alerts/index.js";
 import { raiseAlert } from "../../alerts/index.js";
-import { capabilitiesOf } from "../../calendars/index.js";
+import { capabilitiesOf, MAIL_SEND_WINDOW_MS, SendWindowClosed } from "../../calendars/index.js";
 import type { ProviderFactory } from "../../calendars/index.js";
 import { ProviderError } from "../../calendars/index.js";
 import type { AccessTokenSource } from "../../calendars/index.js";
@@ -22,11 +22,13 @@ import { checkSentFolder } from "./sent-folder-check.js";
 export const SEND_DRAFT = "send_draft";
 
 /**
- * An attempt younger than this may still be running (a slow provider call under a worker
- * whose lease ran out): wait for it instead of calling it lost. Older than this, and with no
- * outcome recorded, its worker died between the call and the record.
+ * An attempt younger than this may still be running (a provider call under a worker whose
+ * lease ran out, or one the provider is still processing): wait for it instead of calling it
+ * lost. A provider send never runs past its window (MAIL_SEND_WINDOW_MS); the margin covers a
+ * request that had fully arrived when its worker died. Older than this, and with no outcome
+ * recorded, its worker died between the call and the record.
  */
-export const SEND_IN_FLIGHT_MS = 2 * 60_000;
+export const SEND_IN_FLIGHT_MS = MAIL_SEND_WINDOW_MS + 5_000;
 
 export interface DraftSendDependencies {
   db: Database;
@@ -64,7 +66,7 @@ export async function queueDraftSend(tx: Tx, draft: { id: string; userId: string
  * A run that finds an attempt without an outcome does not simply call the provider again:
  * younger than SEND_IN_FLIGHT_MS it waits (the first worker may still be in step 2); older, it
  * looks for the message's Message-ID in the user's Sent mail when the grant allows
- * (sent-folder-check.ts): found → sent; not found once the attempt is SENT_FOLDER_SETTLE_MS old
+ * (sent-folder-check.ts): found → sent; not found once the attempt is old enough to be sure
  * → sent again, once, with the same Message-ID. When the mailbox cannot be read (no read scope:
  * Gmail's is restricted and opt-in), or a repeat also ended unknown, the draft is marked failed
  * with "Outcome unknown …" and a `send_outcome_unknown` alert asks the user to check their
@@ -138,7 +140,7 @@ export async function sendDraft(deps: DraftSendDependencies, draftId: string, lo
   let providerMessageId: string | null = null;
   try {
     if (via === "mailbox" && connection) {
-      providerMessageId = (await calendarFor(deps, connection).sendMail(mime)).providerMessageId;
+      providerMessageId = (await calendarFor(deps, connection).sendMail(mime, { deadline: new Date(now.getTime() + MAIL_SEND_WINDOW_MS) })).providerMessageId;
     } else {
       const mailer = via === "outbox" ? (deps.outbox ?? new OutboxMailer({ db: deps.db, log })) : deps.mailer;
       const headers: Record<string, string> = thread?.messageId ? { "In-Reply-To": thread.messageId, References: thread.messageId } : {};
@@ -201,6 +203,7 @@ export async function sendDraft(deps: DraftSendDependencies, draftId: string, lo
  */
 function definitelyNotSent(error: unknown, via: "mailbox" | "smtp" | "outbox"): boolean {
   if (via !== "mailbox") return error instanceof AppError;
+  if (error instanceof SendWindowClosed) return true;
   if (error instanceof ProviderError) return typeof error.details["status"] === "number";
   return error instanceof AppError && (error.code === "connection_inactive" || error.code === "provider_not_configured");
 }

@@ -1,5 +1,5 @@
 import { ProviderError } from "../../calendars/index.js";
-import { canReadSentMail } from "../../calendars/index.js";
+import { canReadSentMail, capabilitiesOf, MAIL_SEND_WINDOW_MS } from "../../calendars/index.js";
 import type { ProviderFactory } from "../../calendars/index.js";
 import type { AccessTokenSource, SentMailLookup } from "../../calendars/index.js";
 import { AppError } from "../../platform/index.js";
@@ -7,11 +7,14 @@ import type { Logger } from "../../platform/index.js";
 import { calendarFor } from "../recovery-deps.js";
 
 /**
- * How long after an attempt "not in Sent" is believed. Gmail labels a sent message SENT as it
- * accepts it; Exchange saves the copy in Sent Items after transport, usually within seconds but
- * not promised. Before this, not finding it only means "look again later".
+ * How long after an attempt "not in Sent" is believed: the attempt's send window (after which
+ * no request of it is still on its way) plus the time the provider may take to file the copy
+ * (capabilities: Gmail labels SENT as it accepts, Exchange saves to Sent Items after transport).
+ * Before this, not finding it only means "look again later".
  */
-export const SENT_FOLDER_SETTLE_MS = 5 * 60_000;
+export function sentFolderSettlesAfterMs(provider: SentFolderConnection["provider"]): number {
+  return MAIL_SEND_WINDOW_MS + capabilitiesOf(provider).sentMailSettlesMs;
+}
 
 /**
  * A lookup that keeps failing in a way that may pass (throttling, an outage) is retried until
@@ -42,7 +45,7 @@ export interface SentFolderConnection {
 
 /**
  * Looks for a draft's message by its Message-ID in the Sent mail of the mailbox it was sent from.
- * Not found while the attempt is younger than SENT_FOLDER_SETTLE_MS throws a retryable
+ * Not found while the attempt is younger than sentFolderSettlesAfterMs throws a retryable
  * `send_unconfirmed` (the task comes back when the wait is over); a provider failure that
  * may pass (throttling, 5xx, network) is rethrown for the same reason, until GIVE_UP_LOOKING_MS.
  */
@@ -68,8 +71,9 @@ export async function checkSentFolder(
     return { kind: "unreadable", reason };
   }
   if (found.found) return { kind: "found", providerMessageId: found.providerMessageId };
-  if (sinceAttempt < SENT_FOLDER_SETTLE_MS) {
-    throw new AppError("The message is not in the Sent folder yet; looking again before deciding", { code: "send_unconfirmed", retryable: true, retryAfterMs: SENT_FOLDER_SETTLE_MS - sinceAttempt + 1000 });
+  const settlesAfter = sentFolderSettlesAfterMs(connection.provider);
+  if (sinceAttempt < settlesAfter) {
+    throw new AppError("The message is not in the Sent folder yet; looking again before deciding", { code: "send_unconfirmed", retryable: true, retryAfterMs: settlesAfter - sinceAttempt + 500 });
   }
   return { kind: "not_found" };
 }

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUFFER_MARKER_PROPERTY_ID } from "../../../src/calendars/microsoft/buffer-marker.js";
 import type { CalendarProvider, WatchRequest } from "../../../src/calendars/provider.js";
+import { ProviderError } from "../../../src/calendars/provider-error.js";
+import { SendWindowClosed } from "../../../src/calendars/send-window.js";
 import { startEmulator, type Emulator } from "../../emulator/server.js";
 import { WebhookReceiver } from "../../emulator/test-support.js";
 import { connectCalendar } from "./support/connect.js";
@@ -115,10 +117,27 @@ describe("Microsoft subscriptions, attendance, schedule, buffer events and mail 
 
   it("sends mail as base64 MIME with Content-Type text/plain (202)", async () => {
     const mime = Buffer.from("From: olga@contoso.example\r\nTo: client@fabrikam.example\r\nSubject: Sorry I missed our call\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nCould we meet Tuesday or Wednesday?\r\n");
-    await expect(calendar.sendMail(mime)).resolves.toEqual({ providerMessageId: null });
+    await expect(calendar.sendMail(mime, { deadline: new Date(Date.now() + 20_000) })).resolves.toEqual({ providerMessageId: null });
     expect(emulator.control.sentMail().at(-1)).toMatchObject({
       provider: "microsoft", from: owner, to: ["client@fabrikam.example"], subject: "Sorry I missed our call",
       body: "Could we meet Tuesday or Wednesday?\n", raw: mime.toString("utf8"), saveToSentItems: true,
     });
+  });
+
+  it("sends nothing once the attempt's window has closed, and abandons a send that outlives it", async () => {
+    const mime = Buffer.from("From: olga@contoso.example\r\nTo: client@fabrikam.example\r\nSubject: Window\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello\r\n");
+    const before = emulator.control.sentMail().length;
+    await expect(calendar.sendMail(mime, { deadline: new Date(Date.now() - 1) })).rejects.toBeInstanceOf(SendWindowClosed);
+    expect(emulator.control.sentMail()).toHaveLength(before);
+    // The provider holds the request past the window: the client gives up, which is not a refusal
+    // (the provider may still take it), so the error is not SendWindowClosed.
+    emulator.control.addFault({ method: "POST", path: "/v1.0/me/sendMail", kind: "delay", delayMs: 1_500 });
+    const started = Date.now();
+    const abandoned = await calendar.sendMail(mime, { deadline: new Date(Date.now() + 300) }).then(() => undefined, (error: unknown) => error);
+    expect(Date.now() - started).toBeLessThan(1_400);
+    expect(abandoned).toBeInstanceOf(ProviderError);
+    expect(abandoned).not.toBeInstanceOf(SendWindowClosed);
+    // No HTTP status: nothing says the provider refused it.
+    expect(typeof (abandoned as ProviderError).details["status"]).not.toBe("number");
   });
 });

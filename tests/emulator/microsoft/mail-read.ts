@@ -34,7 +34,7 @@ export function registerGraphMailRead(app: FastifyInstance, ctx: EmulatorContext
     const top = Math.min(Math.max(Number(request.query["$top"] ?? 10) || 10, 1), 1000);
     const select = request.query["$select"]?.split(",").map((name) => name.trim()).filter(Boolean);
     const sent = ctx.state.sentMail
-      .filter((mail) => mail.provider === "microsoft" && mail.accountEmail === account.email && mail.saveToSentItems)
+      .filter((mail) => mail.provider === "microsoft" && mail.accountEmail === account.email && mail.saveToSentItems && (mail.inSentItemsFrom ?? 0) <= Date.now())
       .filter((mail) => !filter || internetMessageIdOf(mail) === filter.internetMessageId)
       .reverse()
       .slice(0, top);

@@ -28,8 +28,9 @@ const noRecipients = "At least one recipient isn't valid., A message can't be se
  * message is always saved in Sent Items). Malformed base64 answers 400 ErrorMimeContentInvalidBase64String.
  */
 export function registerGraphMail(app: FastifyInstance, ctx: EmulatorContext): void {
-  const base = (account: Account): Pick<SentMail, "provider" | "accountEmail" | "id" | "sentAt"> => ({
+  const base = (account: Account): Pick<SentMail, "provider" | "accountEmail" | "id" | "sentAt" | "inSentItemsFrom"> => ({
     provider: "microsoft", accountEmail: account.email, id: opaqueId("AAMkAD", 24), sentAt: new Date(ctx.state.now()).toISOString(),
+    inSentItemsFrom: Date.now() + ctx.state.sentItemsDelayMs,
   });
 
   app.post("/v1.0/me/sendMail", async (request, reply) => {
