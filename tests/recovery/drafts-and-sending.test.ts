@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAIL_SEND_WINDOW_MS } from "../../src/calendars/index.js";
-import { sendDraft, SEND_IN_FLIGHT_MS, type DraftSendDependencies } from "../../src/recovery/drafts/send-draft.js";
+import { sendDraft, sendDraftTask, SEND_IN_FLIGHT_MS, type DraftSendDependencies } from "../../src/recovery/drafts/send-draft.js";
 import type { DraftView } from "../../src/recovery/drafts/draft-view.js";
 import { FixedClock } from "../../src/platform/clock.js";
 import { openCase } from "../../src/recovery/open-case-task.js";
@@ -166,6 +166,27 @@ describe("drafts: approval, late notices, scoping, and sending exactly once", ()
     expect((await harness.service.services.db.draft.findUniqueOrThrow({ where: { id: draft.id } })).status).toBe("approved");
     // The window has closed, but a request that had fully arrived may still be processed: a margin.
     expect(SEND_IN_FLIGHT_MS).toBeGreaterThan(MAIL_SEND_WINDOW_MS);
+  });
+
+  it("a send task that runs out of attempts leaves no approved draft waiting silently", async () => {
+    const { db } = harness.service.services;
+    const task = sendDraftTask(deps);
+    const giveUp = (draftId: string) => db.$transaction((tx) => task.gaveUp!({ draftId }, { tx, now: clock.now(), log: harness.logs.log, lastError: "Gmail messages.send: Backend Error", task: { id: randomUUID(), kind: task.kind, payload: { draftId }, attempts: 20, maxAttempts: 20, dueAt: clock.now(), idempotencyKey: `send_draft:${draftId}:approved` } }));
+    // Nothing was attempted (the provider kept refusing): failed, with the reason, to resend later.
+    const refused = await approvedDraft("Kept refusing");
+    await giveUp(refused.id);
+    expect(await db.draft.findUniqueOrThrow({ where: { id: refused.id } })).toMatchObject({ status: "failed", lastError: expect.stringMatching(/^Not sent after repeated tries \(Gmail messages\.send: Backend Error\)\. Resend it/) });
+    // An attempt without an outcome: the user is asked to look in their Sent folder.
+    const attempted = await approvedDraft("Kept dying");
+    await db.draft.update({ where: { id: attempted.id }, data: { sendAttemptedAt: clock.now() } });
+    await giveUp(attempted.id);
+    expect((await db.draft.findUniqueOrThrow({ where: { id: attempted.id } })).lastError).toMatch(/^Outcome unknown/);
+    expect(await db.alert.count({ where: { kind: "send_outcome_unknown", idempotencyKey: { startsWith: `send_outcome_unknown:${attempted.id}:` } } })).toBe(1);
+    // A draft that went out meanwhile is left alone.
+    const sent = await approvedDraft("Went out");
+    await db.draft.update({ where: { id: sent.id }, data: { status: "sent", sentAt: clock.now() } });
+    await giveUp(sent.id);
+    expect(await db.draft.findUniqueOrThrow({ where: { id: sent.id } })).toMatchObject({ status: "sent", lastError: null });
   });
 
   it("two workers sending the same draft at once send it once", async () => {

@@ -42,6 +42,8 @@ export interface DraftSendDependencies {
   publicUrl: string;
 }
 
+const SEND_MAX_ATTEMPTS = 20;
+
 export type SendOutcome = "sent" | "already_sent" | "not_approved" | "outcome_unknown" | "failed";
 
 /** The idempotency key of a draft's message: its Message-ID and its outbox row derive from it. */
@@ -51,7 +53,9 @@ export function draftMessageKey(draftId: string): string {
 
 /** Queues the send of an approved draft, in the caller's transaction (the approval's). */
 export async function queueDraftSend(tx: Tx, draft: { id: string; userId: string; caseId: string | null }, now: Date, reason = "approved"): Promise<void> {
-  await enqueueTasks(tx, [{ kind: SEND_DRAFT, payload: { draftId: draft.id }, idempotencyKey: `send_draft:${draft.id}:${reason}`, dueAt: now, priority: 40, userId: draft.userId }]);
+  // Waiting out an attempt that may still be running, or a Sent copy still being filed, takes
+  // an attempt each time: more than the default, so that crashes in a row do not exhaust it.
+  await enqueueTasks(tx, [{ kind: SEND_DRAFT, payload: { draftId: draft.id }, idempotencyKey: `send_draft:${draft.id}:${reason}`, dueAt: now, priority: 40, userId: draft.userId, maxAttempts: SEND_MAX_ATTEMPTS }]);
 }
 
 /**
@@ -67,8 +71,8 @@ export async function queueDraftSend(tx: Tx, draft: { id: string; userId: string
  * younger than SEND_IN_FLIGHT_MS it waits (the first worker may still be in step 2); older, it
  * looks for the message's Message-ID in the user's Sent mail when the grant allows
  * (sent-folder-check.ts): found → sent; not found once the attempt is old enough to be sure
- * → sent again, once, with the same Message-ID. When the mailbox cannot be read (no read scope:
- * Gmail's is restricted and opt-in), or a repeat also ended unknown, the draft is marked failed
+ * → sent again, with the same Message-ID. When the mailbox cannot be read (no read scope:
+ * Gmail's is restricted and opt-in), or stays unreadable, the draft is marked failed
  * with "Outcome unknown …" and a `send_outcome_unknown` alert asks the user to check their
  * Sent folder and, if it is not there, resend (POST /api/drafts/:id/resend). For SMTP and the
  * outbox the outbox row (committed only after the server's 250) settles the question instead.
@@ -102,8 +106,9 @@ export async function sendDraft(deps: DraftSendDependencies, draftId: string, lo
         log.info({ draftId }, "an attempt without an outcome is in the Sent folder: recorded as sent");
         return "sent";
       }
-      if (verdict.kind === "not_found" && !draft.resentAfterCheckAt) {
-        // It never left: clear the attempt (only the one we looked for) and send it once more.
+      if (verdict.kind === "not_found") {
+        // It never left: clear the attempt (only the one we looked for) and send it once more,
+        // with the same Message-ID, so that if this attempt is cut short too the next look finds it.
         const cleared = await deps.db.draft.updateMany({
           where: { id: draft.id, status: "approved", sentAt: null, sendAttemptedAt: draft.sendAttemptedAt },
           data: { sendAttemptedAt: null, resentAfterCheckAt: now },
@@ -222,40 +227,39 @@ async function recordSent(commit: Commit, draftId: string, providerMessageId: st
   });
 }
 
-async function recordOutcomeUnknown(
-  deps: DraftSendDependencies,
-  commit: Commit,
-  draft: { id: string; userId: string; subject: string; to: string[]; meetingId: string | null },
-  attemptedAt: Date,
-  now: Date,
-  connection: { provider: "google" | "microsoft" | "sandbox"; scopes: string[] } | null,
-): Promise<void> {
+type UnknownDraft = { id: string; userId: string; subject: string; to: string[]; meetingId: string | null };
+type SendingConnection = { provider: "google" | "microsoft" | "sandbox"; scopes: string[] } | null;
+
+async function recordOutcomeUnknown(deps: DraftSendDependencies, commit: Commit, draft: UnknownDraft, attemptedAt: Date, now: Date, connection: SendingConnection): Promise<void> {
+  await commit((tx) => markOutcomeUnknown(tx, deps.publicUrl, draft, attemptedAt, now, connection));
+}
+
+/** The draft is failed with "Outcome unknown …" and the user is asked to look in their Sent folder. */
+async function markOutcomeUnknown(tx: Tx, publicUrl: string, draft: UnknownDraft, attemptedAt: Date, now: Date, connection: SendingConnection): Promise<void> {
   // Gmail's read scope is opt-in (restricted): the question offers it, so the next one is settled without asking.
   const offerSentCheck = connection?.provider === "google" && !canReadSentMail("google", connection.scopes);
   const links = [
-    { label: "Open the draft", url: `${deps.publicUrl}/?draft=${draft.id}` },
-    ...(offerSentCheck ? [{ label: "Let Makegood check my Sent folder next time", url: `${deps.publicUrl}/auth/google?checkSentMail=1` }] : []),
+    { label: "Open the draft", url: `${publicUrl}/?draft=${draft.id}` },
+    ...(offerSentCheck ? [{ label: "Let Makegood check my Sent folder next time", url: `${publicUrl}/auth/google?checkSentMail=1` }] : []),
   ];
-  await commit(async (tx) => {
-    const { count } = await tx.draft.updateMany({
-      where: { id: draft.id, sentAt: null, status: "approved" },
-      data: { status: "failed", lastError: `${OUTCOME_UNKNOWN_PREFIX}: the attempt at ${attemptedAt.toISOString()} ended before its result was recorded. Check your Sent folder; resend only if it is not there.` },
-    });
-    if (count === 0) return;
-    await raiseAlert(
-      tx,
-      {
-        userId: draft.userId,
-        kind: "send_outcome_unknown",
-        idempotencyKey: `send_outcome_unknown:${draft.id}:${attemptedAt.toISOString()}`,
-        meetingId: draft.meetingId,
-        title: `Check whether "${draft.subject}" was sent`,
-        body: `We tried to send "${draft.subject}" to ${draft.to.join(", ")}, but could not confirm it left. To avoid sending it twice we did not try again. Look in your Sent folder: if it is not there, resend it from the drafts inbox.`,
-        data: { draftId: draft.id, links },
-      },
-      now,
-    );
+  const { count } = await tx.draft.updateMany({
+    where: { id: draft.id, sentAt: null, status: "approved" },
+    data: { status: "failed", lastError: `${OUTCOME_UNKNOWN_PREFIX}: the attempt at ${attemptedAt.toISOString()} ended before its result was recorded. Check your Sent folder; resend only if it is not there.` },
   });
+  if (count === 0) return;
+  await raiseAlert(
+    tx,
+    {
+      userId: draft.userId,
+      kind: "send_outcome_unknown",
+      idempotencyKey: `send_outcome_unknown:${draft.id}:${attemptedAt.toISOString()}`,
+      meetingId: draft.meetingId,
+      title: `Check whether "${draft.subject}" was sent`,
+      body: `We tried to send "${draft.subject}" to ${draft.to.join(", ")}, but could not confirm it left. To avoid sending it twice we did not try again. Look in your Sent folder: if it is not there, resend it from the drafts inbox.`,
+      data: { draftId: draft.id, links },
+    },
+    now,
+  );
 }
 
 export function sendDraftTask(deps: DraftSendDependencies) {
@@ -264,6 +268,19 @@ export function sendDraftTask(deps: DraftSendDependencies) {
     payload: z.object({ draftId: z.uuid() }),
     async run({ draftId }, context) {
       await sendDraft(deps, draftId, context.log.child({ draftId }), context.finish);
+    },
+    // Out of attempts (a provider that kept failing, workers that kept dying): never leave an
+    // approved draft silently waiting. An attempt without an outcome is the user's question;
+    // without one, nothing left and the draft is failed with the reason, to resend later.
+    async gaveUp({ draftId }, { tx, now, lastError }) {
+      const draft = await tx.draft.findUnique({ where: { id: draftId }, include: { meeting: { include: { connection: true } }, case: { include: { meeting: { include: { connection: true } } } } } });
+      if (!draft || draft.status !== "approved" || draft.sentAt) return;
+      if (draft.sendAttemptedAt) {
+        const connection = (draft.meeting ?? draft.case?.meeting)?.connection ?? null;
+        await markOutcomeUnknown(tx, deps.publicUrl, draft, draft.sendAttemptedAt, now, connection);
+        return;
+      }
+      await tx.draft.updateMany({ where: { id: draftId, status: "approved", sentAt: null }, data: { status: "failed", lastError: `Not sent after repeated tries (${lastError}). Resend it from the drafts inbox once the problem is fixed.` } });
     },
   });
 }
