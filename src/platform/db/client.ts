@@ -1,5 +1,6 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { Prisma, PrismaClient } from "./generated/client.js";
+import { oneQueryAtATimeInTransactions } from "./serial-transactions.js";
 
 export type Database = PrismaClient;
 export { Prisma };
@@ -13,7 +14,7 @@ const TRANSACTION_DEFAULTS = { maxWait: 15_000, timeout: 30_000 } as const;
 
 /** Prisma over node-postgres: no query-engine binary to download. */
 export function createPrismaClient(databaseUrl: string, options: { maxConnections?: number } = {}): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.maxConnections ?? 10 });
+  const adapter = oneQueryAtATimeInTransactions(new PrismaPg({ connectionString: databaseUrl, max: options.maxConnections ?? 10 }));
   return new PrismaClient({ adapter, transactionOptions: TRANSACTION_DEFAULTS });
 }
 
