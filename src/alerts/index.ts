@@ -3,6 +3,7 @@ export { announceAlertsReset, answerAlert, answerMeetingAlerts, closeAlerts, MEE
 export { AlertQueries, type AlertView } from "./alert-queries.js";
 export { AlertStream, announceAlerts } from "./alert-stream.js";
 export { alertView } from "./alert-view-schema.js";
+export { digestAlert, lateAlert, nudgeAlert, placesHeadsUp, stillInCallHeadsUp, suspectedMissedAlert, type AlertText, type DigestItem } from "./domain/index.js";
 export {
   createMailer,
   deliverAlertTask,

@@ -1,7 +1,7 @@
 import { Prisma, type Database } from "../platform/index.js";
 import type { Logger } from "../platform/index.js";
 import type { Metrics } from "../platform/index.js";
-import { lateAlert, nudgeAlert, placesHeadsUp, suspectedMissedAlert } from "../recovery/index.js";
+import { lateAlert, nudgeAlert, placesHeadsUp, suspectedMissedAlert } from "../alerts/index.js";
 import type { CheckInLinks } from "./check-in-links.js";
 import {
   decide,

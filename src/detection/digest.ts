@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { Database, Prisma } from "../platform/index.js";
-import { digestAlert } from "../recovery/index.js";
+import { digestAlert } from "../alerts/index.js";
 import { defineTask } from "../tasks/index.js";
 import type { NewTask } from "../tasks/index.js";
 import type { NewDetectionAlert } from "./persist-decisions.js";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { raiseAlert } from "../alerts/index.js";
 import type { SyncDependencies } from "../calendars/index.js";
-import { stillInCallHeadsUp } from "../recovery/index.js";
+import { stillInCallHeadsUp } from "../alerts/index.js";
 import { defineTask } from "../tasks/index.js";
 import type { NewTask } from "../tasks/index.js";
 import { alertKey } from "./domain/index.js";

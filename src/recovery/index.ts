@@ -1,7 +1,7 @@
 /** Recovery: a missed meeting's case, its steps, and the drafts the user approves. */
 export { CaseService, USER_DONE_STEPS } from "./case-service.js";
 export { caseView } from "./case-view-schema.js";
-export { digestAlert, lateAlert, MAX_MINUTES_LATE, nudgeAlert, placesHeadsUp, stillInCallHeadsUp, suspectedMissedAlert } from "./domain/index.js";
+export { MAX_MINUTES_LATE } from "./domain/index.js";
 export { DraftService } from "./drafts/draft-actions.js";
 export { DRAFT_STATUSES, draftEdit, draftView } from "./drafts/draft-view-schema.js";
 export { inboxOrder } from "./drafts/draft-view.js";

@@ -4,7 +4,7 @@ import type { ImportEdge } from "./import-graph.js";
  * Plain files that any code, domain code included, may import like an npm package: no imports
  * of their own, no I/O. The time formats are one JavaScript file the browser loads too.
  */
-export const LIBRARIES: readonly string[] = ["src/platform/time-format/"];
+export const LIBRARIES: readonly string[] = ["src/platform/time-format/", "src/platform/plain-text/"];
 
 /** Modules nothing else in src/ may import (jobs/ may reach app/ through its index). */
 const TOP_MODULES = ["app", "web"] as const;

@@ -1,5 +1,8 @@
 import { greeting, type PersonName } from "./names.js";
 import { wordCount } from "./review.js";
+import { oneLine, quoteTitle } from "../../platform/plain-text/plain-text.js";
+
+export { oneLine, quoteTitle };
 
 /** Small pieces every draft is built from (wording.ts, late-notice.ts, materials-note.ts). */
 
@@ -51,17 +54,9 @@ export function meetingRef(rawTitle: string): string {
   return TITLE_NAMES_A_MEETING.test(title) ? `our ${quoteTitle(title)}` : `our ${quoteTitle(title)} meeting`;
 }
 
-export function quoteTitle(title: string): string {
-  return `"${title.replace(/"/g, "'")}"`;
-}
-
 export function signOff(userName: string): string {
   const name = oneLine(userName);
   return name ? `${SIGN_OFF}\n${name}` : SIGN_OFF;
-}
-
-export function oneLine(text: string): string {
-  return text.replace(/\s+/g, " ").trim();
 }
 
 export function paragraphs(...blocks: string[]): string {

@@ -10,11 +10,10 @@ import {
   callScript,
   giftPrompt,
   handwrittenNotePrompt,
-  lateAlert,
   rescheduleProposal,
-  suspectedMissedAlert,
   thankYouNote,
 } from "../../../src/recovery/domain/wording.js";
+import { lateAlert, suspectedMissedAlert } from "../../../src/alerts/domain/alert-wording.js";
 import { lateNotice, latePlan } from "../../../src/recovery/domain/late-notice.js";
 import { materialsCoverNote } from "../../../src/recovery/domain/materials-note.js";
 
