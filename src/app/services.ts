@@ -97,7 +97,6 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
   const sync: SyncDependencies = {
     db,
     providers,
-    locks,
     clock,
     log: log.child({ component: "sync" }),
     window: config.syncWindow,

@@ -4,6 +4,7 @@ import { syncJob } from "../../jobs/sync.js";
 import { systemClock } from "../../src/platform/clock.js";
 import { createServices, type Services } from "../../src/app/services.js";
 import { syncConnection } from "../../src/calendars/sync/sync-connection.js";
+import { extendSyncLease, releaseSyncLease, SYNC_LEASE_MS, takeSyncLease } from "../../src/calendars/sync/sync-lease.js";
 import { requestSync } from "../../src/calendars/sync/sync-task.js";
 import type { CookieClient } from "../support/cookie-client.js";
 import { connectAs, meetingsOf, waitForMeeting } from "../support/connect.js";
@@ -210,6 +211,9 @@ describe("sync under throttling, revoked grants and concurrency", () => {
       expect(Number(duplicates[0]!.n)).toBe(0);
       const titles = (await db.meeting.findMany({ where: { connectionId: connection.id } })).map((m) => m.title);
       for (let i = 0; i < 3; i += 1) expect(titles.filter((t) => t === `${label} ${i}`)).toHaveLength(1);
+      // The busy one told the running one to go again: it queued one more sync as it ended.
+      expect(await db.task.count({ where: { kind: "sync_connection", idempotencyKey: { startsWith: `sync:${connection.id}:asked-during-round:` } } })).toBeGreaterThanOrEqual(1);
+      await settleTasks(harness);
       // The stored cursor is a valid one: the next round uses it incrementally.
       const calendar = await db.calendar.findFirstOrThrow({ where: { connectionId: connection.id } });
       control.clearRequests();
@@ -225,35 +229,42 @@ describe("sync under throttling, revoked grants and concurrency", () => {
       await race(harness.service.services.sync, second.sync, "Two instances");
     });
 
-    it("a queued sync task that finds the connection busy retries after it instead of being dropped", async () => {
-      const { db, locks, clock } = harness.service.services;
+    it("a queued sync task that finds the connection busy ends at once; the running sync queues one more as it ends", async () => {
+      const { db, clock } = harness.service.services;
       await settleTasks(harness);
       const connection = await connectionOf(harness, "google", "pat@example.com");
+      // Another instance's sync holds the connection's lease (and no database connection).
+      expect(await takeSyncLease(second.db, connection.id, "another-instance", clock.now())).toBe(true);
       harness.emulator.control.createEvent("pat@example.com", { summary: "After the busy one", start: at(20 * HOUR), end: at(21 * HOUR) }, "google");
-      let release!: () => void;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      let locked!: () => void;
-      const isLocked = new Promise<void>((resolve) => (locked = resolve));
-      // Another instance's sync holds the connection's lock.
-      const holder = second.locks.withLock(`makegood:sync:${connection.id}`, { wait: false }, async () => {
-        locked();
-        await held;
-      });
-      await isLocked;
       const now = clock.now();
       await db.$transaction((tx) => requestSync(tx, connection.id, `test-busy:${now.toISOString()}`, now));
       const task = await eventually(
-        () => db.task.findFirst({ where: { idempotencyKey: `sync:${connection.id}:test-busy:${now.toISOString()}`, attempts: { gte: 1 }, status: "queued" } }).then((t) => t ?? undefined),
+        () => db.task.findFirst({ where: { idempotencyKey: `sync:${connection.id}:test-busy:${now.toISOString()}`, status: "done" } }).then((t) => t ?? undefined),
         10_000,
-        "busy sync task put back",
+        "busy sync task done",
       );
-      expect(task.lastError).toMatch(/Another sync of this connection is running/);
-      release();
-      expect((await holder).ran).toBe(true);
-      const done = await eventually(() => db.task.findUnique({ where: { id: task.id } }).then((t) => (t?.status === "done" ? t : undefined)), 10_000, "sync task done");
-      expect(done.attempts).toBeGreaterThanOrEqual(2);
+      // Done on its first attempt, no retry, no error: the holder was told to go again.
+      expect(task).toMatchObject({ attempts: 1, lastError: null });
+      expect(await db.connection.findUniqueOrThrow({ where: { id: connection.id } })).toMatchObject({ syncAgain: true, syncLeaseOwner: "another-instance" });
+      expect(await releaseSyncLease(second.db, connection.id, "another-instance", clock.now())).toBe(true);
       await waitForMeeting(browsers.get("pat@example.com")!, "After the busy one", () => true);
-      void locks;
+      expect(await db.connection.findUniqueOrThrow({ where: { id: connection.id } })).toMatchObject({ syncAgain: false, syncLeaseOwner: null, syncLeaseUntil: null });
+    });
+
+    it("a lease its process left behind (killed mid-round) lapses, and the next sync takes it over", async () => {
+      const { db, sync, clock } = harness.service.services;
+      await settleTasks(harness);
+      const connection = await connectionOf(harness, "google", "pat@example.com");
+      expect(await takeSyncLease(db, connection.id, "killed-process", clock.now())).toBe(true);
+      expect(await syncConnection(connection.id, sync)).toEqual({ status: "skipped", reason: "busy" });
+      // As if the lease had been taken SYNC_LEASE_MS ago and never extended.
+      await db.connection.update({ where: { id: connection.id }, data: { syncLeaseUntil: new Date(clock.now().getTime() - 1) } });
+      expect(await syncConnection(connection.id, sync)).toMatchObject({ status: "synced" });
+      // The killed process cannot give back what it no longer holds, nor extend it.
+      expect(await releaseSyncLease(db, connection.id, "killed-process", clock.now())).toBe(false);
+      expect(await extendSyncLease(db, connection.id, "killed-process", clock.now())).toBe(false);
+      expect(SYNC_LEASE_MS).toBeLessThanOrEqual(60_000);
+      await settleTasks(harness);
     });
   });
 

@@ -1,6 +1,6 @@
 -- The whole database schema, generated from empty by tools/sqlgen (npm run migration:new).
 -- Not run by anything: the drift test compares it with what the migrations build.
--- schema.prisma sha256: c59c59db2692e5ce511f83d0d8a4c0fef1dec253d52294c533fdb1b3a785e6f9
+-- schema.prisma sha256: 742367fc43ac5ca947c457cf56edc0d20e7b3fbf8076c92590a7c3f11af01855
 
 -- CreateSchema
 CREATE SCHEMA IF NOT EXISTS "public";
@@ -138,6 +138,9 @@ CREATE TABLE "connections" (
     "last_error_at" TIMESTAMPTZ(3),
     "backoff_until" TIMESTAMPTZ(3),
     "backoff_attempts" INTEGER NOT NULL DEFAULT 0,
+    "sync_lease_until" TIMESTAMPTZ(3),
+    "sync_lease_owner" TEXT,
+    "sync_again" BOOLEAN NOT NULL DEFAULT false,
     "push_status" "PushStatus" NOT NULL DEFAULT 'none',
     "presence_status" "PresenceStatus" NOT NULL DEFAULT 'unknown',
     "presence_note" TEXT,

@@ -2,7 +2,6 @@ import type { ProviderFactory } from "../provider-factory.js";
 import { ProviderError } from "../provider-error.js";
 import type { CalendarProvider, SyncPage, SyncRequest, TimeRange } from "../provider.js";
 import { roundPages } from "../sync-pages.js";
-import type { AdvisoryLocks } from "../../platform/index.js";
 import type { Database } from "../../platform/index.js";
 import type { AccessTokenSource } from "../provider.js";
 import { NeedsReauthorisationError } from "../connections/connection-tokens.js";
@@ -18,13 +17,14 @@ import { requestSync } from "./request-sync.js";
 import { signalAccessOf } from "./signal-access.js";
 import { probePresence } from "./presence-status.js";
 import type { SignalAccess } from "../domain/index.js";
+import { randomUUID } from "node:crypto";
+import { extendSyncLease, releaseSyncLease, SYNC_LEASE_MS, takeSyncLease } from "./sync-lease.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface SyncDependencies {
   db: Database;
   providers: ProviderFactory;
-  locks: AdvisoryLocks;
   clock: Clock;
   log: Logger;
   window: { pastDays: number; futureDays: number };
@@ -41,8 +41,8 @@ export type SyncOutcome =
 /**
  * One sync of one connection: each of its calendars gets a round (incremental from the
  * stored cursor, or a full listing of the rolling window), stored in one transaction with
- * the new cursor, so a crash repeats the round rather than losing changes. A per-connection
- * advisory lock keeps two instances from interleaving rounds on one cursor.
+ * the new cursor, so a crash repeats the round rather than losing changes. The connection's
+ * sync lease (sync-lease.ts) keeps two instances from interleaving rounds on one cursor.
  */
 export interface SyncOptions {
   /**
@@ -55,8 +55,18 @@ export interface SyncOptions {
 
 export async function syncConnection(connectionId: string, deps: SyncDependencies, options: SyncOptions = {}): Promise<SyncOutcome> {
   const observed = observeSync(deps, connectionId);
-  const result = await deps.locks.withLock(`makegood:sync:${connectionId}`, { wait: false }, () => syncLocked(connectionId, deps, options.queueSyncAfterBackoff ?? true));
-  return observed(result.ran ? result.value : { status: "skipped", reason: "busy" });
+  const owner = randomUUID();
+  // Busy: the running sync was told to go again, so this ask is covered; nothing waits or retries.
+  if (!(await takeSyncLease(deps.db, connectionId, owner, deps.clock.now()))) return observed({ status: "skipped", reason: "busy" });
+  const keep = setInterval(() => {
+    extendSyncLease(deps.db, connectionId, owner, deps.clock.now()).catch((error: unknown) => deps.log.warn({ connectionId, error }, "could not extend the sync lease"));
+  }, SYNC_LEASE_MS / 3);
+  try {
+    return observed(await syncLocked(connectionId, deps, options.queueSyncAfterBackoff ?? true));
+  } finally {
+    clearInterval(keep);
+    await releaseSyncLease(deps.db, connectionId, owner, deps.clock.now());
+  }
 }
 
 async function syncLocked(connectionId: string, deps: SyncDependencies, queueSyncAfterBackoff: boolean): Promise<SyncOutcome> {

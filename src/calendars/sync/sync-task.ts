@@ -8,18 +8,16 @@ import { syncConnection, type SyncDependencies } from "./sync-connection.js";
 
 export { requestSync, SYNC_TASK } from "./request-sync.js";
 
-/** Runs a queued sync; a sync already running elsewhere makes this one retry shortly unless another queued one covers it. */
+/**
+ * Runs a queued sync. When another sync of the connection is running, this one is done at
+ * once: taking the lease failed by telling the running one to queue another when it ends.
+ */
 export function syncConnectionTask(deps: SyncDependencies) {
   return defineTask({
     kind: SYNC_TASK,
     payload: z.object({ connectionId: z.uuid() }),
     async run({ connectionId }, context) {
       const outcome = await syncConnection(connectionId, deps, { queueSyncAfterBackoff: false });
-      if (outcome.status === "skipped" && outcome.reason === "busy") {
-        // Another queued sync will run after the running one and cover this one's reason too.
-        if (await anotherSyncQueued(deps.db, connectionId, context.task.id)) return;
-        throw new AppError("Another sync of this connection is running; trying again after it", { code: "sync_busy", retryable: true, retryAfterMs: 2_000 });
-      }
       if (outcome.status === "backing_off") {
         // This round was throttled or failed: the task comes back when the backoff ends (the
         // provider's Retry-After when it gave one), so the change that asked for it is caught up

@@ -9,8 +9,9 @@ export class AdvisoryLocks {
   private readonly pool: pg.Pool;
 
   constructor(databaseUrl: string) {
-    // Room for the sync job (16 connections at once, each under its own lock) plus the job locks.
-    this.pool = new pg.Pool({ connectionString: databaseUrl, max: 24, idleTimeoutMillis: 10_000 });
+    // Exclusive job bodies and buffer placement, a handful at once (syncs use their connection's
+    // lease instead: sync-lease.ts); more waiters queue for a connection.
+    this.pool = new pg.Pool({ connectionString: databaseUrl, max: 6, idleTimeoutMillis: 10_000 });
     this.pool.on("error", () => {
       // A lost idle lock connection is harmless: its locks went with it.
     });
