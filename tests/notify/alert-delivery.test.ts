@@ -7,6 +7,9 @@ import { OutboxMailer } from "../../src/alerts/delivery/outbox-mailer.js";
 import { SmtpMailer } from "../../src/alerts/delivery/smtp-mailer.js";
 import type { WebhookOptions } from "../../src/alerts/delivery/webhook.js";
 import { FixedClock } from "../../src/platform/clock.js";
+import { parseKeyRing } from "../../src/platform/key-ring.js";
+import { TokenSealer } from "../../src/platform/token-sealer.js";
+import { AlertActionLinks } from "../../src/alerts/action-links.js";
 import { TaskRunner } from "../../src/tasks/task-runner.js";
 import { createTestDatabase } from "../support/database.js";
 import { capturedLogger } from "../support/log-capture.js";
@@ -17,6 +20,11 @@ import { startWebhookServer, type WebhookServer } from "./support/webhook-server
 const PUBLIC_URL = "https://makegood.example.com";
 const FAST_SMTP = { connectionMs: 2_000, greetingMs: 2_000, socketMs: 5_000 };
 const HOUR_MS = 60 * 60_000;
+const KEYS = (() => {
+  const parsed = parseKeyRing(Buffer.alloc(32, 7).toString("base64"));
+  if (!parsed.ok) throw new Error(parsed.problem);
+  return parsed.keyRing;
+})();
 
 describe("alert delivery", () => {
   let db: Database;
@@ -59,6 +67,9 @@ describe("alert delivery", () => {
       publicUrl: PUBLIC_URL,
       mailFrom: "Makegood <alerts@makegood.example.com>",
       webhook: { allowHttp: true, allowPrivateAddresses: true, timeoutMs: 2_000, ...webhook },
+      actionLinks: new AlertActionLinks(KEYS, PUBLIC_URL),
+      webPush: null,
+      sealer: new TokenSealer(KEYS),
     });
   const drain = (mailer: Mailer) => new TaskRunner({ db, databaseUrl: url, handlers: [handler(mailer)], clock, log: logs.log, concurrency: 2 }).drain();
   const queue = (alertId: string, userId: string, channels: AlertChannel[]) => db.$transaction((tx) => queueAlertDeliveries(tx, { alertId, userId, channels }, clock.now()));

@@ -2,6 +2,7 @@ import type { Config } from "../config.js";
 import { loadOrCreateDataDirKey } from "../generated-key.js";
 import type { KeyRing } from "../key-ring.js";
 import type { Logger } from "../logger.js";
+import { loadOrCreateVapidKeys, type VapidKeys } from "../vapid-keys.js";
 import { startEmbeddedPostgres } from "./embedded-postgres.js";
 import { migrateDatabase } from "./migrate.js";
 import { waitForDatabase } from "./wait-for-database.js";
@@ -9,6 +10,8 @@ import { waitForDatabase } from "./wait-for-database.js";
 export interface OpenDatabase {
   url: string;
   tokenKeys: KeyRing;
+  /** Web Push's VAPID pair (configured, or from the data folder); absent: push is off */
+  vapidKeys?: VapidKeys;
   /** stops the embedded server when this process started it */
   stop(): Promise<void>;
 }
@@ -24,9 +27,10 @@ export async function openDatabase(config: Config, log: Logger): Promise<OpenDat
   const stop = async () => embedded?.stop();
   try {
     const tokenKeys = config.tokenKeys ?? (await loadOrCreateDataDirKey(config.dataDir, log));
+    const vapidKeys = config.webPush.keys ?? (await loadOrCreateVapidKeys(config.dataDir, log, { sharedDatabase: config.databaseUrl !== undefined }));
     await waitForDatabase(url, config.databaseWaitSeconds, log);
     await migrateDatabase(url, log.child({ component: "migrations" }));
-    return { url, tokenKeys, stop };
+    return { url, tokenKeys, vapidKeys, stop };
   } catch (error) {
     await stop();
     throw error;
