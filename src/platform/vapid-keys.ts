@@ -40,11 +40,11 @@ export function vapidKeysProblem(keys: VapidKeys): string | null {
 }
 
 /**
- * Without VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY, a pair is generated once into the data folder
- * (mode 600), like the token key, so `npm start` needs no configuration. Several instances
- * on one database must share the pair: set the variables (a log line says so).
+ * With the embedded database and no VAPID_PUBLIC_KEY/VAPID_PRIVATE_KEY, a pair is generated
+ * once into the data folder (mode 600), like the token key, so `npm start` needs no
+ * configuration.
  */
-export async function loadOrCreateVapidKeys(dataDir: string, log: Logger, options: { sharedDatabase: boolean }): Promise<VapidKeys> {
+export async function loadOrCreateVapidKeys(dataDir: string, log: Logger): Promise<VapidKeys> {
   const file = path.resolve(dataDir, "vapid-keys.json");
   const read = async () => stored.parse(JSON.parse(await readFile(file, "utf8")));
   let keys = await read().catch(() => undefined);
@@ -60,6 +60,5 @@ export async function loadOrCreateVapidKeys(dataDir: string, log: Logger, option
   }
   const problem = vapidKeysProblem(keys);
   if (problem) throw new Error(`The VAPID keys in ${file} are unusable (${problem}); delete the file, and every device subscribes again`);
-  if (options.sharedDatabase) log.warn({ file }, "VAPID keys come from this instance's data folder: with several instances, set VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY so they all push with one key");
   return keys;
 }

@@ -27,10 +27,13 @@ export async function openDatabase(config: Config, log: Logger): Promise<OpenDat
   const stop = async () => embedded?.stop();
   try {
     const tokenKeys = config.tokenKeys ?? (await loadOrCreateDataDirKey(config.dataDir, log));
-    const vapidKeys = config.webPush.keys ?? (await loadOrCreateVapidKeys(config.dataDir, log, { sharedDatabase: config.databaseUrl !== undefined }));
+    // Like the token key: generated only beside the embedded database. With DATABASE_URL several
+    // instances may share one database and must push with one key, so it has to be configured.
+    const vapidKeys = config.webPush.keys ?? (config.databaseUrl ? undefined : await loadOrCreateVapidKeys(config.dataDir, log));
+    if (!vapidKeys) log.warn("Web Push is off: set VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY (npx web-push generate-vapid-keys) to send alerts to phones and browsers");
     await waitForDatabase(url, config.databaseWaitSeconds, log);
     await migrateDatabase(url, log.child({ component: "migrations" }));
-    return { url, tokenKeys, vapidKeys, stop };
+    return { url, tokenKeys, ...(vapidKeys ? { vapidKeys } : {}), stop };
   } catch (error) {
     await stop();
     throw error;
