@@ -248,15 +248,24 @@ describe("alert delivery", () => {
     expect(posted).toHaveLength(1);
     expect(posted[0]).toMatchObject({ method: "POST", path: hookPath });
     expect(posted[0]!.headers["content-type"]).toContain("application/json");
-    const body = JSON.parse(posted[0]!.body) as { text: string; blocks: Array<{ type: string }> };
+    const body = JSON.parse(posted[0]!.body) as { text: string; blocks: Array<{ type: string; elements?: Array<{ type: string; text: { text: string }; url: string }> }> };
     expect(body.text).toBe("Running late for Pricing <review> & Q&A?");
-    expect(body.blocks.map((block) => block.type)).toEqual(["section", "section", "context"]);
-    expect(posted[0]!.body).toContain("<https://makegood.example.com/check-in/abc.def|I'm here>");
+    expect(body.blocks.map((block) => block.type)).toEqual(["section", "actions", "context"]);
+    // The answers are Block Kit buttons whose URLs are the signed answer links (issue 15).
+    const buttons = body.blocks[1]!.elements!;
+    expect(buttons.map((button) => [button.type, button.text.text])).toEqual([
+      ["button", "I'm here"],
+      ["button", "Running 10 min late"],
+      ["button", "Open Makegood"],
+    ]);
+    expect(buttons[0]!.url).toMatch(/^https:\/\/makegood\.example\.com\/alert-action\/[\w-]+\.[\w-]+$/);
+    expect(buttons[2]!.url).toBe("https://makegood.example.com/");
     expect(await delivery(alertId, "webhook")).toMatchObject({ status: "delivered", attempts: 1 });
     expect(await task(alertId, "webhook")).toMatchObject({ status: "done" });
     // The webhook's secret path and the check-in token never reach the logs.
     expect(logs.text()).not.toContain("s3cr3tw3bh00k");
     expect(logs.text()).not.toContain("abc.def");
+    expect(logs.text()).not.toContain(buttons[0]!.url.split("/").pop());
   });
 
   it("skips the webhook with a recorded reason when no URL is set, and retries a failing one", async () => {
