@@ -62,7 +62,7 @@ function isP256Point(value: string): boolean {
 }
 
 function fieldError(field: string, message: string): AppError {
-  return new AppError(`${field}: ${message}`, { code: "validation_failed", httpStatus: 400, details: { field } });
+  return new AppError(message, { code: "validation_failed", httpStatus: 400, details: { field } });
 }
 
 export class PushSubscriptions {
@@ -84,7 +84,7 @@ export class PushSubscriptions {
       // The same check as a webhook's: a browser can be made to hand us any URL, and we post to it.
       await resolveWebhookTarget(input.endpoint, { ...this.deps.webPush, allowHttp: false });
     } catch (error) {
-      throw fieldError("body/endpoint", errorMessage(error).replace(/webhook/gi, "push endpoint"));
+      throw fieldError("endpoint", errorMessage(error).replace(/webhooks?/gi, "push endpoint").replace(/^The push endpoint URL/, "The endpoint"));
     }
     const label = input.label ?? browserLabel;
     const data = { userId, p256dh: input.keys.p256dh, auth: input.keys.auth, label };
