@@ -171,6 +171,13 @@ describe.skipIf(!hasChromium)("the dashboard on a phone: installable, and alerts
     expect(await page.getByLabel("From").nth(1).inputValue()).toBe("22:00");
     await page.getByRole("heading", { level: 1, name: "Settings" }).scrollIntoViewIfNeeded();
     await pictures(page, "01-settings", ARTIFACTS, PHONE_390);
+    // The Alerts card alone, at both widths, to look at closely (the full pages are long).
+    const alertsCard = page.locator("fieldset.card", { hasText: "Where each kind of alert goes" });
+    for (const [name, viewport] of [["desktop", { width: 1280, height: 900 }], ["phone", PHONE_390]] as const) {
+      await page.setViewportSize(viewport);
+      await alertsCard.screenshot({ path: path.join(ARTIFACTS, `01-settings-alerts-card-${name}.png`) });
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     // A channel change is saved and read back.
     await page.getByRole("checkbox", { name: "End-of-day summary by Push" }).check();
@@ -184,6 +191,9 @@ describe.skipIf(!hasChromium)("the dashboard on a phone: installable, and alerts
     const preview = page.locator("li.alert-nudge .lock-preview").first();
     await expect.poll(() => preview.isVisible(), { timeout: 10_000 }).toBe(true);
     await pictures(page, "02-alerts-lock-screen-previews", ARTIFACTS, PHONE_390);
+    await page.setViewportSize(PHONE_390);
+    await page.locator("li.alert").first().screenshot({ path: path.join(ARTIFACTS, "02-alert-card-with-preview-phone.png") });
+    await page.setViewportSize({ width: 1280, height: 900 });
     const open = page.locator("li.alert-suspected_missed .lock-preview[open]").first();
     if (await open.count()) expect(await open.locator(".notification-action").allTextContents()).toEqual(["Yes, I missed it", "I was there"]);
   });
