@@ -16,6 +16,25 @@ const VAPID = generateVapidKeys();
 
 if (!hasChromium) console.warn("push notification browser tests SKIPPED: /usr/bin/chromium is missing (apt-get install -y chromium)");
 
+// The code below that runs in Chromium (page.evaluate, worker.evaluate) sees browser globals; the
+// project compiles without the DOM library, so these say what those callbacks use of them.
+interface ShownNotification {
+  title: string;
+  tag: string;
+  actions: Array<{ action: string; title: string }>;
+}
+interface WorkerRegistration {
+  active: { scriptURL: string } | null;
+  scope: string;
+  getNotifications(filter: { tag: string }): Promise<ShownNotification[]>;
+}
+declare const navigator: { serviceWorker: { ready: Promise<WorkerRegistration> } };
+declare const caches: { keys(): Promise<string[]>; open(name: string): Promise<{ keys(): Promise<Array<{ url: string }>> }> };
+declare const self: {
+  makegood: { showAlertNotification(payload: unknown): Promise<void>; answerFromNotification(notification: ShownNotification, action: string): Promise<{ ok: boolean; message: string }> };
+  registration: WorkerRegistration;
+};
+
 interface Payload {
   title: string;
   tag: string;
@@ -135,21 +154,16 @@ describe.skipIf(!hasChromium)("the dashboard on a phone: installable, and alerts
     await browser.context.grantPermissions(["notifications"], { origin: harness.baseUrl });
     const sw = await worker();
     const shown = await sw.evaluate(async (message) => {
-      const scope = self as unknown as { makegood: { showAlertNotification(payload: unknown): Promise<void> }; registration: ServiceWorkerRegistration };
-      await scope.makegood.showAlertNotification(message);
-      const notifications = await scope.registration.getNotifications({ tag: (message as { tag: string }).tag });
-      return notifications.map((notification) => ({
-        title: notification.title,
-        actions: (notification as unknown as { actions: Array<{ action: string; title: string }> }).actions.map(({ action, title }) => ({ action, title })),
-      }));
+      await self.makegood.showAlertNotification(message);
+      const notifications = await self.registration.getNotifications({ tag: message.tag });
+      return notifications.map((notification) => ({ title: notification.title, actions: notification.actions.map(({ action, title }) => ({ action, title })) }));
     }, payload);
     expect(shown).toEqual([{ title: payload.title, actions: [{ action: "here", title: "I'm here" }, { action: "late_10", title: "Running 10 min late" }] }]);
 
     // Pressed as on a lock screen: notificationclick with action "here" runs this.
     const answered = await sw.evaluate(async (tag) => {
-      const scope = self as unknown as { makegood: { answerFromNotification(notification: Notification, action: string): Promise<{ ok: boolean; message: string }> }; registration: ServiceWorkerRegistration };
-      const [notification] = await scope.registration.getNotifications({ tag });
-      return scope.makegood.answerFromNotification(notification!, "here");
+      const [notification] = await self.registration.getNotifications({ tag });
+      return self.makegood.answerFromNotification(notification!, "here");
     }, payload.tag);
     expect(answered).toEqual({ ok: true, message: "You're checked in." });
 

@@ -6,11 +6,11 @@ import type { MeetingActions } from "../../detection/index.js";
 import type { Clock } from "../../platform/index.js";
 import { AppError, NotFoundError } from "../../platform/index.js";
 import type { DraftService } from "../../recovery/index.js";
+import { errorBody, errorReply } from "../schemas/error.js";
 import { escapeHtml, page } from "../views/html.js";
 
 const html = z.string().describe("an HTML page");
 const answered = z.object({ ok: z.literal(true), action: z.string(), message: z.string() }).meta({ id: "AlertActionDone" });
-const refused = z.object({ ok: z.literal(false), code: z.string(), message: z.string() }).meta({ id: "AlertActionRefused" });
 
 /**
  * An alert's answers from outside the dashboard (issue 15): a notification's buttons (the
@@ -55,7 +55,7 @@ export const alertActionRoutes: FastifyPluginAsyncZod<{ links: AlertActionLinks;
         summary: "Answer an alert through its signed link (no session): I'm here, running 10 min late, yes I missed it, I was there",
         description: "Send `Accept: application/json` for a JSON answer (the service worker and ntfy do); browsers get a page.",
         params,
-        response: { 200: z.union([answered, html]), 400: z.union([refused, html]), 409: z.union([refused, html]) },
+        response: { 200: z.union([answered, html]), 400: z.union([errorReply, html]), 404: z.union([errorReply, html]), 409: z.union([errorReply, html]) },
       },
       config: limit,
     },
@@ -64,15 +64,16 @@ export const alertActionRoutes: FastifyPluginAsyncZod<{ links: AlertActionLinks;
       const verdict = deps.links.verify(request.params.token, deps.clock.now());
       if (!verdict.ok) {
         const message = verdict.reason === "expired" ? "This answer link has expired: open Makegood to answer." : "This answer link is not valid: open Makegood to answer.";
-        return wantsJson ? reply.status(400).send({ ok: false, code: `link_${verdict.reason}`, message }) : reply.status(400).type("text/html").send(problemPage(verdict.reason));
+        return wantsJson ? reply.status(400).send(errorBody(`link_${verdict.reason}`, message)) : reply.status(400).type("text/html").send(problemPage(verdict.reason));
       }
       try {
         await answer(deps, verdict.claims);
       } catch (error) {
         if (error instanceof AppError && error.httpStatus < 500) {
           request.log.info({ code: error.code, action: verdict.claims.action }, "a signed answer was refused");
-          if (wantsJson) return reply.status(409).send({ ok: false, code: error.code, message: error.message });
-          return reply.status(409).type("text/html").send(page("Not answered", `<main><h1>Not answered</h1><p role="alert">${escapeHtml(error.message)}</p><p><a href="/">Open Makegood</a></p></main>`));
+          const status = error.httpStatus === 404 ? 404 : 409;
+          if (wantsJson) return reply.status(status).send(errorBody(error.code, error.message));
+          return reply.status(status).type("text/html").send(page("Not answered", `<main><h1>Not answered</h1><p role="alert">${escapeHtml(error.message)}</p><p><a href="/">Open Makegood</a></p></main>`));
         }
         throw error;
       }

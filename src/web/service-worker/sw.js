@@ -95,7 +95,8 @@ async function answerFromNotification(notification, action) {
     const response = await fetch(link, { method: "POST", credentials: "omit", headers: { accept: "application/json" } });
     const answer = await response.json();
     ok = response.ok && answer.ok === true;
-    message = answer.message;
+    // A refusal is the API's error body: {"error": {"code", "message"}}.
+    message = ok ? answer.message : answer.error && answer.error.message;
   } catch {
     message = "Could not reach Makegood: tap to answer in the dashboard.";
   }
