@@ -46,7 +46,10 @@ export const pushRoutes: FastifyPluginAsyncZod<{ push: PushSubscriptions }> = as
       schema: {
         tags: ["notifications"],
         summary: "Unsubscribe a device, by its endpoint (the browser unsubscribing) or its id (the device list)",
-        body: z.union([z.object({ endpoint: z.string().min(1).max(2000) }).strict(), z.object({ id: z.uuid() }).strict()]),
+        body: z
+          .object({ endpoint: z.string().min(1).max(2000).optional(), id: z.uuid().optional() })
+          .strict()
+          .refine((which) => (which.endpoint === undefined) !== (which.id === undefined), { error: "Name the device by its endpoint or its id (one of the two)." }),
         response: { 200: z.object({ removed: z.number().int() }), 400: errorReply, 401: errorReply, 403: errorReply },
       },
     },
