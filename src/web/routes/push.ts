@@ -62,14 +62,17 @@ export const pushRoutes: FastifyPluginAsyncZod<{ push: PushSubscriptions }> = as
       schema: {
         tags: ["notifications"],
         summary: "Send a test notification to each of your devices now",
+        description: "At most 10 a minute: each one reaches every device's push service.",
         body: z.object({}).strict().optional(),
         response: {
           200: z.object({ results: z.array(z.object({ id: z.uuid(), label: z.string(), outcome: z.enum(["sent", "removed", "failed"]), message: z.string() })) }),
           401: errorReply,
           403: errorReply,
           409: errorReply,
+          429: errorReply,
         },
       },
+      config: { rateLimit: { max: 10, timeWindow: "1 minute" } },
     },
     async (request) => ({ results: await push.test(request.session!.userId) }),
   );
