@@ -84,7 +84,8 @@ export class PushSubscriptions {
       // The same check as a webhook's: a browser can be made to hand us any URL, and we post to it.
       await resolveWebhookTarget(input.endpoint, { ...this.deps.webPush, allowHttp: false });
     } catch (error) {
-      throw fieldError("endpoint", errorMessage(error).replace(/webhooks?/gi, "push endpoint").replace(/^The push endpoint URL/, "The endpoint"));
+      const words = errorMessage(error).replace("webhooks can only be sent to public internet addresses", "a push service is always on the public internet").replace(/webhook/gi, "push endpoint");
+      throw fieldError("endpoint", words);
     }
     const label = input.label ?? browserLabel;
     const data = { userId, p256dh: input.keys.p256dh, auth: input.keys.auth, label };

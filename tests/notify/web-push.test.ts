@@ -219,6 +219,16 @@ describe("alerts as Web Push", () => {
     expect(await delivery(alertId)).toMatchObject({ status: "delivered" });
   });
 
+  it("refuses to subscribe an endpoint on a private address (unless allowed), naming the field", async () => {
+    const owner = await pushUser();
+    const subscriber = push.subscribe(VAPID.publicKey);
+    const strict = new PushSubscriptions({ db, clock, webPush: { ...WEB_PUSH, allowPrivateAddresses: false } });
+    const refused = strict.subscribe(owner.userId, { endpoint: subscriber.endpoint, keys: subscriber.keys }, "Chrome on Android");
+    await expect(refused).rejects.toMatchObject({ httpStatus: 400, code: "validation_failed", details: { field: "endpoint" } });
+    await expect(refused).rejects.toThrow(/resolves to (127\.0\.0\.1|::1), which is a loopback address; a push service is always on the public internet/);
+    expect(await db.pushSubscription.count({ where: { userId: owner.userId } })).toBe(0);
+  });
+
   it("quiet hours (22:00–07:00 by default): a missed-meeting push waits for 07:00 in the user's zone; running late does not wait", async () => {
     const owner = await pushUser();
     await device(owner.userId, "Phone");
