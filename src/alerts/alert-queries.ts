@@ -1,5 +1,6 @@
 import type { Database } from "../platform/index.js";
 import { undoVerdict, type UndoVerdict } from "./undo-verdict.js";
+import { notificationPreview, type NotificationPreview } from "./domain/index.js";
 
 export interface AlertView {
   id: string;
@@ -19,6 +20,8 @@ export interface AlertView {
   undo: UndoVerdict | null;
   read: boolean;
   deliveries: Array<{ channel: string; status: string; deliveredAt: string | null; lastError: string | null }>;
+  /** what a lock screen shows for it (push, ntfy): the sandbox previews it */
+  notification: NotificationPreview;
 }
 
 function meetingIdsOf(data: unknown): string[] {
@@ -62,7 +65,13 @@ export class AlertQueries {
       undo: (row.kind === "suspected_missed" && row.status === "answered" && row.meetingId && undo.get(row.meetingId)) || null,
       read: row.readAt !== null,
       deliveries: row.deliveries.map((d) => ({ channel: d.channel, status: d.status, deliveredAt: d.deliveredAt?.toISOString() ?? null, lastError: d.lastError })),
+      notification: notificationPreview(row),
     }));
+  }
+
+  /** What a signed answer needs to know about its alert: its kind, meeting and whether it still asks. */
+  async subject(userId: string, alertId: string): Promise<{ kind: string; meetingId: string | null; status: string; answer: string | null } | null> {
+    return this.db.alert.findFirst({ where: { id: alertId, userId }, select: { kind: true, meetingId: true, status: true, answer: true } });
   }
 
   /** Whether the answers about these meetings can still be undone (one query for the page). */

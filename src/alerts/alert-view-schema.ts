@@ -23,7 +23,10 @@ export const alertView = z
       .describe("for an answered \"Missed?\": whether POST /api/meetings/:id/undo can take the answer back, and why not"),
     read: z.boolean(),
     deliveries: z.array(
-      z.object({ channel: z.enum(["email", "feed", "webhook"]), status: z.enum(["pending", "delivered", "failed", "skipped"]), deliveredAt: z.iso.datetime().nullable(), lastError: z.string().nullable() }),
+      z.object({ channel: z.enum(["email", "feed", "webhook", "push", "ntfy"]), status: z.enum(["pending", "delivered", "failed", "skipped"]), deliveredAt: z.iso.datetime().nullable(), lastError: z.string().nullable() }),
     ),
+    notification: z
+      .object({ title: z.string(), body: z.string(), actions: z.array(z.string()).describe("the buttons' labels; each acts through a signed link") })
+      .describe("what a lock screen shows for this alert (Web Push, ntfy)"),
   })
   .meta({ id: "Alert" });

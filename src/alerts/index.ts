@@ -3,13 +3,41 @@ export { announceAlertsReset, answerAlert, answerMeetingAlerts, closeAlerts, MEE
 export { AlertQueries, type AlertView } from "./alert-queries.js";
 export { AlertStream, announceAlerts } from "./alert-stream.js";
 export { alertView } from "./alert-view-schema.js";
-export { digestAlert, lateAlert, nudgeAlert, placesHeadsUp, stillInCallHeadsUp, suspectedMissedAlert, type AlertText, type DigestItem } from "./domain/index.js";
+export {
+  ACTION_DONE,
+  CHANNELS,
+  KIND_GROUPS,
+  QUICK_LATE_MINUTES,
+  TIME_OF_DAY,
+  actionsFor,
+  channelsByKindSchema,
+  defaultChannelsByKind,
+  digestAlert,
+  lateAlert,
+  notificationPreview,
+  nudgeAlert,
+  placesHeadsUp,
+  readChannelsByKind,
+  stillInCallHeadsUp,
+  suspectedMissedAlert,
+  type AlertAction,
+  type AlertText,
+  type Channel,
+  type ChannelsByKind,
+  type DigestItem,
+  type NotificationPreview,
+} from "./domain/index.js";
+export { ALERT_ACTION_PATH, AlertActionLinks, type AlertActionClaims, type AlertActionVerdict } from "./action-links.js";
+export { browserLabel, pushDeviceView, pushSubscriptionInput, PushSubscriptions, type PushDeviceView, type PushSubscriptionInput } from "./push-subscriptions.js";
 export {
   createMailer,
   deliverAlertTask,
   escapeHtml,
   messageIdFor,
+  NTFY_TOKEN_CONTEXT,
   OutboxMailer,
+  splitTopicUrl,
+  type WebPushOptions,
   queueAlertDeliveriesPerSettings,
   resolveWebhookTarget,
   type Mailer,

@@ -28,6 +28,7 @@ import { announceAlerts } from "../alerts/index.js";
 import { SettingsService } from "../users/index.js";
 import { webhookProblemInWords } from "../users/index.js";
 import { createMailer, deliverAlertTask, queueAlertDeliveriesPerSettings, resolveWebhookTarget, type Mailer } from "../alerts/index.js";
+import { AlertActionLinks, PushSubscriptions, type WebPushOptions } from "../alerts/index.js";
 import { CaseService } from "../recovery/index.js";
 import { recoveryTaskHandlers } from "../recovery/index.js";
 import type { RecoveryDependencies } from "../recovery/index.js";
@@ -63,6 +64,9 @@ export interface Services {
   push: PushDependencies;
   detection: DetectionDependencies;
   checkIns: CheckInLinks;
+  /** signed answers to alerts (notification buttons, ntfy, Slack) */
+  alertActions: AlertActionLinks;
+  pushSubscriptions: PushSubscriptions;
   meetingActions: MeetingActions;
   alerts: AlertQueries;
   settings: SettingsService;
@@ -106,6 +110,9 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
   const push: PushDependencies = { ...sync, publicUrl: config.publicUrl };
   const mailer = createMailer(config, db, log.child({ component: "mail" }));
   const checkIns = new CheckInLinks(database.tokenKeys, config.publicUrl);
+  const alertActions = new AlertActionLinks(database.tokenKeys, config.publicUrl);
+  const vapid = config.webPush.keys ?? database.vapidKeys;
+  const webPush: WebPushOptions | null = vapid ? { ...config.webhooks, vapid, subject: config.webPush.subject } : null;
   const detection: DetectionDependencies = {
     db,
     log: log.child({ component: "detection" }),
@@ -143,11 +150,14 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     push,
     detection,
     checkIns,
+    alertActions,
+    pushSubscriptions: new PushSubscriptions({ db, clock, webPush }),
     meetingActions: new MeetingActions({ detection, clock }),
     alerts: new AlertQueries(db),
     settings: new SettingsService({
       db,
       clock,
+      sealer,
       checkWebhookUrl: async (url) => {
         try {
           await resolveWebhookTarget(url, config.webhooks);
@@ -182,7 +192,7 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
       syncConnectionTask(sync), maintainPushTask(push), detectMeetingTask(detection, sync), detectUserTask(detection, sync), fetchEvidenceTask(detection, sync),
       sendDigestTask({ db, publicUrl: config.publicUrl, onAlertsRaised: detection.onAlertsRaised }),
       checkPreviousCallTask({ ...sync, publicUrl: config.publicUrl }),
-      deliverAlertTask({ db, mailer, clock, log: log.child({ component: "alerts" }), publicUrl: config.publicUrl, mailFrom: config.mailFrom, webhook: config.webhooks, metrics }),
+      deliverAlertTask({ db, mailer, clock, log: log.child({ component: "alerts" }), publicUrl: config.publicUrl, mailFrom: config.mailFrom, webhook: config.webhooks, actionLinks: alertActions, webPush, sealer, metrics }),
     ],
     async close() {
       await Promise.allSettled([db.$disconnect(), locks.close(), mailer.close()]);

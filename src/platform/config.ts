@@ -3,6 +3,7 @@ import path from "node:path";
 import { parseEnv } from "node:util";
 import { z } from "zod";
 import { parseKeyRing, type KeyRing } from "./key-ring.js";
+import { vapidKeysProblem, type VapidKeys } from "./vapid-keys.js";
 
 /**
  * The service's whole configuration: one schema, the type inferred from it, and the only
@@ -36,6 +37,9 @@ const EXAMPLES: Record<string, string> = {
   WEBHOOK_ALLOW_HTTP: "false",
   WEBHOOK_ALLOW_PRIVATE_ADDRESSES: "false",
   METRICS_TOKEN: "a long random string",
+  VAPID_PUBLIC_KEY: "BNc…(87 characters, from: npx web-push generate-vapid-keys)",
+  VAPID_PRIVATE_KEY: "(43 characters, from: npx web-push generate-vapid-keys)",
+  VAPID_SUBJECT: "mailto:ops@example.com",
 };
 
 const url = z.url({ protocol: /^https?$/, error: "must be an http(s) URL" });
@@ -76,6 +80,9 @@ const envSchema = z
     WEBHOOK_ALLOW_HTTP: flag.default(false),
     WEBHOOK_ALLOW_PRIVATE_ADDRESSES: flag.default(false),
     METRICS_TOKEN: z.string().trim().min(16, "must be at least 16 characters").optional(),
+    VAPID_PUBLIC_KEY: optionalText,
+    VAPID_PRIVATE_KEY: optionalText,
+    VAPID_SUBJECT: z.string().trim().regex(/^(mailto:.+@.+|https:\/\/.+)$/, "must be a mailto: address or an https:// URL (push services contact the sender there)").optional(),
   })
   .superRefine((env, ctx) => {
     for (const provider of ["GOOGLE", "MICROSOFT"] as const) {
@@ -85,6 +92,10 @@ const envSchema = z
         const missing = id ? `${provider}_CLIENT_SECRET` : `${provider}_CLIENT_ID`;
         ctx.addIssue({ code: "custom", path: [missing], message: `is required when ${id ? `${provider}_CLIENT_ID` : `${provider}_CLIENT_SECRET`} is set` });
       }
+    }
+    if (Boolean(env.VAPID_PUBLIC_KEY) !== Boolean(env.VAPID_PRIVATE_KEY)) {
+      const missing = env.VAPID_PUBLIC_KEY ? "VAPID_PRIVATE_KEY" : "VAPID_PUBLIC_KEY";
+      ctx.addIssue({ code: "custom", path: [missing], message: "is required with the other VAPID key (or set neither, and a pair is generated into DATA_DIR)" });
     }
   });
 
@@ -132,6 +143,8 @@ export interface Config {
   webhooks: { allowHttp: boolean; allowPrivateAddresses: boolean; timeoutMs: number };
   /** set: GET /metrics needs `Authorization: Bearer <token>` */
   metricsToken: string | undefined;
+  /** Web Push: the VAPID pair (unset: generated into dataDir) and the contact push services see */
+  webPush: { keys: VapidKeys | undefined; subject: string };
 }
 
 export class ConfigurationError extends Error {
@@ -140,6 +153,13 @@ export class ConfigurationError extends Error {
     super(`${variable} ${problem}${example ? `; for example ${variable}=${example}` : ""}`);
     this.name = "ConfigurationError";
   }
+}
+
+/** Push services contact the sender at the VAPID subject: the public https address, else the mail sender. */
+function vapidSubjectFrom(publicUrl: string | undefined, smtpFrom: string | undefined): string {
+  if (publicUrl?.startsWith("https://")) return publicUrl.replace(/\/+$/, "");
+  const address = /<([^>]+)>/.exec(smtpFrom ?? "")?.[1] ?? smtpFrom?.trim();
+  return `mailto:${address && address.includes("@") ? address : "makegood@localhost"}`;
 }
 
 const withSlash = (value: string) => (value.endsWith("/") ? value : `${value}/`);
@@ -168,6 +188,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       "TOKEN_ENCRYPTION_KEY",
       "is required when DATABASE_URL is set (tokens are encrypted at rest; only the embedded database generates a key for you); generate one with: openssl rand -base64 32",
     );
+  }
+
+  let vapidKeys: VapidKeys | undefined;
+  if (env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY) {
+    vapidKeys = { publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY };
+    const problem = vapidKeysProblem(vapidKeys);
+    if (problem) throw new ConfigurationError(problem.startsWith("VAPID_PRIVATE_KEY") ? "VAPID_PRIVATE_KEY" : "VAPID_PUBLIC_KEY", problem.replace(/^VAPID_(PUBLIC|PRIVATE)_KEY /, ""));
   }
 
   const google = env.GOOGLE_CLIENT_ID && env.GOOGLE_CLIENT_SECRET ? { clientId: env.GOOGLE_CLIENT_ID, clientSecret: env.GOOGLE_CLIENT_SECRET } : undefined;
@@ -204,6 +231,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     workers: env.WORKERS,
     webhooks: { allowHttp: env.WEBHOOK_ALLOW_HTTP, allowPrivateAddresses: env.WEBHOOK_ALLOW_PRIVATE_ADDRESSES, timeoutMs: 10_000 },
     metricsToken: env.METRICS_TOKEN,
+    webPush: { keys: vapidKeys, subject: env.VAPID_SUBJECT ?? vapidSubjectFrom(env.PUBLIC_URL, env.SMTP_FROM) },
   };
 }
 

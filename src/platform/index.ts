@@ -20,6 +20,7 @@ export { onShutdownSignal } from "./shutdown.js";
 export { clockTime, formatDayTime, formatMeetingTime, formatSlot, formatTimeOfDay, longDay, offsetLabel, type TimeRange, zoneLabel } from "./time-format/time-format.js";
 export { isZoneName, zoneNameProblem } from "./time-zone.js";
 export { TokenSealer } from "./token-sealer.js";
+export { generateVapidKeys, vapidKeysProblem, type VapidKeys } from "./vapid-keys.js";
 export { readVersion } from "./version.js";
 export { loadDatabaseZones } from "./database-zones.js";
 export { PrismaClient } from "./db/generated/client.js";

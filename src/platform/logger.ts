@@ -35,12 +35,13 @@ export const REDACTED_PATHS = [
 const SECRET_QUERY_PARAMETERS = /^(code|state|token|access_token|refresh_token|id_token|validationToken|t)$/i;
 
 /**
- * Paths whose segment is itself a credential: the one-click check-in link carries a signed
+ * Paths whose segment is itself a credential: the one-click check-in link (and an alert's
+ * answer link, /alert-action/…) carries a signed
  * token that checks a meeting in without signing in, so anyone reading the log could use it.
  * Doubled slashes and an encoded one (%2F) are masked too: a request line is logged whatever
  * route it reaches, and a mangled link still holds the whole token.
  */
-const SECRET_PATH_SEGMENTS = [/(\/check-in(?:\/|%2f)+)[^/?#]+/gi];
+const SECRET_PATH_SEGMENTS = [/(\/check-in(?:\/|%2f)+)[^/?#]+/gi, /(\/alert-action(?:\/|%2f)+)[^/?#]+/gi];
 
 /** A request as logged: no headers, and the secrets in its path and query (check-in tokens, OAuth codes) masked. */
 function requestSummary(request: { method?: string; url?: string; ip?: string }): Record<string, unknown> {

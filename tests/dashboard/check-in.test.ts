@@ -162,7 +162,7 @@ describe.skipIf(!hasChromium)("meetings we can't see, in a real browser", { time
 
     await group.getByRole("radio", { name: "Ask me after each one" }).check();
     await group.getByRole("checkbox", { name: "Ask “Running late?” for these too" }).check();
-    await group.getByRole("group", { name: "Send those reminders by" }).getByRole("checkbox", { name: "Email" }).check();
+    await page.getByRole("checkbox", { name: "Reminders and heads-ups by Email" }).check();
     await group.getByLabel("Remind me before they start (minutes)").fill("90");
     await page.getByRole("button", { name: "Save settings" }).click();
     const error = group.locator("#error-nudgeMinutes");
@@ -175,7 +175,7 @@ describe.skipIf(!hasChromium)("meetings we can't see, in a real browser", { time
     await page.getByRole("button", { name: "Save settings" }).click();
     await expect.poll(() => page.getByText("Settings saved.").isVisible(), { timeout: 5_000 }).toBe(true);
     const saved = (await page.evaluate("fetch('/api/settings').then((r) => r.json())")) as Record<string, unknown>;
-    expect(saved).toMatchObject({ checkInPrompt: "each", lateAlertsWithoutSignal: true, nudgeMinutes: 10, nudgeChannels: ["email", "feed"] });
+    expect(saved).toMatchObject({ checkInPrompt: "each", lateAlertsWithoutSignal: true, nudgeMinutes: 10, nudgeChannels: ["email", "feed", "push"] });
     await page.reload();
     await expect.poll(() => page.getByRole("radio", { name: "Ask me after each one" }).isChecked(), { timeout: 10_000 }).toBe(true);
     expect(await page.getByLabel("Remind me before they start (minutes)").inputValue()).toBe("10");

@@ -78,7 +78,7 @@ describe.skipIf(!hasChromium)("settings: validation in plain words, in Chromium"
     await page.getByLabel("Buffer before a rescheduled meeting (minutes)").fill("40");
     await page.getByLabel("Gift reminder after (hours)").fill("3");
     await page.locator("#setting-workingHours-end").fill("17:00");
-    await page.locator(".checks[aria-labelledby='channels-label']").getByLabel("Webhook (Slack-compatible)").check();
+    await page.getByRole("checkbox", { name: "Everything else by Webhook" }).check();
     await page.getByLabel("Webhook URL").fill("https://hooks.slak.invalid/services/T0/B0/x");
     await save();
     await expect.poll(() => field("Webhook URL").locator(".field-error").isVisible(), { timeout: 15_000 }).toBe(true);
@@ -90,13 +90,16 @@ describe.skipIf(!hasChromium)("settings: validation in plain words, in Chromium"
   });
 
   it("keeps the in-app feed on, and warns before and after saving when no alert leaves the dashboard", async () => {
-    const channels = page.locator(".checks[aria-labelledby='channels-label']");
-    expect(await channels.getByLabel("In-app feed (always on)").isChecked()).toBe(true);
-    expect(await channels.getByLabel("In-app feed (always on)").isDisabled()).toBe(true);
-    await channels.getByLabel("Webhook (Slack-compatible)").uncheck();
+    const channels = page.locator("table.channel-table");
+    const feed = channels.getByRole("checkbox", { name: "Everything else by the in-app feed (always on)" });
+    expect(await feed.isChecked()).toBe(true);
+    expect(await feed.isDisabled()).toBe(true);
+    await channels.getByRole("checkbox", { name: "Everything else by Webhook" }).uncheck();
     await page.getByLabel("Webhook URL").fill("");
     expect(await page.locator("#warning-alertChannels").count()).toBe(0);
-    await channels.getByLabel("Email").uncheck();
+    // Every box but the feed's off: nothing leaves the dashboard.
+    const ticked = channels.locator("input[type=checkbox]:checked:not(:disabled)");
+    while ((await ticked.count()) > 0) await ticked.first().uncheck();
     await expect.poll(() => page.locator("#warning-alertChannels").isVisible()).toBe(true);
     expect(await page.locator("#warning-alertChannels").textContent()).toContain("alerts show only here on the dashboard");
     await save();

@@ -7,6 +7,9 @@ import { OutboxMailer } from "../../src/alerts/delivery/outbox-mailer.js";
 import { SmtpMailer } from "../../src/alerts/delivery/smtp-mailer.js";
 import type { WebhookOptions } from "../../src/alerts/delivery/webhook.js";
 import { FixedClock } from "../../src/platform/clock.js";
+import { parseKeyRing } from "../../src/platform/key-ring.js";
+import { TokenSealer } from "../../src/platform/token-sealer.js";
+import { AlertActionLinks } from "../../src/alerts/action-links.js";
 import { TaskRunner } from "../../src/tasks/task-runner.js";
 import { createTestDatabase } from "../support/database.js";
 import { capturedLogger } from "../support/log-capture.js";
@@ -17,6 +20,11 @@ import { startWebhookServer, type WebhookServer } from "./support/webhook-server
 const PUBLIC_URL = "https://makegood.example.com";
 const FAST_SMTP = { connectionMs: 2_000, greetingMs: 2_000, socketMs: 5_000 };
 const HOUR_MS = 60 * 60_000;
+const KEYS = (() => {
+  const parsed = parseKeyRing(Buffer.alloc(32, 7).toString("base64"));
+  if (!parsed.ok) throw new Error(parsed.problem);
+  return parsed.keyRing;
+})();
 
 describe("alert delivery", () => {
   let db: Database;
@@ -59,6 +67,9 @@ describe("alert delivery", () => {
       publicUrl: PUBLIC_URL,
       mailFrom: "Makegood <alerts@makegood.example.com>",
       webhook: { allowHttp: true, allowPrivateAddresses: true, timeoutMs: 2_000, ...webhook },
+      actionLinks: new AlertActionLinks(KEYS, PUBLIC_URL),
+      webPush: null,
+      sealer: new TokenSealer(KEYS),
     });
   const drain = (mailer: Mailer) => new TaskRunner({ db, databaseUrl: url, handlers: [handler(mailer)], clock, log: logs.log, concurrency: 2 }).drain();
   const queue = (alertId: string, userId: string, channels: AlertChannel[]) => db.$transaction((tx) => queueAlertDeliveries(tx, { alertId, userId, channels }, clock.now()));
@@ -237,15 +248,24 @@ describe("alert delivery", () => {
     expect(posted).toHaveLength(1);
     expect(posted[0]).toMatchObject({ method: "POST", path: hookPath });
     expect(posted[0]!.headers["content-type"]).toContain("application/json");
-    const body = JSON.parse(posted[0]!.body) as { text: string; blocks: Array<{ type: string }> };
+    const body = JSON.parse(posted[0]!.body) as { text: string; blocks: Array<{ type: string; elements?: Array<{ type: string; text: { text: string }; url: string }> }> };
     expect(body.text).toBe("Running late for Pricing <review> & Q&A?");
-    expect(body.blocks.map((block) => block.type)).toEqual(["section", "section", "context"]);
-    expect(posted[0]!.body).toContain("<https://makegood.example.com/check-in/abc.def|I'm here>");
+    expect(body.blocks.map((block) => block.type)).toEqual(["section", "actions", "context"]);
+    // The answers are Block Kit buttons whose URLs are the signed answer links (issue 15).
+    const buttons = body.blocks[1]!.elements!;
+    expect(buttons.map((button) => [button.type, button.text.text])).toEqual([
+      ["button", "I'm here"],
+      ["button", "Running 10 min late"],
+      ["button", "Open Makegood"],
+    ]);
+    expect(buttons[0]!.url).toMatch(/^https:\/\/makegood\.example\.com\/alert-action\/[\w-]+\.[\w-]+$/);
+    expect(buttons[2]!.url).toBe("https://makegood.example.com/");
     expect(await delivery(alertId, "webhook")).toMatchObject({ status: "delivered", attempts: 1 });
     expect(await task(alertId, "webhook")).toMatchObject({ status: "done" });
     // The webhook's secret path and the check-in token never reach the logs.
     expect(logs.text()).not.toContain("s3cr3tw3bh00k");
     expect(logs.text()).not.toContain("abc.def");
+    expect(logs.text()).not.toContain(buttons[0]!.url.split("/").pop());
   });
 
   it("skips the webhook with a recorded reason when no URL is set, and retries a failing one", async () => {

@@ -1,3 +1,4 @@
+import { createECDH } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CaseView } from "../../src/recovery/case-service.js";
 import type { DraftView } from "../../src/recovery/drafts/draft-view.js";
@@ -17,6 +18,13 @@ type ObjectKind = "meeting" | "lateMeeting" | "case" | "draft" | "connection" | 
  * here: the table is checked against the app's own route table, so a new route fails this
  * test until someone decides how it is scoped.
  */
+/** A browser's subscription keys: a P-256 point and a 16-byte secret. */
+const BROWSER_KEYS = (() => {
+  const ecdh = createECDH("prime256v1");
+  ecdh.generateKeys();
+  return { p256dh: ecdh.getPublicKey().toString("base64url"), auth: Buffer.alloc(16, 1).toString("base64url") };
+})();
+
 const API_ROUTES: Record<string, { object?: ObjectKind; body?: unknown; query?: string; stream?: true; status?: number }> = {
   "GET /api/connections": {},
   "DELETE /api/connections/:id": { object: "connection" },
@@ -48,6 +56,13 @@ const API_ROUTES: Record<string, { object?: ObjectKind; body?: unknown; query?: 
   "GET /api/outbox": {},
   "GET /api/me": {},
   "GET /api/punctuality": {},
+  // Web Push devices: each user sees and removes only their own. This server has no VAPID key
+  // (DATABASE_URL without VAPID_*), so subscribing and testing say push is off: 409.
+  "GET /api/push/key": {},
+  "GET /api/push/subscriptions": {},
+  "POST /api/push/subscriptions": { body: { endpoint: "https://1.1.1.1/push/bob", keys: BROWSER_KEYS }, status: 409 },
+  "DELETE /api/push/subscriptions": { body: { endpoint: "https://1.1.1.1/push/ann" } },
+  "POST /api/push/test": { body: {}, status: 409 },
   // Sandbox only (403 for any other user); this server has real credentials, so the sandbox is off: 404.
   "POST /api/sandbox/simulate/rescheduled-meeting-held": { body: {}, status: 404 },
 };
@@ -63,6 +78,7 @@ const STATE_CHANGING: Record<string, "session" | { exempt: string }> = {
   "POST /webhooks/google": { exempt: "no cookie: the channel token is checked" },
   "POST /webhooks/microsoft": { exempt: "no cookie: each notification's clientState is checked" },
   "POST /check-in/:token": { exempt: "no cookie needed: the signed, expiring token names the one meeting" },
+  "POST /alert-action/:token": { exempt: "no cookie needed: the signed, expiring token names one answer to one alert" },
   ...Object.fromEntries(Object.keys(API_ROUTES).filter((key) => !key.startsWith("GET ")).map((key) => [key, "session" as const])),
 };
 

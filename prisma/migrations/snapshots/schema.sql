@@ -1,6 +1,6 @@
 -- The whole database schema, generated from empty by tools/sqlgen (npm run migration:new).
 -- Not run by anything: the drift test compares it with what the migrations build.
--- schema.prisma sha256: 742367fc43ac5ca947c457cf56edc0d20e7b3fbf8076c92590a7c3f11af01855
+-- schema.prisma sha256: a73cae5ab2614ee67a97334cda80eff092cb64ca4f557727565166d98d8a9943
 
 -- CreateSchema
 CREATE SCHEMA IF NOT EXISTS "public";
@@ -39,7 +39,7 @@ CREATE TYPE "AlertKind" AS ENUM ('late', 'suspected_missed', 'needs_reauth', 'bu
 CREATE TYPE "AlertStatus" AS ENUM ('open', 'answered', 'resolved', 'withdrawn');
 
 -- CreateEnum
-CREATE TYPE "AlertChannel" AS ENUM ('email', 'feed', 'webhook');
+CREATE TYPE "AlertChannel" AS ENUM ('email', 'feed', 'webhook', 'push', 'ntfy');
 
 -- CreateEnum
 CREATE TYPE "DeliveryStatus" AS ENUM ('pending', 'delivered', 'failed', 'skipped');
@@ -88,6 +88,11 @@ CREATE TABLE "settings" (
     "nudge_minutes" INTEGER NOT NULL DEFAULT 5,
     "nudge_channels" "AlertChannel"[] DEFAULT ARRAY['feed']::"AlertChannel"[],
     "time_zone_chosen" BOOLEAN NOT NULL DEFAULT false,
+    "channels_by_kind" JSONB,
+    "quiet_hours_start" TEXT DEFAULT '22:00',
+    "quiet_hours_end" TEXT DEFAULT '07:00',
+    "ntfy_url" TEXT,
+    "ntfy_token_sealed" TEXT,
     "updated_at" TIMESTAMPTZ(3) NOT NULL,
 
     CONSTRAINT "settings_pkey" PRIMARY KEY ("user_id")
@@ -300,6 +305,31 @@ CREATE TABLE "alerts" (
 );
 
 -- CreateTable
+CREATE TABLE "push_subscriptions" (
+    "id" UUID NOT NULL,
+    "user_id" UUID NOT NULL,
+    "endpoint" TEXT NOT NULL,
+    "p256dh" TEXT NOT NULL,
+    "auth" TEXT NOT NULL,
+    "label" TEXT NOT NULL,
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "last_sent_at" TIMESTAMPTZ(3),
+
+    CONSTRAINT "push_subscriptions_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "web_push_sends" (
+    "alert_id" UUID NOT NULL,
+    "subscription_id" UUID NOT NULL,
+    "sent_at" TIMESTAMPTZ(3) NOT NULL,
+    "status" INTEGER NOT NULL,
+    "shortened" BOOLEAN NOT NULL DEFAULT false,
+
+    CONSTRAINT "web_push_sends_pkey" PRIMARY KEY ("alert_id","subscription_id")
+);
+
+-- CreateTable
 CREATE TABLE "alert_deliveries" (
     "id" UUID NOT NULL,
     "alert_id" UUID NOT NULL,
@@ -485,6 +515,12 @@ CREATE UNIQUE INDEX "alerts_idempotency_key_key" ON "alerts"("idempotency_key");
 CREATE INDEX "alerts_user_id_created_at_idx" ON "alerts"("user_id", "created_at");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "push_subscriptions_endpoint_key" ON "push_subscriptions"("endpoint");
+
+-- CreateIndex
+CREATE INDEX "push_subscriptions_user_id_idx" ON "push_subscriptions"("user_id");
+
+-- CreateIndex
 CREATE UNIQUE INDEX "alert_deliveries_alert_id_channel_key" ON "alert_deliveries"("alert_id", "channel");
 
 -- CreateIndex
@@ -564,6 +600,15 @@ ALTER TABLE "alerts" ADD CONSTRAINT "alerts_user_id_fkey" FOREIGN KEY ("user_id"
 
 -- AddForeignKey
 ALTER TABLE "alerts" ADD CONSTRAINT "alerts_meeting_id_fkey" FOREIGN KEY ("meeting_id") REFERENCES "meetings"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "push_subscriptions" ADD CONSTRAINT "push_subscriptions_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "web_push_sends" ADD CONSTRAINT "web_push_sends_alert_id_fkey" FOREIGN KEY ("alert_id") REFERENCES "alerts"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "web_push_sends" ADD CONSTRAINT "web_push_sends_subscription_id_fkey" FOREIGN KEY ("subscription_id") REFERENCES "push_subscriptions"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "alert_deliveries" ADD CONSTRAINT "alert_deliveries_alert_id_fkey" FOREIGN KEY ("alert_id") REFERENCES "alerts"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -37,6 +37,8 @@ export interface AlertMessageInput {
   /** where the dashboard is reached, without a trailing slash */
   publicUrl: string;
   locale?: string;
+  /** the alert's answers as signed links ("I'm here", …): Slack shows them as buttons */
+  answers?: ReadonlyArray<{ title: string; url: string }>;
 }
 
 export interface AlertEmailContent {
@@ -53,7 +55,17 @@ export interface SlackMessage {
 
 export type SlackBlock =
   | { type: "section"; text: { type: "mrkdwn"; text: string } }
-  | { type: "context"; elements: Array<{ type: "mrkdwn"; text: string }> };
+  | { type: "context"; elements: Array<{ type: "mrkdwn"; text: string }> }
+  | { type: "actions"; elements: SlackButton[] };
+
+/** A Block Kit link button: Slack opens `url` in the browser (the answer page, which asks once more). */
+export interface SlackButton {
+  type: "button";
+  text: { type: "plain_text"; text: string };
+  url: string;
+  action_id: string;
+  style?: "primary";
+}
 
 const FOOTER = "You get this because email alerts are on in your Makegood settings.";
 // Slack refuses a section text over 3,000 characters; leave room for the title.
@@ -119,8 +131,16 @@ function emailHtml(p: Parts): string {
 export function renderAlertSlack(input: AlertMessageInput): SlackMessage {
   const p = parts(input);
   const blocks: SlackBlock[] = [{ type: "section", text: { type: "mrkdwn", text: `*${escapeSlack(p.title)}*\n${escapeSlack(truncate(p.body, SLACK_SECTION_LIMIT))}` } }];
-  const links = [...p.links, { label: "Open Makegood", url: p.dashboardUrl }];
-  blocks.push({ type: "section", text: { type: "mrkdwn", text: links.map((link) => `<${slackUrl(link.url)}|${escapeSlack(link.label)}>`).join("  ·  ") } });
+  const answers = input.answers ?? [];
+  if (answers.length > 0) {
+    // The answers act through their signed links; the alert's own dashboard links would repeat them.
+    const buttons: SlackButton[] = answers.map((answer, index) => ({ type: "button", text: { type: "plain_text", text: truncate(answer.title, 75) }, url: answer.url, action_id: `answer-${index}`, ...(index === 0 ? { style: "primary" as const } : {}) }));
+    buttons.push({ type: "button", text: { type: "plain_text", text: "Open Makegood" }, url: p.dashboardUrl, action_id: "open" });
+    blocks.push({ type: "actions", elements: buttons });
+  } else {
+    const links = [...p.links, { label: "Open Makegood", url: p.dashboardUrl }];
+    blocks.push({ type: "section", text: { type: "mrkdwn", text: links.map((link) => `<${slackUrl(link.url)}|${escapeSlack(link.label)}>`).join("  ·  ") } });
+  }
   const context = [p.meetingTitle, p.when].filter((value): value is string => Boolean(value));
   if (context.length > 0) blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: escapeSlack(context.join(" · ")) }] });
   return { text: p.title, blocks };

@@ -7,7 +7,13 @@ import { AppError } from "../../platform/index.js";
 import type { Logger } from "../../platform/index.js";
 import { enqueueTasks } from "../../tasks/index.js";
 import { defineTask, type TaskContext, type Tx } from "../../tasks/index.js";
+import type { TokenSealer } from "../../platform/index.js";
+import type { AlertActionLinks } from "../action-links.js";
+import { actionExpiry, alertNotification, channelsForKind, deliveryDueAt, readChannelsByKind, type AlertNotification, type Channel } from "../domain/index.js";
 import { renderAlertEmail, renderAlertSlack, type AlertMessageInput } from "./alert-message.js";
+import { deliverPush } from "./deliver-push.js";
+import { publishToNtfy } from "./ntfy.js";
+import type { WebPushOptions } from "./web-push.js";
 import { ensureDeliveryRow, markDelivered, markGivenUp, markSkipped, recordFailedAttempt, sendOnceLocked } from "./delivery-records.js";
 import { messageIdFor, type Mailer } from "./mailer.js";
 import { sendSlackWebhook, type WebhookOptions } from "./webhook.js";
@@ -19,7 +25,7 @@ export const DELIVER_ALERT_TASK = "deliver_alert";
 const DELIVERY_PRIORITY = 30;
 
 /** Channels delivered by a task; the feed needs none (the alert row is the feed entry). */
-const taskChannel = z.enum(["email", "webhook"]);
+const taskChannel = z.enum(["email", "webhook", "push", "ntfy"]);
 type TaskChannel = z.infer<typeof taskChannel>;
 
 /** The schema's default for users without a settings row. */
@@ -34,9 +40,17 @@ export async function queueAlertDeliveries(tx: Tx, input: { alertId: string; use
   return queueDeliveryBatch(tx, [input], now);
 }
 
+interface QueuedAlert {
+  alertId: string;
+  userId: string;
+  channels: readonly AlertChannel[];
+  /** when a channel may deliver (quiet hours hold some); now when absent */
+  dueAt?: (channel: AlertChannel) => Date;
+}
+
 /** Two statements for any number of alerts: the delivery rows, then the delivery tasks. */
-async function queueDeliveryBatch(tx: Tx, inputs: ReadonlyArray<{ alertId: string; userId: string; channels: readonly AlertChannel[] }>, now: Date): Promise<number> {
-  const pairs = inputs.flatMap((input) => [...new Set(input.channels)].map((channel) => ({ ...input, channel })));
+async function queueDeliveryBatch(tx: Tx, inputs: ReadonlyArray<QueuedAlert>, now: Date): Promise<number> {
+  const pairs = inputs.flatMap((input) => [...new Set(input.channels)].map((channel) => ({ alertId: input.alertId, userId: input.userId, channel, dueAt: input.dueAt?.(channel) ?? now })));
   if (pairs.length === 0) return 0;
   // One set-based statement: Prisma's createMany of a few thousand rows (a tick where many
   // meetings turn late at once) cost seconds.
@@ -50,32 +64,47 @@ async function queueDeliveryBatch(tx: Tx, inputs: ReadonlyArray<{ alertId: strin
     on conflict (alert_id, channel) do nothing`;
   return enqueueTasks(
     tx,
-    pairs.flatMap(({ alertId, userId, channel }) => {
+    pairs.flatMap(({ alertId, userId, channel, dueAt }) => {
       const parsed = taskChannel.safeParse(channel);
       if (!parsed.success) return [];
-      return [{ kind: DELIVER_ALERT_TASK, payload: { alertId, channel: parsed.data }, idempotencyKey: `deliver:${alertId}:${parsed.data}`, dueAt: now, priority: DELIVERY_PRIORITY, userId }];
+      return [{ kind: DELIVER_ALERT_TASK, payload: { alertId, channel: parsed.data }, idempotencyKey: `deliver:${alertId}:${parsed.data}`, dueAt, priority: DELIVERY_PRIORITY, userId }];
     }),
   );
 }
 
-/** Nudges and heads-ups matter for minutes: they go where the user wants those (the feed by default). */
-const DEFAULT_NUDGE_CHANNELS: readonly AlertChannel[] = ["feed"];
-const NUDGE_KINDS: ReadonlySet<string> = new Set(["nudge", "heads_up"]);
+const settingsForRouting = { userId: true, alertChannels: true, nudgeChannels: true, channelsByKind: true, quietHoursStart: true, quietHoursEnd: true, timeZone: true } satisfies Prisma.SettingsSelect;
+type RoutingSettings = Prisma.SettingsGetPayload<{ select: typeof settingsForRouting }>;
 
-/** `queueAlertDeliveries` for a batch of alerts, on each user's chosen channels for the alert's kind. */
+/** Where an alert of this kind goes for this user (defaults without a settings row). */
+function routeFor(row: Omit<RoutingSettings, "userId"> | null | undefined, kind: string): readonly AlertChannel[] {
+  const alertChannels = row?.alertChannels ?? DEFAULT_CHANNELS;
+  const channelsByKind = readChannelsByKind(row?.channelsByKind, { alertChannels, nudgeChannels: row?.nudgeChannels ?? DEFAULT_NUDGE_CHANNELS });
+  return channelsForKind(kind, { alertChannels, channelsByKind });
+}
+
+/** Nudges and heads-ups matter for minutes: the feed (and a phone) by default, not email. */
+const DEFAULT_NUDGE_CHANNELS: readonly Channel[] = ["feed"];
+const DEFAULT_QUIET = { start: "22:00", end: "07:00" };
+
+/**
+ * `queueAlertDeliveries` for a batch of alerts, on each user's chosen channels for the alert's
+ * kind; push and ntfy wait for the end of the user's quiet hours when the kind can wait
+ * (domain/quiet-hours.ts).
+ */
 export async function queueAlertDeliveriesPerSettings(tx: Tx, alerts: ReadonlyArray<{ alertId: string; userId: string; kind?: string }>, now: Date): Promise<number> {
   if (alerts.length === 0) return 0;
-  const settings = await tx.settings.findMany({
-    where: { userId: { in: [...new Set(alerts.map((alert) => alert.userId))] } },
-    select: { userId: true, alertChannels: true, nudgeChannels: true },
-  });
+  const settings = await tx.settings.findMany({ where: { userId: { in: [...new Set(alerts.map((alert) => alert.userId))] } }, select: settingsForRouting });
   const byUser = new Map(settings.map((row) => [row.userId, row]));
-  const channelsFor = (alert: { userId: string; kind?: string }): readonly AlertChannel[] => {
-    const row = byUser.get(alert.userId);
-    if (alert.kind !== undefined && NUDGE_KINDS.has(alert.kind)) return row?.nudgeChannels ?? DEFAULT_NUDGE_CHANNELS;
-    return row?.alertChannels ?? DEFAULT_CHANNELS;
-  };
-  return queueDeliveryBatch(tx, alerts.map((alert) => ({ ...alert, channels: channelsFor(alert) })), now);
+  return queueDeliveryBatch(
+    tx,
+    alerts.map((alert) => {
+      const row = byUser.get(alert.userId);
+      const kind = alert.kind ?? "reminder";
+      const quiet = row ? (row.quietHoursStart && row.quietHoursEnd ? { start: row.quietHoursStart, end: row.quietHoursEnd } : null) : DEFAULT_QUIET;
+      return { ...alert, channels: routeFor(row, kind), dueAt: (channel: AlertChannel) => deliveryDueAt({ kind, channel, quiet, timeZone: row?.timeZone ?? "UTC", now }) };
+    }),
+    now,
+  );
 }
 
 export interface DeliverAlertDependencies {
@@ -88,11 +117,20 @@ export interface DeliverAlertDependencies {
   /** SMTP_FROM */
   mailFrom: string;
   webhook: WebhookOptions;
+  /** signs the answers a notification offers */
+  actionLinks: AlertActionLinks;
+  /** Web Push with our VAPID key; null: push is off (no key), push deliveries are skipped */
+  webPush: WebPushOptions | null;
+  /** opens the user's ntfy access token */
+  sealer: TokenSealer;
   metrics?: Pick<Metrics, "alertDelivery">;
 }
 
+/** The context a sealed ntfy token is bound to (it cannot be opened as another kind of secret). */
+export const NTFY_TOKEN_CONTEXT = "settings:ntfy-token";
+
 const alertInclude = {
-  user: { select: { email: true, settings: { select: { timeZone: true, alertChannels: true, webhookUrl: true } } } },
+  user: { select: { email: true, settings: { select: { timeZone: true, alertChannels: true, nudgeChannels: true, channelsByKind: true, quietHoursStart: true, quietHoursEnd: true, webhookUrl: true, ntfyUrl: true, ntfyTokenSealed: true } } } },
   meeting: { select: { title: true, start: true, end: true } },
 } satisfies Prisma.AlertInclude;
 
@@ -120,7 +158,7 @@ export function deliverAlertTask(deps: DeliverAlertDependencies) {
         log.debug({ status: delivery.status }, "alert delivery already settled");
         return;
       }
-      const skip = skipReason(alert, channel);
+      const skip = await skipReason(deps, alert, channel);
       if (skip) {
         await context.finish((tx) => markSkipped(tx, alertId, channel, skip));
         log.info({ reason: skip }, "alert delivery skipped");
@@ -130,7 +168,18 @@ export function deliverAlertTask(deps: DeliverAlertDependencies) {
       const input: AlertMessageInput = { alert, meeting: alert.meeting, timeZone: alert.user.settings?.timeZone ?? "UTC", publicUrl: deps.publicUrl };
       try {
         if (channel === "email") await sendEmail(deps, alert, input, log);
-        else await postWebhook(deps, alert, input, log);
+        else if (channel === "webhook") await postWebhook(deps, alert, input, log);
+        else if (channel === "ntfy") await publishNtfy(deps, alert, log);
+        else {
+          const pushed = await deliverPush({ db: deps.db, log, webPush: deps.webPush!, now: () => deps.clock.now() }, alert, notificationOf(deps, alert));
+          if (pushed.kind === "no_devices") {
+            const reason = "Every subscribed device had unsubscribed or expired";
+            await context.finish((tx) => markSkipped(tx, alertId, channel, reason));
+            log.info({ reason }, "alert delivery skipped");
+            deps.metrics?.alertDelivery(channel, "skipped");
+            return;
+          }
+        }
       } catch (error) {
         // The runner parks the task on a permanent error or its last attempt; the delivery
         // record says the same, with the reason the user can read.
@@ -152,13 +201,38 @@ export function deliverAlertTask(deps: DeliverAlertDependencies) {
   });
 }
 
-function skipReason(alert: LoadedAlert, channel: TaskChannel): string | null {
+const CHANNEL_NAMES: Record<TaskChannel, string> = { email: "Email", webhook: "Webhook", push: "Push", ntfy: "ntfy" };
+
+async function skipReason(deps: DeliverAlertDependencies, alert: LoadedAlert, channel: TaskChannel): Promise<string | null> {
   const settings = alert.user.settings;
   if (alert.withdrawnAt) return "The alert was withdrawn before it was delivered";
-  if (settings && !settings.alertChannels.includes(channel)) return `${channel === "email" ? "Email" : "Webhook"} alerts were switched off in the settings`;
+  if (settings && !routeFor(settings, alert.kind).includes(channel)) return `${CHANNEL_NAMES[channel]} alerts of this kind were switched off in the settings`;
   if (channel === "webhook" && !settings?.webhookUrl) return "No webhook URL is set in the settings";
+  if (channel === "ntfy" && !settings?.ntfyUrl) return "No ntfy topic is set in the settings";
   if (channel === "email" && !alert.user.email) return "The user has no email address";
+  if (channel === "push") {
+    if (!deps.webPush) return "Web Push is off on this server (no VAPID key)";
+    const devices = await deps.db.pushSubscription.count({ where: { userId: alert.userId } });
+    if (devices === 0) return "No device is subscribed to push notifications";
+  }
   return null;
+}
+
+/** The notification every lock-screen channel shows: the alert, its answers as signed links. */
+function notificationOf(deps: DeliverAlertDependencies, alert: LoadedAlert): AlertNotification {
+  return alertNotification(alert, {
+    open: `${deps.publicUrl}/?alert=${alert.id}`,
+    action: (action) => deps.actionLinks.url({ alertId: alert.id, userId: alert.userId, action, expiresAt: actionExpiry(action, { createdAt: alert.createdAt, meetingEnd: alert.meeting?.end ?? null }) }),
+  });
+}
+
+async function publishNtfy(deps: DeliverAlertDependencies, alert: LoadedAlert, log: Logger): Promise<void> {
+  const settings = alert.user.settings;
+  const target = { topicUrl: settings?.ntfyUrl ?? "", token: settings?.ntfyTokenSealed ? deps.sealer.open(settings.ntfyTokenSealed, NTFY_TOKEN_CONTEXT) : null };
+  const outcome = await sendOnceLocked(deps.db, { alertId: alert.id, channel: "ntfy", now: () => deps.clock.now(), timeoutMs: deps.webhook.timeoutMs }, () =>
+    publishToNtfy(target, alert.kind, notificationOf(deps, alert), deps.webhook, () => deps.clock.now()),
+  );
+  log.info({ outcome }, "alert ntfy delivery done");
 }
 
 async function sendEmail(deps: DeliverAlertDependencies, alert: LoadedAlert, input: AlertMessageInput, log: Logger): Promise<void> {
@@ -183,12 +257,13 @@ async function postWebhook(deps: DeliverAlertDependencies, alert: LoadedAlert, i
   // skipReason has made sure there is a URL; it holds a secret and is never logged.
   const url = alert.user.settings?.webhookUrl ?? "";
   const outcome = await sendOnceLocked(deps.db, { alertId: alert.id, channel: "webhook", now: () => deps.clock.now(), timeoutMs: deps.webhook.timeoutMs }, () =>
-    sendSlackWebhook(url, renderAlertSlack(input), deps.webhook),
+    sendSlackWebhook(url, renderAlertSlack({ ...input, answers: notificationOf(deps, alert).actions }), deps.webhook),
   );
   log.info({ outcome }, "alert webhook delivery done");
 }
 
 async function finishDelivered(context: TaskContext, deps: DeliverAlertDependencies, alertId: string, channel: TaskChannel): Promise<void> {
-  // The webhook's record committed with its send; the email's commits with the task.
-  await context.finish(channel === "email" ? (tx) => markDelivered(tx, alertId, channel, deps.clock.now()) : undefined);
+  // The webhook's and ntfy's records committed with their send; the email's and push's (whose
+  // devices each have their own record) commit with the task.
+  await context.finish(channel === "email" || channel === "push" ? (tx) => markDelivered(tx, alertId, channel, deps.clock.now()) : undefined);
 }

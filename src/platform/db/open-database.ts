@@ -2,6 +2,7 @@ import type { Config } from "../config.js";
 import { loadOrCreateDataDirKey } from "../generated-key.js";
 import type { KeyRing } from "../key-ring.js";
 import type { Logger } from "../logger.js";
+import { loadOrCreateVapidKeys, type VapidKeys } from "../vapid-keys.js";
 import { startEmbeddedPostgres } from "./embedded-postgres.js";
 import { migrateDatabase } from "./migrate.js";
 import { waitForDatabase } from "./wait-for-database.js";
@@ -9,6 +10,8 @@ import { waitForDatabase } from "./wait-for-database.js";
 export interface OpenDatabase {
   url: string;
   tokenKeys: KeyRing;
+  /** Web Push's VAPID pair (configured, or from the data folder); absent: push is off */
+  vapidKeys?: VapidKeys;
   /** stops the embedded server when this process started it */
   stop(): Promise<void>;
 }
@@ -24,9 +27,13 @@ export async function openDatabase(config: Config, log: Logger): Promise<OpenDat
   const stop = async () => embedded?.stop();
   try {
     const tokenKeys = config.tokenKeys ?? (await loadOrCreateDataDirKey(config.dataDir, log));
+    // Like the token key: generated only beside the embedded database. With DATABASE_URL several
+    // instances may share one database and must push with one key, so it has to be configured.
+    const vapidKeys = config.webPush.keys ?? (config.databaseUrl ? undefined : await loadOrCreateVapidKeys(config.dataDir, log));
+    if (!vapidKeys) log.warn("Web Push is off: set VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY (npx web-push generate-vapid-keys) to send alerts to phones and browsers");
     await waitForDatabase(url, config.databaseWaitSeconds, log);
     await migrateDatabase(url, log.child({ component: "migrations" }));
-    return { url, tokenKeys, stop };
+    return { url, tokenKeys, ...(vapidKeys ? { vapidKeys } : {}), stop };
   } catch (error) {
     await stop();
     throw error;

@@ -50,6 +50,7 @@ export const api = {
   get: (path) => request("GET", path),
   post: (path, body = {}) => request("POST", path, body),
   put: (path, body) => request("PUT", path, body),
+  del: (path, body) => request("DELETE", path, body),
   /** POST without a body (sign-out answers 204) */
   postEmpty: (path) => request("POST", path),
 };

@@ -184,3 +184,9 @@ function Shell({ profile, onSignedOut, onProfileChanged }) {
 const container = document.getElementById("app");
 container.textContent = "";
 render(html`<${Root} />`, container);
+
+// The installable dashboard: the worker caches the shell and shows alerts as notifications
+// (web/service-worker/sw.js). Browsers allow it on https and on localhost only.
+if ("serviceWorker" in navigator && window.isSecureContext) {
+  navigator.serviceWorker.register("/sw.js").catch((error) => console.warn("the service worker did not register", error));
+}

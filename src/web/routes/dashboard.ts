@@ -28,13 +28,18 @@ const IMPORT_MAP = JSON.stringify({
  */
 export const DASHBOARD_SCRIPT_HASHES = [`'sha256-${createHash("sha256").update(IMPORT_MAP).digest("base64")}'`];
 
-const PAGE = `<!doctype html>
+export const DASHBOARD_PAGE = `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Makegood</title>
+<meta name="theme-color" content="#1d4ed8">
 <link rel="icon" href="/app/icon.svg" type="image/svg+xml">
+<link rel="manifest" href="/manifest.webmanifest">
+<link rel="apple-touch-icon" href="/app/icons/icon-192.png">
+<meta name="apple-mobile-web-app-capable" content="yes">
+<meta name="apple-mobile-web-app-title" content="Makegood">
 <link rel="stylesheet" href="/app/dashboard.css">
 <script type="importmap">${IMPORT_MAP}</script>
 <script type="module" src="/app/main.js"></script>
@@ -64,12 +69,12 @@ export const dashboardRoutes: FastifyPluginAsyncZod = async (app) => {
       list: false,
       // Revalidated on every load (ETag), so a deploy is picked up at once.
       maxAge: 0,
-      allowedPath: (path) => /\.(m?js|css|svg)$/.test(path),
+      allowedPath: (path) => /\.(m?js|css|svg|png)$/.test(path),
     });
   }
 
   // Untagged: a page, not part of the API document.
   // Browsers ask for /favicon.ico on pages that name no icon (the check-in page, error pages).
   app.get("/favicon.ico", async (_request, reply) => reply.header("cache-control", "public, max-age=86400").redirect("/app/icon.svg", 301));
-  app.get("/", async (_request, reply) => reply.type("text/html; charset=utf-8").header("cache-control", "no-cache").send(PAGE));
+  app.get("/", async (_request, reply) => reply.type("text/html; charset=utf-8").header("cache-control", "no-cache").send(DASHBOARD_PAGE));
 };

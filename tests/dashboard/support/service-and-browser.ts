@@ -18,12 +18,12 @@ export interface ServiceAndBrowser {
  * after. `started` hands them to the block's own variables.
  */
 export function useServiceAndBrowser(
-  options: { artifacts: string; timezoneId?: string; cron?: boolean },
+  options: { artifacts: string; timezoneId?: string; cron?: boolean; env?: Record<string, string> },
   started: (running: ServiceAndBrowser) => void | Promise<void>,
 ): void {
   let running: Partial<ServiceAndBrowser> = {};
   beforeAll(async () => {
-    const harness = await startHarness({ env: { ...NO_OAUTH_CLIENTS, ...(options.cron ? { CRON: "true" } : {}) } });
+    const harness = await startHarness({ env: { ...NO_OAUTH_CLIENTS, ...(options.cron ? { CRON: "true" } : {}), ...options.env } });
     running = { harness };
     const browser = await launchBrowser(options.artifacts, options.timezoneId ? { timezoneId: options.timezoneId } : {});
     running = { harness, browser, page: browser.page };

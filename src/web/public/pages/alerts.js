@@ -5,6 +5,7 @@ import { day, time, timeRange } from "../format.js";
 import { AlertOutcome, AlertMeta, mergeAlerts, STATUS_TAGS, useAlerts } from "../alert-state.js";
 import { rememberAnswer, useAnswers, useMeetingsById } from "../check-ins.js";
 import { LateForm } from "../late-form.js";
+import { NotificationPreview } from "../notification-preview.js";
 import { ActionStatus, Empty, html, Loading, Problem, useAction } from "../ui.js";
 
 export { AlertMeta };
@@ -86,6 +87,7 @@ export function AlertsPage({ profile, refreshKey, refresh, now, liveAlerts, head
             ${alert.status === "open" && !(alert.kind === "digest" && meetings) && html`<p class="alert-body">${alert.body}</p>`}
             <${AlertMeta} alert=${alert} zone=${zone} now=${now} extra=${deliveries(alert)} />
             <${AlertAnswer} alert=${alert} onDone=${refresh} meetings=${meetings} zone=${zone} now=${now} />
+            ${profile.sandbox && html`<${NotificationPreview} alert=${alert} />`}
           </li>`)}
         </ul>`)}
   `;

@@ -4,16 +4,27 @@ import { useEffect, useState } from "preact/hooks";
 import { api, ApiError } from "../api.js";
 import { wallClock } from "../format.js";
 import { html, Loading, Problem, useResource } from "../ui.js";
+import { PushDevice } from "../push-device.js";
 
 const DAYS = [[1, "Mon"], [2, "Tue"], [3, "Wed"], [4, "Thu"], [5, "Fri"], [6, "Sat"], [7, "Sun"]];
-const CHANNELS = [["email", "Email"], ["feed", "In-app feed (always on)"], ["webhook", "Webhook (Slack-compatible)"]];
+/** Columns of the channel table: the feed first (always on), then what reaches a phone, then the rest. */
+const CHANNELS = [["feed", "Feed"], ["push", "Push"], ["ntfy", "ntfy"], ["email", "Email"], ["webhook", "Webhook"]];
+/** Rows: the four kinds that ask something, then everything else (alertChannels). */
+const KINDS = [
+  ["nudges", "Reminders and heads-ups", "Before a meeting we can't see, or when the next one is about to start"],
+  ["late", "Running late?", "A meeting started and we saw no sign of you"],
+  ["missed", "Did you miss it?", "A meeting ended without you, as far as we can tell"],
+  ["digest", "End-of-day summary", "Meetings we couldn't see, asked about together"],
+  ["other", "Everything else", "A calendar to reconnect, recovery reminders, buffer conflicts"],
+];
 /** Every alert is a row of the feed, so the dashboard shows it whatever is ticked: the box says so and cannot be unticked. */
 const withFeed = (channels) => (channels.includes("feed") ? channels : [...channels, "feed"].sort());
 /** Whether any alert leaves the dashboard. */
-const reachesYou = (channels) => channels.includes("email") || channels.includes("webhook");
+const reachesYou = (lists) => lists.some((channels) => channels.some((channel) => channel !== "feed"));
 /** Fields this form shows a message beside; the server's other messages go to the top. */
 const FIELDS = new Set(["timeZone", "lateGraceMinutes", "settleMinutes", "autoConfirmMinutes", "checkInPrompt", "nudgeMinutes", "nudgeChannels", "lateAlertsWithoutSignal",
-  "bufferMinutes", "giftDelayHours", "workingHours.days", "workingHours.start", "workingHours.end", "workingHours", "autoSendLateNotice", "sendVia", "alertChannels", "webhookUrl"]);
+  "bufferMinutes", "giftDelayHours", "workingHours.days", "workingHours.start", "workingHours.end", "workingHours", "autoSendLateNotice", "sendVia", "alertChannels", "webhookUrl",
+  "channelsByKind", "quietHours", "quietHours.start", "quietHours.end", "ntfyUrl", "ntfyToken"]);
 const CHECK_IN_PROMPTS = [
   ["digest", "One summary at the end of my working day"],
   ["each", "Ask me after each one"],
@@ -40,8 +51,19 @@ const toForm = (s) => ({
   giftDelayHours: String(Math.round((s.giftDelayMinutes / 60) * 10) / 10),
   nudgeMinutes: String(s.nudgeMinutes),
   webhookUrl: s.webhookUrl ?? "",
-  alertChannels: withFeed(s.alertChannels),
-  nudgeChannels: withFeed(s.nudgeChannels),
+  ntfyUrl: s.ntfyUrl ?? "",
+  ntfyToken: "",
+  forgetNtfyToken: false,
+  quietOn: s.quietHours !== null,
+  quietStart: s.quietHours?.start ?? "22:00",
+  quietEnd: s.quietHours?.end ?? "07:00",
+  channels: {
+    nudges: withFeed(s.channelsByKind.nudges),
+    late: withFeed(s.channelsByKind.late),
+    missed: withFeed(s.channelsByKind.missed),
+    digest: withFeed(s.channelsByKind.digest),
+    other: withFeed(s.alertChannels),
+  },
 });
 
 /** Numbers as the user typed them: what is not a number goes to the server as is, which says so. */
@@ -58,13 +80,16 @@ function fromForm(f) {
     giftDelayMinutes: typeof giftHours === "number" ? Math.round(giftHours * 60) : giftHours,
     workingHours: f.workingHours,
     autoSendLateNotice: f.autoSendLateNotice,
-    alertChannels: withFeed(f.alertChannels),
+    alertChannels: withFeed(f.channels.other),
+    channelsByKind: { nudges: withFeed(f.channels.nudges), late: withFeed(f.channels.late), missed: withFeed(f.channels.missed), digest: withFeed(f.channels.digest) },
+    quietHours: f.quietOn ? { start: f.quietStart, end: f.quietEnd } : null,
     webhookUrl: f.webhookUrl.trim() === "" ? null : f.webhookUrl.trim(),
+    ntfyUrl: f.ntfyUrl.trim() === "" ? null : f.ntfyUrl.trim(),
+    ...(f.forgetNtfyToken ? { ntfyToken: null } : f.ntfyToken.trim() !== "" ? { ntfyToken: f.ntfyToken.trim() } : {}),
     sendVia: f.sendVia,
     checkInPrompt: f.checkInPrompt,
     lateAlertsWithoutSignal: f.lateAlertsWithoutSignal,
     nudgeMinutes: number(f.nudgeMinutes),
-    nudgeChannels: withFeed(f.nudgeChannels),
   };
 }
 
@@ -75,6 +100,7 @@ function SettingsForm({ saved, onSaved }) {
   useEffect(() => setForm(toForm(saved)), [saved]);
 
   const set = (key, value) => setForm((f) => ({ ...f, [key]: value }));
+  const setChannel = (kind, channel, on) => setForm((f) => ({ ...f, channels: { ...f.channels, [kind]: toggle(f.channels[kind], channel, on) } }));
   const setHours = (key, value) => setForm((f) => ({ ...f, workingHours: { ...f.workingHours, [key]: value } }));
   const toggle = (list, value, on) => (on ? [...list.filter((v) => v !== value), value].sort() : list.filter((v) => v !== value));
 
@@ -85,7 +111,7 @@ function SettingsForm({ saved, onSaved }) {
       const next = await api.put("/api/settings", fromForm(form));
       setForm(toForm(next));
       setErrors({});
-      setStatus({ busy: false, message: reachesYou(next.alertChannels) ? "Settings saved." : "Settings saved. Alerts will show only here on the dashboard." });
+      setStatus({ busy: false, message: reachesYou([next.alertChannels, ...Object.values(next.channelsByKind)]) ? "Settings saved." : "Settings saved. Alerts will show only here on the dashboard." });
       onSaved?.();
     } catch (error) {
       const fieldErrors = error instanceof ApiError && error.status === 400 ? error.fieldErrors() : { "": error.message };
@@ -150,15 +176,7 @@ function SettingsForm({ saved, onSaved }) {
         <p class="hint" id="hint-checkInPrompt">The summary comes at the end of your working hours (${wallClock(form.workingHours.end || "17:00")}, set under Recovery). We never count one as missed unless you tell us so.</p>
         ${error("checkInPrompt")}
       </div>
-      ${numberField("nudgeMinutes", "Remind me before they start (minutes)", "With I'm here and \u201cTell them I'm N minutes late\u201d. 0 for no reminder; at most 60.", { min: "0", max: "60" })}
-      <div class="field">
-        <span class="label" id="nudge-channels-label">Send those reminders by</span>
-        <div class="checks" role="group" aria-labelledby="nudge-channels-label" aria-describedby=${described("nudgeChannels")}>
-          ${CHANNELS.map(([value, label]) => html`<label class="inline-check"><input type="checkbox" id=${value === "email" ? "setting-nudgeChannels" : undefined} checked=${value === "feed" || form.nudgeChannels.includes(value)}
-            disabled=${value === "feed"} onChange=${(e) => set("nudgeChannels", toggle(form.nudgeChannels, value, e.currentTarget.checked))} /> ${label}</label>`)}
-        </div>
-        ${error("nudgeChannels")}
-      </div>
+      ${numberField("nudgeMinutes", "Remind me before they start (minutes)", "With I'm here and \u201cTell them I'm N minutes late\u201d. 0 for no reminder; at most 60. Where it goes: under Alerts.", { min: "0", max: "60" })}
       <div class="field">
         <label class="inline-check"><input type="checkbox" id="setting-lateAlertsWithoutSignal" checked=${form.lateAlertsWithoutSignal} onChange=${(e) => set("lateAlertsWithoutSignal", e.currentTarget.checked)}
           aria-describedby=${described("lateAlertsWithoutSignal", "hint-lateAlertsWithoutSignal")} /> Ask \u201cRunning late?\u201d for these too</label>
@@ -205,19 +223,57 @@ function SettingsForm({ saved, onSaved }) {
     <fieldset class="card">
       <legend>Alerts</legend>
       <div class="field">
-        <span class="label" id="channels-label">Alert me by</span>
-        <div class="checks" role="group" aria-labelledby="channels-label" aria-describedby=${[described("alertChannels"), reachesYou(form.alertChannels) ? null : "warning-alertChannels"].filter(Boolean).join(" ") || undefined}>
-          ${CHANNELS.map(([value, label]) => html`<label class="inline-check"><input type="checkbox" id=${value === "email" ? "setting-alertChannels" : undefined} checked=${value === "feed" || form.alertChannels.includes(value)}
-            disabled=${value === "feed"} onChange=${(e) => set("alertChannels", toggle(form.alertChannels, value, e.currentTarget.checked))} /> ${label}</label>`)}
+        <span class="label" id="push-label">Notifications on your phone or computer</span>
+        <p class="hint" id="hint-push">Alerts arrive on the lock screen with their answers as buttons: I'm here, Running 10 min late, Yes, I missed it, I was there. On a phone, add Makegood to the home screen first.</p>
+        <${PushDevice} />
+      </div>
+      <div class="field">
+        <span class="label" id="channels-label">Where each kind of alert goes</span>
+        <table class="channel-table" aria-labelledby="channels-label" aria-describedby=${[described("channelsByKind"), described("alertChannels"), reachesYou(Object.values(form.channels)) ? null : "warning-alertChannels"].filter(Boolean).join(" ") || undefined}>
+          <thead><tr><th scope="col"><span class="visually-hidden">Alert</span></th>${CHANNELS.map(([, label]) => html`<th scope="col">${label}</th>`)}</tr></thead>
+          <tbody>
+            ${KINDS.map(([kind, label, hint]) => html`<tr>
+              <th scope="row"><span class="kind-name">${label}</span><span class="hint">${hint}</span></th>
+              ${CHANNELS.map(([channel, channelLabel]) => html`<td><input type="checkbox" id=${kind === "nudges" && channel === "push" ? "setting-channelsByKind" : kind === "other" && channel === "email" ? "setting-alertChannels" : undefined}
+                aria-label=${`${label} by ${channel === "feed" ? "the in-app feed (always on)" : channelLabel}`} checked=${channel === "feed" || form.channels[kind].includes(channel)} disabled=${channel === "feed"}
+                onChange=${(e) => setChannel(kind, channel, e.currentTarget.checked)} /></td>`)}
+            </tr>`)}
+          </tbody>
+        </table>
+        <p class="hint">The feed is this dashboard's Alerts page: everything is there, whatever is ticked.</p>
+        ${!reachesYou(Object.values(form.channels)) && html`<p class="field-warning" id="warning-alertChannels" role="status">With every channel but the feed off, alerts show only here on the dashboard: you will learn of a late or missed meeting only while Makegood is open.</p>`}
+        ${error("channelsByKind")}${error("alertChannels")}
+      </div>
+      <div class="field">
+        <label class="inline-check"><input type="checkbox" id="setting-quietHours" checked=${form.quietOn} onChange=${(e) => set("quietOn", e.currentTarget.checked)} aria-describedby="hint-quietHours" /> Quiet hours</label>
+        <div class="time-pair">
+          <label for="setting-quietHours-start">From</label>
+          <input id="setting-quietHours-start" type="time" value=${form.quietStart} disabled=${!form.quietOn} onInput=${(e) => set("quietStart", e.currentTarget.value)} aria-invalid=${invalid("quietHours.start")} aria-describedby=${described("quietHours.start")} />
+          <label for="setting-quietHours-end">to</label>
+          <input id="setting-quietHours-end" type="time" value=${form.quietEnd} disabled=${!form.quietOn} onInput=${(e) => set("quietEnd", e.currentTarget.value)} aria-invalid=${invalid("quietHours.end")} aria-describedby=${described("quietHours.end")} />
         </div>
-        ${!reachesYou(form.alertChannels) && html`<p class="field-warning" id="warning-alertChannels" role="status">With email and webhook off, alerts show only here on the dashboard: you will learn of a late or missed meeting only while Makegood is open.</p>`}
-        ${error("alertChannels")}
+        <p class="hint" id="hint-quietHours">In your time zone. Push and ntfy hold “Did you miss it?”, the summary and everything else until the end; “Running late?” and reminders still come, since they are about a meeting you have right then.</p>
+        ${error("quietHours")}${error("quietHours.start")}${error("quietHours.end")}
+      </div>
+      <div class="field">
+        <label for="setting-ntfyUrl">ntfy topic</label>
+        <input id="setting-ntfyUrl" type="url" inputmode="url" placeholder="https://ntfy.sh/your-topic" value=${form.ntfyUrl} onInput=${(e) => set("ntfyUrl", e.currentTarget.value)}
+          aria-invalid=${invalid("ntfyUrl")} aria-describedby=${described("ntfyUrl", "hint-ntfyUrl")} />
+        <p class="hint" id="hint-ntfyUrl">For the ntfy app: alerts are published to this topic, with their answers as buttons. Pick a topic name nobody can guess, or protect it with a token.</p>
+        ${error("ntfyUrl")}
+      </div>
+      <div class="field">
+        <label for="setting-ntfyToken">ntfy access token (optional)</label>
+        <input id="setting-ntfyToken" type="password" autocomplete="off" placeholder=${saved.ntfyTokenSet ? "A token is stored; type to replace it" : "tk_…"} value=${form.ntfyToken}
+          onInput=${(e) => set("ntfyToken", e.currentTarget.value)} aria-invalid=${invalid("ntfyToken")} aria-describedby=${described("ntfyToken")} />
+        ${saved.ntfyTokenSet && html`<label class="inline-check"><input type="checkbox" checked=${form.forgetNtfyToken} onChange=${(e) => set("forgetNtfyToken", e.currentTarget.checked)} /> Forget the stored token</label>`}
+        ${error("ntfyToken")}
       </div>
       <div class="field">
         <label for="setting-webhookUrl">Webhook URL</label>
         <input id="setting-webhookUrl" type="url" inputmode="url" placeholder="https://hooks.slack.com/services/…" value=${form.webhookUrl} onInput=${(e) => set("webhookUrl", e.currentTarget.value)}
           aria-invalid=${invalid("webhookUrl")} aria-describedby=${described("webhookUrl", "hint-webhookUrl")} />
-        <p class="hint" id="hint-webhookUrl">Receives Slack-compatible JSON for each alert when the webhook channel is on.</p>
+        <p class="hint" id="hint-webhookUrl">Receives Slack-compatible JSON for each alert, with its answers as buttons.</p>
         ${error("webhookUrl")}
       </div>
     </fieldset>
