@@ -101,7 +101,11 @@ describe.skipIf(!hasChromium)("settings: validation in plain words, in Chromium"
     const ticked = channels.locator("input[type=checkbox]:checked:not(:disabled)");
     while ((await ticked.count()) > 0) await ticked.first().uncheck();
     await expect.poll(() => page.locator("#warning-alertChannels").isVisible()).toBe(true);
-    expect(await page.locator("#warning-alertChannels").textContent()).toContain("alerts show only here on the dashboard");
+    expect(await page.locator("#warning-alertChannels").textContent()).toContain("you will learn of a late or missed meeting only while Makegood is open");
+    // Push with no device that gets notifications reaches nobody either: the warning stays.
+    await channels.getByRole("checkbox", { name: "Running late? by Push" }).check();
+    expect(await page.locator("#warning-alertChannels").isVisible()).toBe(true);
+    await channels.getByRole("checkbox", { name: "Running late? by Push" }).uncheck();
     await save();
     await expect.poll(() => page.getByText("Settings saved. Alerts will show only here on the dashboard.").isVisible(), { timeout: 10_000 }).toBe(true);
     expect(await page.locator(".field-error").count()).toBe(0);

@@ -62,7 +62,7 @@ describe.skipIf(!hasChromium)("times in the sandbox for a newcomer in Tokyo", { 
     await page.reload();
     await page.getByRole("heading", { level: 1, name: "Today" }).waitFor();
     expect(await page.locator(".sandbox-banner").isVisible()).toBe(true);
-    expect(await page.locator(".sandbox-banner").textContent()).toContain("Nothing leaves this machine: emails land in the Outbox.");
+    expect(await page.locator(".sandbox-banner").textContent()).toContain("Nothing goes to anyone else: emails land in the Outbox, and notifications reach only devices you turn them on for.");
   });
 
   it("says what it saw of a meeting that is over, and why a meeting is not watched", async () => {

@@ -14,7 +14,7 @@ async function currentSubscription() {
   return registration.pushManager.getSubscription();
 }
 
-export function PushDevice() {
+export function PushDevice({ onDevices } = {}) {
   const [devices, setDevices] = useState(null);
   const [here, setHere] = useState(null);
   const [serverKey, setServerKey] = useState(undefined);
@@ -24,6 +24,7 @@ export function PushDevice() {
     const [{ publicKey }, { devices: list }] = await Promise.all([api.get("/api/push/key"), api.get("/api/push/subscriptions")]);
     setServerKey(publicKey);
     setDevices(list);
+    onDevices?.(list.length);
     if (supported()) {
       const subscription = await Promise.race([currentSubscription(), new Promise((resolve) => setTimeout(() => resolve(null), 3000))]).catch(() => null);
       // A subscription this browser holds is (re)registered: the server may have dropped it

@@ -8,7 +8,7 @@ import { ActionStatus, announce, html, useAction } from "./ui.js";
 export function SandboxBanner() {
   return html`<p class="sandbox-banner" role="note">
     <span class="sandbox-tag">Sandbox</span>
-    <span>Sample meetings placed around now. Nothing leaves this machine: emails land in the <a href="#/outbox">Outbox</a>.</span>
+    <span>Sample meetings placed around now. Nothing goes to anyone else: emails land in the <a href="#/outbox">Outbox</a>, and notifications reach only devices you turn them on for.</span>
   </p>`;
 }
 

@@ -20,7 +20,11 @@ const KINDS = [
 /** Every alert is a row of the feed, so the dashboard shows it whatever is ticked: the box says so and cannot be unticked. */
 const withFeed = (channels) => (channels.includes("feed") ? channels : [...channels, "feed"].sort());
 /** Whether any alert leaves the dashboard. */
-const reachesYou = (lists) => lists.some((channels) => channels.some((channel) => channel !== "feed"));
+/**
+ * Whether any chosen channel can reach the user away from this page: a channel counts only once it
+ * has somewhere to go (a device for push, a topic for ntfy, an address for the webhook).
+ */
+const reachesYou = (lists, where) => lists.some((channels) => channels.some((channel) => channel === "email" || (channel === "push" && where.devices > 0) || (channel === "ntfy" && where.ntfy) || (channel === "webhook" && where.webhook)));
 /** Fields this form shows a message beside; the server's other messages go to the top. */
 const FIELDS = new Set(["timeZone", "lateGraceMinutes", "settleMinutes", "autoConfirmMinutes", "checkInPrompt", "nudgeMinutes", "nudgeChannels", "lateAlertsWithoutSignal",
   "bufferMinutes", "giftDelayHours", "workingHours.days", "workingHours.start", "workingHours.end", "workingHours", "autoSendLateNotice", "sendVia", "alertChannels", "webhookUrl",
@@ -95,6 +99,8 @@ function fromForm(f) {
 
 function SettingsForm({ saved, onSaved }) {
   const [form, setForm] = useState(() => toForm(saved));
+  // How many devices get notifications (unknown until PushDevice has loaded them).
+  const [pushDevices, setPushDevices] = useState(0);
   const [errors, setErrors] = useState({});
   const [status, setStatus] = useState({ busy: false, message: "" });
   useEffect(() => setForm(toForm(saved)), [saved]);
@@ -111,7 +117,7 @@ function SettingsForm({ saved, onSaved }) {
       const next = await api.put("/api/settings", fromForm(form));
       setForm(toForm(next));
       setErrors({});
-      setStatus({ busy: false, message: reachesYou([next.alertChannels, ...Object.values(next.channelsByKind)]) ? "Settings saved." : "Settings saved. Alerts will show only here on the dashboard." });
+      setStatus({ busy: false, message: reachesYou([next.alertChannels, ...Object.values(next.channelsByKind)], { devices: pushDevices, ntfy: Boolean(next.ntfyUrl), webhook: Boolean(next.webhookUrl) }) ? "Settings saved." : "Settings saved. Alerts will show only here on the dashboard." });
       onSaved?.();
     } catch (error) {
       const fieldErrors = error instanceof ApiError && error.status === 400 ? error.fieldErrors() : { "": error.message };
@@ -145,6 +151,7 @@ function SettingsForm({ saved, onSaved }) {
     ${error(key)}
   </div>`;
 
+  const reaches = reachesYou(Object.values(form.channels), { devices: pushDevices, ntfy: form.ntfyUrl.trim() !== "", webhook: form.webhookUrl.trim() !== "" });
   return html`<form class="settings" novalidate onSubmit=${submit}>
     ${errors[""] && html`<p class="problem" role="alert">${errors[""]}</p>`}
     ${Object.keys(errors).length > 0 && !errors[""] && html`<p class="problem" role="alert">Some settings need a change; see the messages below.</p>`}
@@ -225,11 +232,11 @@ function SettingsForm({ saved, onSaved }) {
       <div class="field">
         <span class="label" id="push-label">Notifications on your phone or computer</span>
         <p class="hint" id="hint-push">Alerts arrive on the lock screen with their answers as buttons: I'm here, Running 10 min late, Yes, I missed it, I was there. On a phone, add Makegood to the home screen first.</p>
-        <${PushDevice} />
+        <${PushDevice} onDevices=${setPushDevices} />
       </div>
       <div class="field">
         <span class="label" id="channels-label">Where each kind of alert goes</span>
-        <table class="channel-table" aria-labelledby="channels-label" aria-describedby=${[described("channelsByKind"), described("alertChannels"), reachesYou(Object.values(form.channels)) ? null : "warning-alertChannels"].filter(Boolean).join(" ") || undefined}>
+        <table class="channel-table" aria-labelledby="channels-label" aria-describedby=${[described("channelsByKind"), described("alertChannels"), reaches ? null : "warning-alertChannels"].filter(Boolean).join(" ") || undefined}>
           <thead><tr><th scope="col"><span class="visually-hidden">Alert</span></th>${CHANNELS.map(([, label]) => html`<th scope="col">${label}</th>`)}</tr></thead>
           <tbody>
             ${KINDS.map(([kind, label, hint]) => html`<tr>
@@ -241,7 +248,7 @@ function SettingsForm({ saved, onSaved }) {
           </tbody>
         </table>
         <p class="hint">The feed is this dashboard's Alerts page: everything is there, whatever is ticked.</p>
-        ${!reachesYou(Object.values(form.channels)) && html`<p class="field-warning" id="warning-alertChannels" role="status">With every channel but the feed off, alerts show only here on the dashboard: you will learn of a late or missed meeting only while Makegood is open.</p>`}
+        ${!reaches && html`<p class="field-warning" id="warning-alertChannels" role="status">Nothing chosen here can reach you away from this page (notifications need a device below, ntfy a topic, the webhook an address): you will learn of a late or missed meeting only while Makegood is open.</p>`}
         ${error("channelsByKind")}${error("alertChannels")}
       </div>
       <div class="field">
