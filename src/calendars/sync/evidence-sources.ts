@@ -1,5 +1,9 @@
 import type { Prisma } from "../../platform/index.js";
 import { evidenceSourceOf, type SignalAccess } from "../domain/index.js";
+import { enqueueTasks } from "../../tasks/index.js";
+import { zoomAccessOf } from "../zoom/zoom-access.js";
+import { signalAccessOf } from "./signal-access.js";
+import { wakeUpTask } from "./detection-wake-up.js";
 
 type Tx = Prisma.TransactionClient;
 
@@ -9,7 +13,10 @@ type Tx = Prisma.TransactionClient;
  * Meetings whose source changed are made due, so detection decides them with the new source
  * (a Teams meeting that lost its presence signal gets no "running late?").
  */
-export async function refreshEvidenceSources(tx: Tx, connectionId: string, access: SignalAccess, now: Date): Promise<number> {
+export async function refreshEvidenceSources(tx: Tx, connectionId: string, calendarAccess: SignalAccess, now: Date): Promise<number> {
+  // The user's Zoom account is part of what the connection's meetings can be seen through.
+  const owner = await tx.connection.findUniqueOrThrow({ where: { id: connectionId }, select: { userId: true } });
+  const access: SignalAccess = { ...calendarAccess, zoom: calendarAccess.zoom === undefined ? await zoomAccessOf(tx, owner.userId) : calendarAccess.zoom };
   const meetings = await tx.meeting.findMany({
     where: { connectionId, deletedAt: null, OR: [{ state: null, watched: true }, { state: { in: ["upcoming", "in_progress", "late", "suspected_missed"] } }] },
     select: { id: true, meetCode: true, teamsJoinUrl: true, conferenceUrl: true, location: true, description: true, isOrganizer: true, evidenceSource: true, liveSignal: true },
@@ -27,4 +34,18 @@ export async function refreshEvidenceSources(tx: Tx, connectionId: string, acces
       from jsonb_to_recordset(${JSON.stringify(changed)}::jsonb) as c(id uuid, source "EvidenceSource", reason text, live boolean)
      where m.id = c.id`;
   return changed.length;
+}
+
+/**
+ * Decides again how each of a user's unsettled meetings can be known after their Zoom account
+ * changed (connected, disconnected, a hosted meeting learnt), and wakes detection for those that
+ * changed.
+ */
+export async function refreshUserEvidenceSources(tx: Tx, userId: string, now: Date): Promise<number> {
+  const zoom = await zoomAccessOf(tx, userId);
+  const connections = await tx.connection.findMany({ where: { userId, status: "active" }, select: { id: true, provider: true, presenceStatus: true } });
+  let changed = 0;
+  for (const connection of connections) changed += await refreshEvidenceSources(tx, connection.id, { ...signalAccessOf(connection), zoom }, now);
+  if (changed > 0) await enqueueTasks(tx, [wakeUpTask(now)]);
+  return changed;
 }

@@ -16,6 +16,7 @@ import type { Metrics } from "../../platform/index.js";
 import { observeSync } from "./sync-metrics.js";
 import { requestSync } from "./request-sync.js";
 import { signalAccessOf } from "./signal-access.js";
+import { zoomAccessOf } from "../zoom/zoom-access.js";
 import { probePresence } from "./presence-status.js";
 import type { SignalAccess } from "../domain/index.js";
 
@@ -75,7 +76,7 @@ async function syncLocked(connectionId: string, deps: SyncDependencies, queueSyn
     const calendars = await ensureCalendars(db, connectionId, provider);
     const totals = { calendars: calendars.length, upserted: 0, removed: 0, fullRounds: 0 };
     await probePresence(deps, connection, provider, clock.now());
-    const access = signalAccessOf(connection);
+    const access = { ...signalAccessOf(connection), zoom: await zoomAccessOf(db, connection.userId) };
     for (const calendar of calendars) {
       const stored = await syncCalendar(deps, { ...calendar, userId: connection.userId, connectionId, access }, provider, log);
       totals.upserted += stored.upserted;
