@@ -1,7 +1,8 @@
 import { mapWithConcurrency } from "../src/platform/index.js";
 import { syncConnection } from "../src/calendars/index.js";
 import type { Database } from "../src/platform/index.js";
-import { requestSync } from "../src/calendars/index.js";
+import { readZoomMeetingsRequest, requestSync } from "../src/calendars/index.js";
+import { enqueueTasks } from "../src/tasks/index.js";
 import type { Job } from "./job.js";
 
 /** How many connections sync at once: a slow provider never holds up the others for long. */
@@ -19,13 +20,18 @@ export const syncJob: Job = {
     const count = (status: string) => outcomes.filter((outcome) => outcome?.status === status).length;
     return { connections: due.length, synced: count("synced"), backingOff: count("backing_off"), needsReauth: count("needs_reauth"), skipped: count("skipped") };
   },
-  /** A scheduled minute queues one sync task per due connection, keyed `sync:<id>:due:<minute>`. */
+  /**
+   * A scheduled minute queues one sync task per due connection, keyed `sync:<id>:due:<minute>`,
+   * and a read of each connected Zoom account's hosted meetings (new ones become `conference`).
+   */
   async scheduled({ db, clock }, bucket) {
     const now = clock.now();
     const due = await dueConnections(db, now);
     let queued = 0;
     await db.$transaction(async (tx) => {
       for (const { id } of due) queued += await requestSync(tx, id, `due:${bucket}`, now);
+      const zoom = await tx.zoomConnection.findMany({ where: { status: "active" }, select: { id: true } });
+      if (zoom.length > 0) queued += await enqueueTasks(tx, zoom.map(({ id }) => readZoomMeetingsRequest(id, `due:${bucket}`, now)));
     });
     return { connections: due.length, queued };
   },

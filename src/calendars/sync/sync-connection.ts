@@ -17,6 +17,7 @@ import { observeSync } from "./sync-metrics.js";
 import { requestSync } from "./request-sync.js";
 import { signalAccessOf } from "./signal-access.js";
 import { zoomAccessOf } from "../zoom/zoom-access.js";
+import type { ZoomAccounts } from "../zoom/zoom-accounts.js";
 import { probePresence } from "./presence-status.js";
 import type { SignalAccess } from "../domain/index.js";
 
@@ -31,6 +32,8 @@ export interface SyncDependencies {
   window: { pastDays: number; futureDays: number };
   tokensFor(connection: { id: string; provider: "google" | "microsoft" | "sandbox" }): AccessTokenSource | undefined;
   metrics?: Pick<Metrics, "syncRun">;
+  /** the users' Zoom accounts (their participant lists); absent where Zoom plays no part */
+  zoom?: ZoomAccounts;
 }
 
 export type SyncOutcome =
