@@ -19,11 +19,12 @@ export async function refreshEvidenceSources(tx: Tx, connectionId: string, calen
   const access: SignalAccess = { ...calendarAccess, zoom: calendarAccess.zoom === undefined ? await zoomAccessOf(tx, owner.userId) : calendarAccess.zoom };
   const meetings = await tx.meeting.findMany({
     where: { connectionId, deletedAt: null, OR: [{ state: null, watched: true }, { state: { in: ["upcoming", "in_progress", "late", "suspected_missed"] } }] },
-    select: { id: true, meetCode: true, teamsJoinUrl: true, conferenceUrl: true, location: true, description: true, isOrganizer: true, evidenceSource: true, liveSignal: true },
+    select: { id: true, meetCode: true, teamsJoinUrl: true, conferenceUrl: true, location: true, description: true, isOrganizer: true, evidenceSource: true, evidenceSourceReason: true, liveSignal: true },
   });
   const changed = meetings.flatMap((meeting) => {
     const visibility = evidenceSourceOf(meeting, access);
-    if (visibility.source === meeting.evidenceSource && visibility.live === meeting.liveSignal) return [];
+    // The reason too: "Zoom doesn't tell us" becomes "hosted by someone else" once Zoom is connected.
+    if (visibility.source === meeting.evidenceSource && visibility.live === meeting.liveSignal && visibility.reason === meeting.evidenceSourceReason) return [];
     return [{ id: meeting.id, source: visibility.source, reason: visibility.reason, live: visibility.live }];
   });
   if (changed.length === 0) return 0;

@@ -1,7 +1,6 @@
 import { z } from "zod";
 import type { Clock, Database, Logger, Prisma } from "../../platform/index.js";
 import { enqueueTasks } from "../../tasks/index.js";
-import { wakeUpTask } from "../sync/detection-wake-up.js";
 import { refreshUserEvidenceSources } from "../sync/evidence-sources.js";
 import { checkZoomSignature, urlValidationAnswer, type ZoomSignatureCheck } from "./zoom-signature.js";
 
@@ -119,9 +118,10 @@ export class ZoomInbox {
       skipDuplicates: true,
     });
     if (stored.count === 0) return learnt.count > 0 ? "stored" : "duplicate";
-    // New evidence can change the decision now: the meeting is due, and detection wakes for it.
+    // New evidence can change the decision now: the meeting is due, and detection decides it at
+    // once (one task per meeting and kind of evidence, which is stored once).
     await tx.meeting.update({ where: { id: meeting.id }, data: { nextCheckAt: now } });
-    await enqueueTasks(tx, [wakeUpTask(now)]);
+    await enqueueTasks(tx, [{ kind: "detect_meeting", payload: { meetingId: meeting.id }, idempotencyKey: `detect:${meeting.id}:zoom:${isHost ? "joined" : "others"}`, dueAt: now, priority: 20 }]);
     return "stored";
   }
 
