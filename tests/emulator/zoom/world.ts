@@ -220,10 +220,10 @@ export class ZoomWorld {
   }
 
   /** A whole past occurrence, written at once (no webhooks): what the participant list will say. */
-  recordPastInstance(meetingId: string, input: { start: string; end: string; participants: Array<{ email?: string; name?: string; joinTime: string; leaveTime?: string }> }): ZoomInstance {
+  recordPastInstance(meetingId: string, input: { uuid?: string; start: string; end: string; participants: Array<{ email?: string; name?: string; joinTime: string; leaveTime?: string }> }): ZoomInstance {
     const meeting = this.requireMeeting(meetingId);
     const instance: ZoomInstance = {
-      uuid: newMeetingUuid(),
+      uuid: input.uuid ?? newMeetingUuid(),
       meetingId,
       startTime: new Date(input.start).toISOString(),
       endTime: new Date(input.end).toISOString(),
