@@ -18,7 +18,7 @@ export const openApiPlugin = fp(
         servers: [{ url: options.publicUrl }],
         tags: [
           { name: "auth", description: "Connect Google or Outlook (OAuth), sign out" },
-          { name: "connections", description: "Connected calendars and their health" },
+          { name: "connections", description: "Connected calendars and their health, and the Zoom account" },
           { name: "meetings", description: "Synced meetings and their detection state" },
           { name: "alerts", description: "The alerts feed, its live stream, and check-in links" },
           { name: "cases", description: "Recovery cases after a missed meeting: call, proposal, gift, materials, buffer, thank-you" },
