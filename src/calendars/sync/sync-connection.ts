@@ -17,6 +17,8 @@ import { observeSync } from "./sync-metrics.js";
 import { requestSync } from "./request-sync.js";
 import { signalAccessOf } from "./signal-access.js";
 import { zoomAccessOf } from "../zoom/zoom-access.js";
+import { refreshEvidenceSources } from "./evidence-sources.js";
+import { wakeUpTask } from "./detection-wake-up.js";
 import type { ZoomAccounts } from "../zoom/zoom-accounts.js";
 import { probePresence } from "./presence-status.js";
 import type { SignalAccess } from "../domain/index.js";
@@ -86,6 +88,7 @@ async function syncLocked(connectionId: string, deps: SyncDependencies, queueSyn
       totals.removed += stored.removed;
       totals.fullRounds += stored.full ? 1 : 0;
     }
+    await catchUpWithZoom(db, connection, access.zoom ?? null, clock.now());
     await db.connection.update({
       where: { id: connectionId },
       data: { lastSyncAt: clock.now(), lastSyncError: null, lastErrorAt: null, backoffUntil: null, backoffAttempts: 0 },
@@ -95,6 +98,22 @@ async function syncLocked(connectionId: string, deps: SyncDependencies, queueSyn
   } catch (error) {
     return failed(deps, connectionId, connection.backoffAttempts, error, queueSyncAfterBackoff);
   }
+}
+
+/**
+ * The user's hosted Zoom meetings may have been read while this round was storing rows with the
+ * list it started from (connecting Zoom and the first sync run at once): that read's own refresh
+ * did not see the rows stored since. Whatever committed before this look is caught up here; what
+ * commits after it refreshes these rows itself.
+ */
+async function catchUpWithZoom(db: Database, connection: { id: string; userId: string; provider: "google" | "microsoft" | "sandbox"; presenceStatus: "unknown" | "available" | "unavailable" }, used: { hosted: ReadonlySet<string> } | null, now: Date): Promise<void> {
+  const current = await zoomAccessOf(db, connection.userId);
+  const same = (used === null) === (current === null) && (!used || !current || (used.hosted.size === current.hosted.size && [...current.hosted].every((id) => used.hosted.has(id))));
+  if (same) return;
+  await db.$transaction(async (tx) => {
+    const changed = await refreshEvidenceSources(tx, connection.id, { ...signalAccessOf(connection), zoom: current }, now);
+    if (changed > 0) await enqueueTasks(tx, [wakeUpTask(now)]);
+  });
 }
 
 async function ensureCalendars(db: Database, connectionId: string, provider: CalendarProvider) {

@@ -105,7 +105,8 @@ export class ZoomInbox {
 
     // A webhook naming the user as host proves they host it, whatever their meeting list said.
     const learnt = await tx.zoomHostedMeeting.createMany({ data: [{ zoomConnectionId: account.id, meetingId: object.id, seenAt: now }], skipDuplicates: true });
-    if (learnt.count > 0) await refreshUserEvidenceSources(tx, account.userId, now);
+    // A meeting stored while its number was not yet known as hosted is decided again now.
+    if (learnt.count > 0 || meeting.evidenceSource !== "conference") await refreshUserEvidenceSources(tx, account.userId, now);
     if (object.uuid && object.uuid !== meeting.zoomMeetingUuid) await tx.meeting.update({ where: { id: meeting.id }, data: { zoomMeetingUuid: object.uuid } });
 
     if (event === "meeting.started" || event === "meeting.ended" || !object.participant) return learnt.count > 0 ? "stored" : "duplicate";
@@ -135,7 +136,7 @@ export class ZoomInbox {
         start: { lte: new Date(when.getTime() + MATCH_MARGIN_MS) },
         end: { gte: new Date(when.getTime() - MATCH_MARGIN_MS) },
       },
-      select: { id: true, start: true, zoomMeetingUuid: true },
+      select: { id: true, start: true, zoomMeetingUuid: true, evidenceSource: true },
     });
     return candidates.sort((a, b) => Math.abs(a.start.getTime() - when.getTime()) - Math.abs(b.start.getTime() - when.getTime()))[0] ?? null;
   }
