@@ -47,7 +47,7 @@ const ZOOM_MEETINGS_FRESH_MS = 30 * 60_000;
 
 async function queueZoomReads(db: Database | Prisma.TransactionClient, reason: string, now: Date): Promise<number> {
   const stale = new Date(now.getTime() - ZOOM_MEETINGS_FRESH_MS);
-  const zoom = await db.zoomConnection.findMany({ where: { status: "active", OR: [{ meetingsReadAt: null }, { meetingsReadAt: { lt: stale } }] }, select: { id: true } });
+  const zoom = await db.zoomConnection.findMany({ where: { status: "active", NOT: { zoomUserId: { startsWith: "sandbox:" } }, OR: [{ meetingsReadAt: null }, { meetingsReadAt: { lt: stale } }] }, select: { id: true } });
   return zoom.length > 0 ? enqueueTasks(db, zoom.map(({ id }) => readZoomMeetingsRequest(id, reason, now))) : 0;
 }
 

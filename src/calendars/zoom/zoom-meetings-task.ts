@@ -3,6 +3,7 @@ import { defineTask } from "../../tasks/index.js";
 import { NeedsReauthorisationError } from "../connections/connection-tokens.js";
 import { refreshUserEvidenceSources } from "../sync/evidence-sources.js";
 import type { ZoomApi } from "./zoom-api.js";
+import { isSandboxZoom } from "../sandbox/sandbox-zoom.js";
 
 export const READ_ZOOM_MEETINGS = "zoom_read_meetings";
 
@@ -17,9 +18,9 @@ export function readZoomMeetingsTask(deps: { api(zoomConnectionId: string): Zoom
     kind: READ_ZOOM_MEETINGS,
     payload: z.object({ zoomConnectionId: z.uuid() }),
     async run({ zoomConnectionId }, context) {
-      const connection = await context.db.zoomConnection.findUnique({ where: { id: zoomConnectionId }, select: { userId: true, status: true } });
+      const connection = await context.db.zoomConnection.findUnique({ where: { id: zoomConnectionId }, select: { userId: true, status: true, zoomUserId: true } });
       const api = deps.api(zoomConnectionId);
-      if (!connection || connection.status !== "active" || !api) return;
+      if (!connection || connection.status !== "active" || isSandboxZoom(connection.zoomUserId) || !api) return;
       let ids: string[];
       try {
         ids = await api.hostedMeetingIds();
