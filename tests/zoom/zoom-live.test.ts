@@ -213,4 +213,23 @@ describe("Zoom: seeing the user join the Zoom meetings they host", () => {
     const view = (await tom.json<{ zoom: { connection: unknown } }>("/api/connections")).body.zoom;
     expect(view.connection).toBeNull();
   });
+
+  it("a grant revoked at Zoom: needs re-authorisation, one alert, and its meetings become check-in only", async () => {
+    zoom().setNextLogin(TOM);
+    const { hops } = await tom.follow("/auth/zoom");
+    expect(hops.at(-1)).toBe(`${harness.baseUrl}/?connected=zoom`);
+    await settleTasks(harness);
+    expect(await meetingOf("Acme: wrap-up (Zoom)")).toMatchObject({ evidenceSource: "conference" });
+    expect(zoom().revokeGrants(TOM)).toBeGreaterThan(0);
+    const account = await services().db.zoomConnection.findFirstOrThrow();
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      await expect(services().zoom.api(account.id)!.hostedMeetingIds()).rejects.toMatchObject({ code: "needs_reauth" });
+    }
+    expect(await services().db.zoomConnection.findFirstOrThrow()).toMatchObject({ status: "needs_reauth" });
+    const alerts = await services().db.alert.findMany({ where: { kind: "needs_reauth" } });
+    expect(alerts.map((a) => a.title)).toEqual(["Reconnect Zoom"]);
+    expect(await meetingOf("Acme: wrap-up (Zoom)")).toMatchObject({ evidenceSource: "check_in", liveSignal: false });
+    const view = (await tom.json<{ zoom: { connection: { status: string } } }>("/api/connections")).body.zoom;
+    expect(view.connection.status).toBe("needs_reauth");
+  });
 });
