@@ -186,11 +186,9 @@ function Calendars({ refreshKey, now, zone }) {
   const [state, reload] = useResource(() => api.get("/api/connections"), [refreshKey]);
   const offered = useProviders()?.providers;
   const zoom = state.data?.zoom;
-  const offerZoom = zoom?.available && !zoom.connection;
   const connectLinks = offered && html`<span class="head-links">
     ${offered.google && html`<a href="/auth/google" class="small-link">Connect Google</a>`}
     ${offered.microsoft && html`<a href="/auth/microsoft" class="small-link">Connect Outlook</a>`}
-    ${offerZoom && html`<a href="/auth/zoom" class="small-link">Connect Zoom</a>`}
   </span>`;
   const body = () => {
     if (state.status === "loading") return html`<${Loading} what="calendars" />`;
