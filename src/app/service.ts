@@ -77,6 +77,8 @@ export async function startService(config: Config, log: Logger, clock: Clock = s
       connections: services.connections,
       meetings: services.meetings,
       pushInbox: services.pushInbox,
+      zoom: services.zoom,
+      zoomInbox: services.zoomInbox,
       services,
       alertStream,
       metrics: services.metrics,

@@ -41,6 +41,7 @@ import { SandboxService } from "../calendars/index.js";
 import { createMetrics, type ServiceMetrics } from "../platform/index.js";
 import { instrumentProviders } from "../calendars/index.js";
 import { readTaskQueue } from "../platform/index.js";
+import { readZoomMeetingsTask, ZoomAccounts, ZoomInbox } from "../calendars/index.js";
 
 /**
  * The object graph of the service, built once from configuration, an open database and a
@@ -72,6 +73,8 @@ export interface Services {
   settings: SettingsService;
   mailer: Mailer;
   pushInbox: PushInbox;
+  zoom: ZoomAccounts;
+  zoomInbox: ZoomInbox | undefined;
   recovery: RecoveryDependencies;
   cases: CaseService;
   drafts: DraftService;
@@ -98,6 +101,14 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     publicUrl: config.publicUrl,
     log,
   });
+  const zoom = new ZoomAccounts({
+    db,
+    clock,
+    sealer,
+    log: log.child({ component: "zoom" }),
+    publicUrl: config.publicUrl,
+    app: config.zoom && { ...config.zoom, endpoints: { authUrl: config.endpoints.zoomAuthUrl, apiUrl: config.endpoints.zoomApiUrl }, now: () => clock.now() },
+  });
   const sync: SyncDependencies = {
     db,
     providers,
@@ -106,6 +117,7 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     window: config.syncWindow,
     tokensFor: (connection) => connections.tokensFor(connection),
     metrics,
+    zoom,
   };
   const push: PushDependencies = { ...sync, publicUrl: config.publicUrl };
   const mailer = createMailer(config, db, log.child({ component: "mail" }));
@@ -169,6 +181,8 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     }),
     mailer,
     pushInbox: new PushInbox({ db, clock, log: log.child({ component: "push" }) }),
+    zoom,
+    zoomInbox: config.zoom && new ZoomInbox({ db, clock, log: log.child({ component: "zoom" }), secretToken: config.zoom.webhookSecretToken }),
     recovery,
     cases: new CaseService({ db, clock }),
     drafts: new DraftService({ db, clock }),
@@ -187,6 +201,7 @@ export function createServices(config: Config, database: OpenDatabase, clock: Cl
     metrics,
     taskHandlers: [
       sandboxClientReplyTask({ db }),
+      readZoomMeetingsTask(zoom),
       ...recoveryTaskHandlers(recovery),
       sendDraftTask({ ...recovery, mailer, outbox: new SandboxWorldOutbox({ db, clock, outbox: new OutboxMailer({ db, log: log.child({ component: "mailer" }) }) }), log: log.child({ component: "drafts" }) }),
       syncConnectionTask(sync), maintainPushTask(push), detectMeetingTask(detection, sync), detectUserTask(detection, sync), fetchEvidenceTask(detection, sync),

@@ -23,3 +23,7 @@ export { requestSync, syncConnectionTask } from "./sync/sync-task.js";
 export { type SentMailLookup } from "./provider.js";
 export { canReadSentMail, SENT_MAIL_KEY_HEADER } from "./sent-mail-scopes.js";
 export { MAIL_SEND_WINDOW_MS, SendWindowClosed } from "./send-window.js";
+export { readZoomMeetingsRequest, ZoomAccounts, zoomView, type ZoomView } from "./zoom/zoom-accounts.js";
+export { zoomAttendance } from "./zoom/zoom-attendance.js";
+export { ZoomInbox, type ZoomVerdict } from "./zoom/zoom-inbox.js";
+export { readZoomMeetingsTask } from "./zoom/zoom-meetings-task.js";

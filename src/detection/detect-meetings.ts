@@ -143,7 +143,7 @@ async function selectCandidates(db: Database, now: Date, where: Prisma.Sql, orde
     select coalesce(json_agg(c), '[]')::text as batch from (
       select m.id, m.user_id as "userId", m.title, m.location, m.start, m."end", m.time_zone as "timeZone",
              m.state, m.watched, m.is_cancelled as "isCancelled", (m.self_response = 'declined') as "selfDeclined",
-             (m.meet_code is not null or m.teams_join_url is not null) as "hasConference", m.evidence_source as "source", m.live_signal as "liveSignal", (m.live_read_at is not null) as "liveSignalRead", cn.created_at as "watchedSince",
+             (m.meet_code is not null or m.teams_join_url is not null or m.zoom_meeting_id is not null) as "hasConference", m.evidence_source as "source", m.live_signal as "liveSignal", (m.live_read_at is not null) as "liveSignalRead", cn.created_at as "watchedSince",
              m.evidence_checked_at as "evidenceCheckedAt", m.next_check_at as "nextCheckAt",
              s.late_grace_minutes as "lateGraceMinutes", s.settle_minutes as "settleMinutes",
              s.auto_confirm_minutes as "autoConfirmMinutes", s.time_zone as "userTimeZone",

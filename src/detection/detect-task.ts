@@ -27,9 +27,9 @@ export function detectMeetingTask(detection: DetectionDependencies, sync: SyncDe
       }
       const { meetingId } = payload;
       const now = sync.clock.now();
-      const meeting = await sync.db.meeting.findUnique({ where: { id: meetingId }, select: { start: true, state: true, meetCode: true, teamsJoinUrl: true, evidenceCheckedAt: true } });
+      const meeting = await sync.db.meeting.findUnique({ where: { id: meetingId }, select: { start: true, state: true, meetCode: true, teamsJoinUrl: true, zoomMeetingId: true, evidenceCheckedAt: true } });
       if (!meeting) return;
-      const hasConference = Boolean(meeting.meetCode || meeting.teamsJoinUrl);
+      const hasConference = Boolean(meeting.meetCode || meeting.teamsJoinUrl || meeting.zoomMeetingId);
       const stale = !meeting.evidenceCheckedAt || now.getTime() - meeting.evidenceCheckedAt.getTime() > EVIDENCE_FRESH_MS;
       if (hasConference && stale && meeting.start <= now && meeting.state !== "attended") {
         try {

@@ -4,6 +4,7 @@ import type { CalendarProvider } from "../calendars/index.js";
 import { errorMessage } from "../platform/index.js";
 import { recordPresenceStatus } from "../calendars/index.js";
 import { inACall } from "./presence.js";
+import { zoomAttendance } from "../calendars/index.js";
 
 export type EvidenceOutcome = "recorded" | "none_yet" | "unavailable" | "skipped";
 
@@ -27,7 +28,8 @@ export async function fetchEvidence(meetingId: string, deps: SyncDependencies): 
   const { db, clock } = deps;
   const now = clock.now();
   const meeting = await loadMeeting(deps, meetingId);
-  if (!meeting || (!meeting.meetCode && !meeting.teamsJoinUrl)) return "skipped";
+  if (!meeting) return "skipped";
+  if (!meeting.meetCode && !meeting.teamsJoinUrl) return meeting.zoomMeetingId && meeting.evidenceSource === "conference" ? fetchZoomEvidence(meeting, deps, now) : "skipped";
   const connection = meeting.connection;
   if (connection.status !== "active" || (connection.backoffUntil && connection.backoffUntil > now)) return "skipped";
   const tokens = deps.tokensFor(connection);
@@ -69,6 +71,35 @@ export async function fetchEvidence(meetingId: string, deps: SyncDependencies): 
   ]);
   if (rows.length > 0) return "recorded";
   return readings.every((reading) => reading.unavailable !== null) ? "unavailable" : "none_yet";
+}
+
+/**
+ * A Zoom meeting the user hosts: its past-participant list once it has ended (the webhooks were
+ * the live signal). Throttling is thrown for the task to retry after Zoom's Retry-After; it never
+ * backs off the calendar connection, which is not the one Zoom throttled.
+ */
+async function fetchZoomEvidence(meeting: MeetingRow, deps: SyncDependencies, now: Date): Promise<EvidenceOutcome> {
+  if (!deps.zoom || !meeting.zoomMeetingId) return "skipped";
+  let attendance;
+  try {
+    attendance = await zoomAttendance(deps.zoom, { userId: meeting.userId, zoomMeetingId: meeting.zoomMeetingId, zoomMeetingUuid: meeting.zoomMeetingUuid, end: meeting.end }, now);
+  } catch (error) {
+    await deps.db.meeting.update({ where: { id: meeting.id }, data: { evidenceCheckedAt: now, evidenceNote: `Could not read Zoom's participant list: ${errorMessage(error)}` } });
+    throw error;
+  }
+  const rows: EvidenceRow[] = !attendance.available
+    ? []
+    : [
+        ...(attendance.selfJoinedAt ? [{ meetingId: meeting.id, kind: "conference_joined" as const, sourceKey: "zoom", observedAt: attendance.selfJoinedAt }] : []),
+        ...(attendance.othersJoinedAt && !attendance.selfJoinedAt ? [{ meetingId: meeting.id, kind: "others_joined" as const, sourceKey: "zoom", observedAt: attendance.othersJoinedAt }] : []),
+      ];
+  const created = await deps.db.$transaction(async (tx) => {
+    const stored = await tx.evidence.createMany({ data: rows, skipDuplicates: true });
+    await tx.meeting.update({ where: { id: meeting.id }, data: { evidenceCheckedAt: now, evidenceNote: attendance.available ? null : attendance.reason, ...(stored.count > 0 ? { nextCheckAt: now } : {}) } });
+    return stored.count;
+  });
+  if (created > 0 || rows.length > 0) return "recorded";
+  return attendance.available ? "none_yet" : "unavailable";
 }
 
 async function readConference(provider: CalendarProvider, meeting: MeetingRow): Promise<Reading> {

@@ -28,6 +28,8 @@ const EXAMPLES: Record<string, string> = {
   MICROSOFT_AUTHORITY_URL: "https://login.microsoftonline.com",
   MICROSOFT_GRAPH_URL: "https://graph.microsoft.com",
   MICROSOFT_TENANT: "common",
+  ZOOM_AUTH_URL: "https://zoom.us",
+  ZOOM_API_URL: "https://api.zoom.us/v2",
   SANDBOX: "true",
   SYNC_PAST_DAYS: "2",
   SYNC_FUTURE_DAYS: "14",
@@ -71,6 +73,11 @@ const envSchema = z
     MICROSOFT_AUTHORITY_URL: url.default("https://login.microsoftonline.com"),
     MICROSOFT_GRAPH_URL: url.default("https://graph.microsoft.com"),
     MICROSOFT_TENANT: z.string().trim().regex(/^[A-Za-z0-9.-]+$/, "must be common, organizations, consumers, a tenant id or a domain").default("common"),
+    ZOOM_CLIENT_ID: optionalText,
+    ZOOM_CLIENT_SECRET: optionalText,
+    ZOOM_WEBHOOK_SECRET_TOKEN: optionalText,
+    ZOOM_AUTH_URL: url.default("https://zoom.us"),
+    ZOOM_API_URL: url.default("https://api.zoom.us/v2"),
     SANDBOX: flag.optional(),
     SYNC_PAST_DAYS: positiveInt(60).default(2),
     SYNC_FUTURE_DAYS: positiveInt(365).default(14),
@@ -85,6 +92,13 @@ const envSchema = z
     VAPID_SUBJECT: z.string().trim().regex(/^(mailto:.+@.+|https:\/\/.+)$/, "must be a mailto: address or an https:// URL (push services contact the sender there)").optional(),
   })
   .superRefine((env, ctx) => {
+    // Zoom is optional, but half of it would offer a "Connect Zoom" whose webhooks are refused.
+    const zoom = ["ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET", "ZOOM_WEBHOOK_SECRET_TOKEN"] as const;
+    const given = zoom.filter((name) => Boolean(env[name]));
+    if (given.length > 0 && given.length < zoom.length) {
+      const missing = zoom.find((name) => !env[name])!;
+      ctx.addIssue({ code: "custom", path: [missing], message: `is required when ${given.join(" and ")} ${given.length > 1 ? "are" : "is"} set (Zoom needs its app's client id, client secret and webhook secret token)` });
+    }
     for (const provider of ["GOOGLE", "MICROSOFT"] as const) {
       const id = env[`${provider}_CLIENT_ID`];
       const secret = env[`${provider}_CLIENT_SECRET`];
@@ -125,6 +139,8 @@ export interface Config {
   tokenKeys: KeyRing | undefined;
   google: OAuthClientConfig | undefined;
   microsoft: OAuthClientConfig | undefined;
+  /** the self-hoster's own Zoom app (user-managed OAuth); unset: "Connect Zoom" is not offered */
+  zoom: (OAuthClientConfig & { webhookSecretToken: string }) | undefined;
   endpoints: {
     googleAuthUrl: string;
     googleTokenUrl: string;
@@ -133,6 +149,10 @@ export interface Config {
     microsoftAuthorityUrl: string;
     microsoftGraphUrl: string;
     microsoftTenant: string;
+    /** https://zoom.us: {zoomAuthUrl}/oauth/authorize, /oauth/token, /oauth/revoke */
+    zoomAuthUrl: string;
+    /** https://api.zoom.us/v2: requests go to {zoomApiUrl}/users/me … */
+    zoomApiUrl: string;
   };
   /** the sample calendar that shows the whole loop without real credentials */
   sandbox: boolean;
@@ -201,6 +221,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const microsoft =
     env.MICROSOFT_CLIENT_ID && env.MICROSOFT_CLIENT_SECRET ? { clientId: env.MICROSOFT_CLIENT_ID, clientSecret: env.MICROSOFT_CLIENT_SECRET } : undefined;
 
+  const zoom =
+    env.ZOOM_CLIENT_ID && env.ZOOM_CLIENT_SECRET && env.ZOOM_WEBHOOK_SECRET_TOKEN
+      ? { clientId: env.ZOOM_CLIENT_ID, clientSecret: env.ZOOM_CLIENT_SECRET, webhookSecretToken: env.ZOOM_WEBHOOK_SECRET_TOKEN }
+      : undefined;
+
   return {
     port: env.PORT,
     host: env.HOST,
@@ -215,6 +240,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     tokenKeys,
     google,
     microsoft,
+    zoom,
     endpoints: {
       googleAuthUrl: env.GOOGLE_AUTH_URL,
       googleTokenUrl: env.GOOGLE_TOKEN_URL,
@@ -223,6 +249,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       microsoftAuthorityUrl: withoutSlash(env.MICROSOFT_AUTHORITY_URL),
       microsoftGraphUrl: withoutSlash(env.MICROSOFT_GRAPH_URL),
       microsoftTenant: env.MICROSOFT_TENANT,
+      zoomAuthUrl: withoutSlash(env.ZOOM_AUTH_URL),
+      zoomApiUrl: withoutSlash(env.ZOOM_API_URL),
     },
     // Real credentials switch the sandbox off unless it is asked for explicitly.
     sandbox: env.SANDBOX ?? (!google && !microsoft),

@@ -43,6 +43,7 @@ const MISSING = {
   Draft: { code: "draft_not_found", message: "This draft is no longer there (its meeting was removed, the miss was undone, or the sandbox was started over)." },
   "Recovery case": { code: "case_not_found", message: "This recovery plan is no longer there (the miss was undone, or the sandbox was started over)." },
   Connection: { code: "connection_not_found", message: "This calendar connection is no longer there (it was disconnected, or the sandbox was started over)." },
+  "Zoom connection": { code: "zoom_not_connected", message: "No Zoom account is connected: there is nothing to disconnect." },
 } as const;
 
 export class NotFoundError extends AppError {

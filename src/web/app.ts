@@ -28,7 +28,9 @@ import { connectionRoutes } from "./routes/connections.js";
 import { healthRoutes } from "./routes/health.js";
 import { meetingRoutes } from "./routes/meetings.js";
 import { webhookRoutes } from "./routes/webhooks.js";
+import { zoomRoutes, zoomWebhookRoutes } from "./routes/zoom.js";
 import type { PushInbox } from "../calendars/index.js";
+import type { ZoomAccounts, ZoomInbox } from "../calendars/index.js";
 import type { AlertStream } from "../alerts/index.js";
 import { alertRoutes } from "./routes/alerts.js";
 import { checkInRoutes } from "./routes/check-in.js";
@@ -78,6 +80,9 @@ export interface AppDependencies {
   connections: ConnectionService;
   meetings: MeetingQueries;
   pushInbox: PushInbox;
+  /** the users' Zoom accounts ("Connect Zoom"), and its webhooks when Zoom is configured */
+  zoom: ZoomAccounts;
+  zoomInbox: ZoomInbox | undefined;
   services: WebServices;
   alertStream: AlertStream;
   metrics: ServiceMetrics;
@@ -143,7 +148,9 @@ export async function buildApp(deps: AppDependencies): Promise<App> {
   // Tier 2: routes.
   await app.register(healthRoutes, { readiness: deps.readiness });
   await app.register(authRoutes, { connectFlow: deps.connectFlow, secureCookies: secure, onConnected: deps.requestSync });
-  await app.register(connectionRoutes, { connections: deps.connections });
+  await app.register(connectionRoutes, { connections: deps.connections, zoom: deps.zoom });
+  await app.register(zoomRoutes, { zoom: deps.zoom, secureCookies: secure });
+  await app.register(zoomWebhookRoutes, { inbox: deps.zoomInbox, metrics: deps.metrics });
   await app.register(meetingRoutes, { meetings: deps.meetings });
   await app.register(webhookRoutes, { inbox: deps.pushInbox, metrics: deps.metrics });
   await app.register(meetingActionRoutes, { actions: deps.services.meetingActions });

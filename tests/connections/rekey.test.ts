@@ -99,6 +99,22 @@ describe("rekey: re-encrypting tokens after a key rotation", () => {
     expect(() => onlyNew.sealer.open(stale, rows[0]!.id)).toThrow(/no longer lists/);
   });
 
+  it("re-seals a Zoom account's tokens too", async () => {
+    const old = servicesWith(OLD_KEY);
+    const user = await old.db.user.create({ data: { email: "zoom-rekey@example.com" } });
+    const id = randomUUID();
+    await old.db.zoomConnection.create({
+      data: { id, userId: user.id, zoomUserId: "zoom-user-rekey", accountEmail: "zoom-rekey@example.com", scopes: [], accessTokenSealed: old.sealer.seal("zoom-access", id), refreshTokenSealed: old.sealer.seal("zoom-refresh", id), tokenKeyId: "old" },
+    });
+    const result = await rekeyTokens({ ...servicesWith(`${NEW_KEY},${OLD_KEY}`) });
+    expect(result).toMatchObject({ rekeyed: 1, unreadable: 0 });
+    const onlyNew = servicesWith(NEW_KEY);
+    const row = await onlyNew.db.zoomConnection.findUniqueOrThrow({ where: { id } });
+    expect(row.tokenKeyId).toBe("new");
+    expect(onlyNew.sealer.open(row.accessTokenSealed!, id)).toBe("zoom-access");
+    expect(onlyNew.sealer.open(row.refreshTokenSealed!, id)).toBe("zoom-refresh");
+  });
+
   it("is idempotent: the job run again reports nothing to do", async () => {
     const outcome = await runJob(jobs.rekey, { ...servicesWith(`${NEW_KEY},${OLD_KEY}`), signal: new AbortController().signal }, { waitForLock: true });
     expect(outcome.status).toBe("done");

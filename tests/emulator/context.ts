@@ -4,6 +4,7 @@ import type { IdTokenSigner } from "./jwt.js";
 import type { RequestLog } from "./request-log.js";
 import type { EmulatorState } from "./state.js";
 import type { WebhookSender } from "./webhooks.js";
+import type { ZoomWorld } from "./zoom/world.js";
 
 export interface EmulatorSettings {
   accessTokenLifetimeSeconds: number;
@@ -16,6 +17,8 @@ export interface EmulatorSettings {
   /** Graph gives the notification endpoint 10 seconds to echo the validation token. */
   subscriptionValidationTimeoutMs: number;
   webhookTimeoutMs: number;
+  /** The largest page Zoom's lists answer (Zoom: 300); smaller in tests of paging. */
+  zoomMaxPageSize: number;
 }
 
 /** Everything a provider surface needs; one instance per running emulator. */
@@ -26,6 +29,8 @@ export interface EmulatorContext {
   webhooks: WebhookSender;
   signer: IdTokenSigner;
   settings: EmulatorSettings;
+  /** the emulated Zoom: users, grants, meetings, instances, webhooks */
+  zoom: ZoomWorld;
   /** https://localhost:PORT, known once the server listens. */
   baseUrl: () => string;
 }

@@ -11,6 +11,7 @@ import type { LoggedRequest } from "./request-log.js";
 import type { Account, EventTime, GraphSubscription, Provider, SentMail, StoredEvent, WatchChannel } from "./state.js";
 import type { WebhookDelivery } from "./webhooks.js";
 import { toIanaZone } from "./windows-zones.js";
+import type { ZoomControl } from "./zoom/control.js";
 
 const providerSchema = z.enum(["google", "microsoft"]);
 const responseSchema = z.enum(["needsAction", "accepted", "declined", "tentative"]);
@@ -96,6 +97,9 @@ function eventTime(value: string, allDay: boolean, zone: string): EventTime {
 
 /** The JS control handle; every method also has an HTTP route under /_emulator (see control-routes.ts). */
 export class EmulatorControl {
+  /** the Zoom part (users, meetings, joins that send signed webhooks): set by startEmulator */
+  zoom!: ZoomControl;
+
   constructor(private readonly ctx: EmulatorContext) {}
 
   private account(email: string, provider?: Provider): Account {

@@ -45,8 +45,16 @@ function isMicrosoftPath(path: string): boolean {
   return path.startsWith("/v1.0/") || path.startsWith("/beta/") || /^\/[^/]+\/oauth2\/v2\.0\//.test(path);
 }
 
+function isZoomPath(path: string): boolean {
+  return path.startsWith("/zoom/");
+}
+
 function rateLimitResponse(rule: FaultRule, path: string): FaultResponse {
   const headers: Record<string, string> = rule.retryAfterSeconds === undefined ? {} : { "retry-after": String(rule.retryAfterSeconds) };
+  if (isZoomPath(path)) {
+    // Zoom's rate limits: 429 with code 429, Retry-After (and X-RateLimit-* headers) when it says when.
+    return { status: 429, headers: { ...headers, "x-ratelimit-category": "Medium", "x-ratelimit-type": "QPS" }, body: { code: 429, message: "You have reached the maximum per-second rate limit for this API. Try again later." } };
+  }
   if (isMicrosoftPath(path)) {
     // Graph throttling guidance: 429 TooManyRequests with Retry-After.
     return { status: 429, headers, body: graphErrorBody("TooManyRequests", "Too many requests, please try again later.") };
@@ -60,6 +68,7 @@ function rateLimitResponse(rule: FaultRule, path: string): FaultResponse {
 }
 
 function serverErrorResponse(rule: FaultRule, path: string): FaultResponse {
+  if (isZoomPath(path)) return { status: rule.status, headers: {}, body: { code: rule.status, message: "Internal server error. Try again later." } };
   if (isMicrosoftPath(path)) {
     const code = rule.status === 503 ? "serviceNotAvailable" : rule.status === 504 ? "timeout" : "generalException";
     return { status: rule.status, headers: {}, body: graphErrorBody(code, "The service is temporarily unavailable.") };

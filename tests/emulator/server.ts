@@ -29,6 +29,10 @@ import { registerGraphSubscriptions } from "./microsoft/subscriptions.js";
 import { RequestLog } from "./request-log.js";
 import { EmulatorState } from "./state.js";
 import { WebhookSender } from "./webhooks.js";
+import { registerZoomApi } from "./zoom/api.js";
+import { registerZoomControlRoutes, ZoomControl } from "./zoom/control.js";
+import { registerZoomOAuth } from "./zoom/oauth.js";
+import { ZoomWorld } from "./zoom/world.js";
 
 export interface EmulatorOptions {
   /** Port on 127.0.0.1; 0 (default) picks a free one. */
@@ -37,6 +41,7 @@ export interface EmulatorOptions {
   now?: () => number;
   google?: { clientId?: string; clientSecret?: string; redirectUris?: string[] };
   microsoft?: { clientId?: string; clientSecret?: string; redirectUris?: string[] };
+  zoom?: { clientId?: string; clientSecret?: string; webhookSecretToken?: string };
   settings?: Partial<EmulatorSettings>;
 }
 
@@ -73,9 +78,10 @@ const DEFAULT_SETTINGS: EmulatorSettings = {
   teamsReportLagMs: 0,
   subscriptionValidationTimeoutMs: 10_000,
   webhookTimeoutMs: 5_000,
+  zoomMaxPageSize: 300,
 };
 
-function buildApp(ctx: EmulatorContext, control: EmulatorControl): FastifyInstance {
+function buildApp(ctx: EmulatorContext, control: EmulatorControl, zoomControl: ZoomControl): FastifyInstance {
   const app = Fastify({
     https: { key: readFileSync(new URL("server-key.pem", TLS_DIR)), cert: readFileSync(new URL("server.pem", TLS_DIR)) },
     logger: false,
@@ -148,24 +154,34 @@ function buildApp(ctx: EmulatorContext, control: EmulatorControl): FastifyInstan
   registerGraphOnlineMeetings(app, ctx);
   registerGraphPresence(app, ctx);
   registerGraphMailboxSettings(app, ctx);
+  registerZoomControlRoutes(app, zoomControl);
+  registerZoomOAuth(app, ctx);
+  registerZoomApi(app, ctx);
   return app;
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
   const google = { clientId: "emulator-google-client.apps.googleusercontent.com", clientSecret: "emulator-google-secret", redirectUris: [], ...options.google };
   const microsoft = { clientId: "6731de76-14a6-49ae-97bc-6eba6914391e", clientSecret: "emulator-microsoft-secret", redirectUris: [], ...options.microsoft };
+  const zoomApp = { clientId: "emuZoomClient0Id1", clientSecret: "emulator-zoom-secret", webhookSecretToken: "emulator-zoom-webhook-secret-token", ...options.zoom };
   let baseUrl = "";
+  const state = new EmulatorState(options.now ?? Date.now, { google, microsoft });
+  const webhooks = new WebhookSender();
+  const settings = { ...DEFAULT_SETTINGS, ...options.settings };
   const ctx: EmulatorContext = {
-    state: new EmulatorState(options.now ?? Date.now, { google, microsoft }),
+    state,
     log: new RequestLog(),
     faults: new FaultInjector(),
-    webhooks: new WebhookSender(),
+    webhooks,
     signer: new IdTokenSigner(),
-    settings: { ...DEFAULT_SETTINGS, ...options.settings },
+    settings,
+    zoom: new ZoomWorld(zoomApp, { now: () => state.now(), webhooks, timeoutMs: settings.webhookTimeoutMs, accessTokenLifetimeSeconds: settings.accessTokenLifetimeSeconds }),
     baseUrl: () => baseUrl,
   };
   const control = new EmulatorControl(ctx);
-  const app = buildApp(ctx, control);
+  const zoomControl = new ZoomControl(ctx);
+  control.zoom = zoomControl;
+  const app = buildApp(ctx, control, zoomControl);
   await app.listen({ host: "127.0.0.1", port: options.port ?? 0 });
   baseUrl = `https://localhost:${(app.server.address() as AddressInfo).port}`;
   return {
@@ -182,6 +198,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       MICROSOFT_CLIENT_ID: microsoft.clientId,
       MICROSOFT_CLIENT_SECRET: microsoft.clientSecret,
       MICROSOFT_TENANT: "common",
+      ZOOM_AUTH_URL: `${baseUrl}/zoom`,
+      ZOOM_API_URL: `${baseUrl}/zoom/v2`,
+      ZOOM_CLIENT_ID: zoomApp.clientId,
+      ZOOM_CLIENT_SECRET: zoomApp.clientSecret,
+      ZOOM_WEBHOOK_SECRET_TOKEN: zoomApp.webhookSecretToken,
     },
     control,
     close: async () => {

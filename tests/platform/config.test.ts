@@ -29,8 +29,21 @@ describe("configuration", () => {
       microsoftAuthorityUrl: "https://login.microsoftonline.com",
       microsoftGraphUrl: "https://graph.microsoft.com",
       microsoftTenant: "common",
+      zoomAuthUrl: "https://zoom.us",
+      zoomApiUrl: "https://api.zoom.us/v2",
     });
     expect(config.syncWindow).toEqual({ pastDays: 2, futureDays: 14 });
+    // Zoom is optional: without its three variables "Connect Zoom" is not offered.
+    expect(config.zoom).toBeUndefined();
+  });
+
+  it("Zoom needs its client id, client secret and webhook secret token together, and names the missing one", () => {
+    expect(problem({ ZOOM_CLIENT_ID: "abc", ZOOM_CLIENT_SECRET: "def" })).toMatch(/^ZOOM_WEBHOOK_SECRET_TOKEN is required when ZOOM_CLIENT_ID and ZOOM_CLIENT_SECRET are set/);
+    const config = loadConfig({ ZOOM_CLIENT_ID: "abc", ZOOM_CLIENT_SECRET: "def", ZOOM_WEBHOOK_SECRET_TOKEN: "ghi", ZOOM_API_URL: "https://api.zoom.us/v2/" });
+    expect(config.zoom).toEqual({ clientId: "abc", clientSecret: "def", webhookSecretToken: "ghi" });
+    expect(config.endpoints.zoomApiUrl).toBe("https://api.zoom.us/v2");
+    // Real Google or Microsoft credentials switch the sandbox off; Zoom alone does not.
+    expect(config.sandbox).toBe(true);
   });
 
   it("treats empty variables as unset (as .env files and compose leave them)", () => {

@@ -22,6 +22,9 @@ export const MEETING_KINDS = [
   "teams_colleague",
   "teams_client",
   "in_person",
+  /** a Zoom meeting the user hosts: seen live once Zoom is connected (its webhooks, its participant list) */
+  "zoom_own",
+  /** a Zoom meeting someone else hosts: Zoom shows it only to its host */
   "zoom",
   "phone",
 ] as const;
@@ -48,7 +51,7 @@ export interface Person {
 export interface FixtureUser extends Person {
   timeZone: string;
   workingHours: { start: string; end: string };
-  /** local time of day at which they connect their calendar */
+  /** local time of day at which they connect their calendar (and, right after, Zoom) */
   connectAt: string;
 }
 
@@ -129,6 +132,10 @@ const people: Person[] = [
 // ---- meeting text -------------------------------------------------------------------------
 
 const zoomLink = (id: string) => `https://us06web.zoom.us/j/${id}?pwd=bWFrZWdvb2QtcmVhbGRheQ`;
+/** The user's own Zoom invitation (their company's vanity domain), as Zoom's calendar add-on writes it. */
+const ownZoomLink = (domain: string, id: string) => `https://${domain}.zoom.us/j/${id}?pwd=b3duLXpvb20tbWVldGluZw`;
+const ownZoomInvite = (name: string, domain: string, id: string) =>
+  `${name} is inviting you to a scheduled Zoom meeting.\n\nJoin Zoom Meeting\n${ownZoomLink(domain, id)}\n\nMeeting ID: ${id.replace(/(\d{3})(\d{4})(\d+)/, "$1 $2 $3")}\nPasscode: 771204\n\nJoin by desktop client: zoommtg://zoom.us/join?action=join&confno=${id}`;
 const zoomInvite = (id: string) =>
   `Jo Park is inviting you to a scheduled Zoom meeting.\n\nJoin Zoom Meeting\n${zoomLink(id)}\n\nMeeting ID: ${id.replace(/(\d{3})(\d{4})(\d+)/, "$1 $2 $3")}\nPasscode: 482913`;
 /** A client's Teams invitation pasted into a Google event (Google has no Teams integration). */
@@ -164,6 +171,10 @@ const mayaMeetings: FixtureMeeting[] = [
   { key: "g15", user: "maya", day: "today", at: "17:00", minutes: 30, kind: "meet_colleague", title: "Deal desk review", organizer: "priya", attendees: ["priya", "maya", "sam"], truth: { outcome: "on_time", joinOffsetMinutes: 2 } },
   { key: "g16", user: "maya", day: "today", at: "08:30", minutes: 30, kind: "in_person", title: "Site visit: Harbor Foods warehouse", organizer: "li", attendees: ["li", "maya"], location: "Harbor Foods, 240 Kent Ave, Brooklyn, NY 11249", truth: { outcome: "on_time" } },
   { key: "g17", user: "maya", day: "today", at: "13:15", minutes: 15, kind: "meet_colleague", title: "Quick sync: Acme discount approval", organizer: "priya", attendees: ["priya", "maya"], truth: { outcome: "on_time" } },
+  // Zoom meetings Maya hosts (issue 14): clients who prefer Zoom, at the end of the day.
+  { key: "g18", user: "maya", day: "today", at: "17:30", minutes: 30, kind: "zoom_own", title: "Lumen Labs: pilot scoping (Zoom)", organizer: "maya", attendees: ["maya", "ana"], location: ownZoomLink("brightwave", "81234500018"), description: ownZoomInvite("Maya Ortiz", "brightwave", "81234500018"), truth: { outcome: "on_time", joinOffsetMinutes: -1 } },
+  { key: "g19", user: "maya", day: "today", at: "18:00", minutes: 30, kind: "zoom_own", title: "Harbor Foods: proposal walkthrough (Zoom)", organizer: "maya", attendees: ["maya", "li"], location: ownZoomLink("brightwave", "81234500019"), description: ownZoomInvite("Maya Ortiz", "brightwave", "81234500019"), truth: { outcome: "late", lateMinutes: 8 } },
+  { key: "g20", user: "maya", day: "today", at: "18:30", minutes: 30, kind: "zoom_own", title: "Tailwind Media: contract questions (Zoom)", organizer: "maya", attendees: ["maya", "jo"], location: ownZoomLink("brightwave", "81234500020"), description: ownZoomInvite("Maya Ortiz", "brightwave", "81234500020"), truth: { outcome: "missed" } },
 ];
 
 const tomMeetings: FixtureMeeting[] = [
@@ -191,6 +202,9 @@ const tomMeetings: FixtureMeeting[] = [
   { key: "m15", user: "tom", day: "today", at: "10:45", minutes: 15, kind: "phone", title: "Call back Fabrikam buyer", organizer: "tom", attendees: ["tom", "marc"], description: "Marc's direct line: +33 1 44 55 66 77", truth: { outcome: "on_time" } },
   { key: "m16", user: "tom", day: "today", at: "13:00", minutes: 30, kind: "teams_own", title: "Contoso: pricing options", organizer: "tom", attendees: ["tom", "sofia", "emma"], truth: { outcome: "on_time" } },
   { key: "m17", user: "tom", day: "today", at: "17:15", minutes: 30, kind: "zoom", title: "Fabrikam: follow-up (Zoom)", organizer: "marc", attendees: ["tom", "marc"], location: zoomLink("93344556677"), description: zoomInvite("93344556677"), truth: { outcome: "on_time" } },
+  // Zoom meetings Tom hosts: the invitation only in the body, as pasted from Zoom.
+  { key: "m18", user: "tom", day: "today", at: "17:45", minutes: 30, kind: "zoom_own", title: "Contoso: rollout plan (Zoom)", organizer: "tom", attendees: ["tom", "sofia"], description: ownZoomInvite("Tom Hughes", "northwind", "82345600018"), truth: { outcome: "on_time" } },
+  { key: "m19", user: "tom", day: "today", at: "18:15", minutes: 30, kind: "zoom_own", title: "Tailspin: escalation review (Zoom)", organizer: "tom", attendees: ["tom", "ben"], description: ownZoomInvite("Tom Hughes", "northwind", "82345600019"), truth: { outcome: "late", lateMinutes: 9 } },
 ];
 
 export const realDay: DayFixture = {
@@ -248,13 +262,17 @@ export const isOrganisedByUser = (meeting: FixtureMeeting): boolean => meeting.o
  *   attendance report (organiser only, after the end) for the Microsoft user's own Teams meetings;
  * - `presence`: any Teams meeting of the Microsoft (work) account while it runs, when presence
  *   is simulated in the world (Graph presence InACall / InAConferenceCall);
- * - `check_in`: everything else (in person, phone, Zoom, a Teams link on a Google calendar, a
+ * - `conference` too: Zoom meetings the user hosts (`zoom_own`), live (webhooks), both users
+ *   having connected Zoom;
+ * - `check_in`: everything else (in person, phone, Zoom hosted by others, a Teams link on a Google calendar, a
  *   Meet link on an Outlook calendar).
  * `live` says whether the signal exists while the meeting runs (a Teams report comes after the end).
  */
 export type SignalSource = "conference" | "presence" | "check_in";
 
 export function signalOf(provider: Provider, kind: MeetingKind, presenceSimulated: boolean): { source: SignalSource; live: boolean } {
+  // Both users connect Zoom: the meetings they host are seen live, whatever their calendar.
+  if (kind === "zoom_own") return { source: "conference", live: true };
   if (provider === "google") return kind.startsWith("meet_") ? { source: "conference", live: true } : { source: "check_in", live: false };
   if (kind === "teams_own") return { source: "conference", live: presenceSimulated };
   if (kind.startsWith("teams_") && presenceSimulated) return { source: "presence", live: true };

@@ -7,7 +7,7 @@ import { formatScore, scoreDay, TARGETS, type Score, type TargetId } from "./sco
  * provider emulator on a moved clock (run-day.ts), scored against the ground truth (score.ts).
  * The user never clicks anything: the worst case for questions.
  */
-describe("a realistic day: a Google and a Microsoft salesperson, 34 meetings with ground truth", () => {
+describe("a realistic day: a Google and a Microsoft salesperson, 39 meetings with ground truth", () => {
   let run: DayRun;
   let score: Score;
 

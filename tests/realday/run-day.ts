@@ -150,6 +150,7 @@ export async function runDay(options: RunDayOptions = {}): Promise<DayRun> {
     });
     const services = harness.service.services;
     const world = buildWorld(harness.emulator.control, fixture);
+    harness.emulator.control.zoom.setWebhookEndpoint(`${harness.baseUrl}/webhooks/zoom`);
     runner = new TaskRunner({ db: services.db, databaseUrl: services.databaseUrl, handlers: services.taskHandlers, clock, log: harness.logs.log, concurrency: 4 });
     const taskRunner = runner;
     const jobContext = { ...services, signal: new AbortController().signal };
@@ -258,9 +259,15 @@ function cronTicks(windows: Array<[number, number]>, everyMinute: boolean): (now
   };
 }
 
-/** The user's browser goes through OAuth; their zone is set as the dashboard would from the browser (PRODUCT §3). */
+/**
+ * The user's browser goes through OAuth; their zone is set as the dashboard would from the
+ * browser (PRODUCT §3); then they press Connect Zoom beside the calendar (issue 14).
+ */
 async function connectUser(harness: Harness, user: FixtureUser): Promise<CookieClient> {
   const browser = await connectAs(harness, user.provider, user.email);
+  harness.emulator.control.zoom.setNextLogin(user.email);
+  const zoom = await browser.follow("/auth/zoom");
+  if (zoom.hops.at(-1) !== `${harness.baseUrl}/?connected=zoom`) throw new Error(`Connect Zoom for ${user.email} ended at ${zoom.hops.at(-1)} (${zoom.response.status})`);
   const reply = await browser.json("/api/settings", {
     method: "PUT",
     body: JSON.stringify({ timeZone: user.timeZone, workingHours: { days: [1, 2, 3, 4, 5], start: user.workingHours.start, end: user.workingHours.end } }),

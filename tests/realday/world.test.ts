@@ -9,8 +9,9 @@ const fixture = realDay;
 const today = fixture.meetings.filter((meeting) => meeting.day === "today");
 
 describe("the realistic day's fixture", () => {
-  it("is a day of 17 meetings for each user, of every kind, plus five on Monday that ended before they connect", () => {
-    for (const user of fixture.users) expect(today.filter((meeting) => meeting.user === user.key)).toHaveLength(17);
+  it("is a day of 20 meetings for Maya and 19 for Tom, of every kind, plus five on Monday that ended before they connect", () => {
+    expect(today.filter((meeting) => meeting.user === "maya")).toHaveLength(20);
+    expect(today.filter((meeting) => meeting.user === "tom")).toHaveLength(19);
     expect(new Set(today.map((meeting) => meeting.kind))).toEqual(new Set(MEETING_KINDS));
     const previous = fixture.meetings.filter((meeting) => meeting.day === "previous");
     expect(previous).toHaveLength(5);
@@ -24,7 +25,7 @@ describe("the realistic day's fixture", () => {
     const missed = today.filter((meeting) => meeting.truth.outcome === "missed");
     expect(late.length).toBeGreaterThanOrEqual(2);
     for (const meeting of late) expect(meeting.truth.outcome === "late" && meeting.truth.lateMinutes >= 8 && meeting.truth.lateMinutes <= 12).toBe(true);
-    expect(missed.length).toBe(5);
+    expect(missed.length).toBe(6);
     const source = (meeting: FixtureMeeting) => signalOf(userOf(fixture, meeting.user).provider, meeting.kind, false).source;
     expect(missed.some((meeting) => source(meeting) === "check_in" && (meeting.kind === "in_person" || meeting.kind === "phone"))).toBe(true);
     expect(missed.some((meeting) => source(meeting) === "conference")).toBe(true);
@@ -77,6 +78,18 @@ describe("the realistic day's world", () => {
 
   const key = (meeting: string) => fixture.meetings.find((candidate) => candidate.key === meeting)!;
   const codeOf = (meeting: string) => world.meetings.get(meeting)!.meetCode;
+
+  it("runs every Zoom meeting on its host's Zoom account: the users' own, and the clients'", () => {
+    const zoomMeetings = fixture.meetings.filter((meeting) => meeting.kind === "zoom" || meeting.kind === "zoom_own");
+    expect(zoomMeetings.map((meeting) => meeting.key).sort()).toEqual(["g06", "g14", "g18", "g19", "g20", "m09", "m17", "m18", "m19"]);
+    // Nobody installed the app in this world (the users connect Zoom through the service): no webhook was sent.
+    expect(emulator.control.zoom.installed(userOf(fixture, "maya").email)).toBe(false);
+    expect(emulator.control.webhookDeliveries().filter((delivery) => delivery.headers["x-zm-signature"])).toEqual([]);
+    for (const meeting of zoomMeetings) {
+      const host = personOf(fixture, meeting.organizer);
+      expect(meeting.kind === "zoom_own", meeting.key).toBe(host.key === meeting.user);
+    }
+  });
 
   it("puts each meeting on its user's calendar with the conference its provider gives it", () => {
     expect(world.meetings.size).toBe(fixture.meetings.length);

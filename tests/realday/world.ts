@@ -22,7 +22,10 @@ import {
  *   readable only by the owner or a signed-in participant, so a user who never joins a
  *   colleague's or client's Meet sees nothing of it;
  * - Teams: the attendance report is the organiser's alone, readable after the meeting ends;
- * - Zoom, phone and in-person meetings leave no data the service can read.
+ * - Zoom: webhooks and the past-participant list only for meetings hosted by a user who
+ *   installed the app (connected Zoom): the users' own Zoom meetings; the clients' Zoom meetings
+ *   run in the emulator too, unseen;
+ * - phone and in-person meetings leave no data the service can read.
  */
 
 const MINUTE = 60_000;
@@ -58,7 +61,11 @@ export interface World {
 }
 
 export function buildWorld(control: EmulatorControl, fixture: DayFixture): World {
-  for (const person of [...fixture.users, ...fixture.people]) control.addUser({ provider: person.provider, email: person.email, name: person.name });
+  for (const person of [...fixture.users, ...fixture.people]) {
+    control.addUser({ provider: person.provider, email: person.email, name: person.name });
+    // Everyone has a Zoom account (clients host their own Zoom meetings); only the users connect it.
+    control.zoom.addUser({ email: person.email, name: person.name });
+  }
   const meetings = new Map<string, WorldMeeting>();
   const happenings: Happening[] = [];
   for (const meeting of fixture.meetings) {
@@ -139,7 +146,34 @@ function conferenceHappenings(control: EmulatorControl, fixture: DayFixture, pla
     if (!joinUrl) throw new Error(`world: ${meeting.key} is a Teams meeting without a join URL`);
     return [teamsReport(control, fixture, placed, joinUrl)];
   }
+  if (meeting.kind === "zoom" || meeting.kind === "zoom_own") {
+    const id = ZOOM_ID.exec(text)?.[1];
+    if (!id) throw new Error(`world: ${meeting.key} is a Zoom meeting without a join link`);
+    return zoomHappenings(control, fixture, placed, id);
+  }
   return [];
+}
+
+const ZOOM_ID = /zoom\.us\/j\/(\d{9,12})/;
+
+/**
+ * Zoom, as it unfolds: the meeting is scheduled on its host's Zoom account (the organiser), each
+ * person joins at their time and the host ends it at the scheduled end. The emulator sends the
+ * webhooks, signed, only when the host installed the app (the users, once they connected Zoom).
+ */
+function zoomHappenings(control: EmulatorControl, fixture: DayFixture, placed: WorldMeeting, id: string): Happening[] {
+  const host = personOf(fixture, placed.meeting.organizer);
+  control.zoom.scheduleMeeting({ host: host.email, id, topic: placed.meeting.title, start: placed.start.toISOString(), durationMinutes: placed.meeting.minutes });
+  const joins = joinsOf(fixture, placed).sort((a, b) => a.at.getTime() - b.at.getTime());
+  return [
+    ...joins.map((join) => ({
+      at: join.at,
+      rank: 1,
+      what: `Zoom ${placed.meeting.key}: ${join.person.key} joins`,
+      apply: () => control.zoom.join(id, { email: join.person.email, at: join.at.toISOString() }),
+    })),
+    { at: placed.end, rank: 1, what: `Zoom ${placed.meeting.key} ends`, apply: () => control.zoom.end(id, placed.end.toISOString()) },
+  ];
 }
 
 /**

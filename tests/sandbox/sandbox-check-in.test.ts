@@ -50,7 +50,11 @@ describe("the sandbox's check-in-only meetings", () => {
     const byTitle = (title: string) => meetings.find((m) => m.title === title)!;
     expect(byTitle("Quarterly review with Northwind Traders")).toMatchObject({ evidenceSource: "conference", liveSignal: true, checkedInAt: null });
     expect(byTitle(COFFEE)).toMatchObject({ evidenceSource: "check_in", liveSignal: false, evidenceSourceReason: "In person (Blue Bottle, 66 Mint St): we can't see it, so tap I'm here when you arrive." });
-    expect(byTitle(ZOOM).evidenceSourceReason).toMatch(/^Zoom doesn't tell us who joins/);
+    // The sandbox has a (simulated) Zoom account: the client's Zoom meeting is not its to see, its own is.
+    expect(byTitle(ZOOM).evidenceSourceReason).toMatch(/^Zoom meeting hosted by someone else: we can't see it/);
+    expect(byTitle("Pipeline call with Wayfarer (your Zoom)")).toMatchObject({ evidenceSource: "conference", liveSignal: true, evidenceSourceReason: "We'll see you join in Zoom.", state: "attended" });
+    const zoom = (await browser.json<{ zoom: { available: boolean; connection: { accountEmail: string; hostedMeetings: number } | null } }>("/api/connections")).body.zoom;
+    expect(zoom).toMatchObject({ available: true, connection: { accountEmail: "alex.morgan@sandbox.example", hostedMeetings: 1 } });
     const coffeeStartsIn = Date.parse(byTitle(COFFEE).start) - clock.now().getTime();
     expect(coffeeStartsIn).toBeGreaterThan(3 * MINUTE);
     expect(coffeeStartsIn).toBeLessThanOrEqual(4 * MINUTE);

@@ -28,6 +28,8 @@ const BROWSER_KEYS = (() => {
 const API_ROUTES: Record<string, { object?: ObjectKind; body?: unknown; query?: string; stream?: true; status?: number }> = {
   "GET /api/connections": {},
   "DELETE /api/connections/:id": { object: "connection" },
+  // One Zoom account per user, named by the session: another user has none to disconnect.
+  "DELETE /api/zoom": { status: 404 },
   "GET /api/meetings": {},
   "POST /api/meetings/:id/confirm": { object: "meeting", body: { missed: false } },
   "POST /api/meetings/:id/attended": { object: "lateMeeting", body: {} },
@@ -77,6 +79,7 @@ const STATE_CHANGING: Record<string, "session" | { exempt: string }> = {
   "POST /auth/sandbox/reset": "session",
   "POST /webhooks/google": { exempt: "no cookie: the channel token is checked" },
   "POST /webhooks/microsoft": { exempt: "no cookie: each notification's clientState is checked" },
+  "POST /webhooks/zoom": { exempt: "no cookie: every webhook's x-zm-signature is checked" },
   "POST /check-in/:token": { exempt: "no cookie needed: the signed, expiring token names the one meeting" },
   "POST /alert-action/:token": { exempt: "no cookie needed: the signed, expiring token names one answer to one alert" },
   ...Object.fromEntries(Object.keys(API_ROUTES).filter((key) => !key.startsWith("GET ")).map((key) => [key, "session" as const])),

@@ -18,7 +18,7 @@ interface Tried {
 const DEVELOPER_WORDS = /FST_ERR|Invalid input|Too small|Too big|expected (int|number|string)|received (number|string|undefined)|\bat .*\.ts:\d+/;
 const MINUTE = 60_000;
 /** Routes that render HTML for a person (OAuth callbacks, check-in links, the outbox preview). */
-const HUMAN_PAGES = /: (GET|POST) \/(auth\/(google|microsoft)\/callback|check-in\/|alert-action\/|outbox)/;
+const HUMAN_PAGES = /: (GET|POST) \/(auth\/(google|microsoft)\/callback|auth\/zoom|check-in\/|alert-action\/|outbox)/;
 
 describe("bad input on every route", () => {
   let harness: Harness;

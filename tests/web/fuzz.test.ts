@@ -14,7 +14,7 @@ import { startHarness, type Harness } from "../support/service-harness.js";
 const SEED = Number(process.env["FUZZ_SEED"] ?? 13);
 const MINUTE = 60_000;
 /** Routes that render HTML for a person (OAuth callbacks, check-in and answer links, the outbox preview, the dashboard). */
-const HTML_ROUTES = /^\/(auth\/(google|microsoft)\/callback|check-in\/|alert-action\/|outbox|$|docs)/;
+const HTML_ROUTES = /^\/(auth\/(google|microsoft)\/callback|auth\/zoom|check-in\/|alert-action\/|outbox|$|docs)/;
 
 interface Answer {
   label: string;

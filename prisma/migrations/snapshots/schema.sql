@@ -1,6 +1,6 @@
 -- The whole database schema, generated from empty by tools/sqlgen (npm run migration:new).
 -- Not run by anything: the drift test compares it with what the migrations build.
--- schema.prisma sha256: a73cae5ab2614ee67a97334cda80eff092cb64ca4f557727565166d98d8a9943
+-- schema.prisma sha256: 95a20c4f945bbb9b90b393dd94d2d8ebec60b4bd84f24fc64e579ef4bc37730a
 
 -- CreateSchema
 CREATE SCHEMA IF NOT EXISTS "public";
@@ -224,6 +224,8 @@ CREATE TABLE "meetings" (
     "teams_join_url" TEXT,
     "online_meeting_id" TEXT,
     "conference_url" TEXT,
+    "zoom_meeting_id" TEXT,
+    "zoom_meeting_uuid" TEXT,
     "provider_updated_at" TIMESTAMPTZ(3),
     "deleted_at" TIMESTAMPTZ(3),
     "watched" BOOLEAN NOT NULL DEFAULT false,
@@ -466,6 +468,50 @@ CREATE TABLE "sandbox_events" (
     CONSTRAINT "sandbox_events_pkey" PRIMARY KEY ("id")
 );
 
+-- CreateTable
+CREATE TABLE "zoom_connections" (
+    "id" UUID NOT NULL,
+    "user_id" UUID NOT NULL,
+    "zoom_user_id" TEXT NOT NULL,
+    "account_email" TEXT NOT NULL,
+    "scopes" TEXT[],
+    "access_token_sealed" TEXT,
+    "refresh_token_sealed" TEXT,
+    "token_key_id" TEXT,
+    "access_token_expires_at" TIMESTAMPTZ(3),
+    "status" "ConnectionStatus" NOT NULL DEFAULT 'active',
+    "authorized_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "meetings_read_at" TIMESTAMPTZ(3),
+    "last_error" TEXT,
+    "last_error_at" TIMESTAMPTZ(3),
+    "backoff_until" TIMESTAMPTZ(3),
+    "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "updated_at" TIMESTAMPTZ(3) NOT NULL,
+
+    CONSTRAINT "zoom_connections_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "zoom_hosted_meetings" (
+    "zoom_connection_id" UUID NOT NULL,
+    "meeting_id" TEXT NOT NULL,
+    "seen_at" TIMESTAMPTZ(3) NOT NULL,
+
+    CONSTRAINT "zoom_hosted_meetings_pkey" PRIMARY KEY ("zoom_connection_id","meeting_id")
+);
+
+-- CreateTable
+CREATE TABLE "zoom_oauth_states" (
+    "state" VARCHAR(64) NOT NULL,
+    "user_id" UUID NOT NULL,
+    "browser_binding" VARCHAR(64) NOT NULL,
+    "code_verifier" TEXT NOT NULL,
+    "expires_at" TIMESTAMPTZ(3) NOT NULL,
+    "used_at" TIMESTAMPTZ(3),
+
+    CONSTRAINT "zoom_oauth_states_pkey" PRIMARY KEY ("state")
+);
+
 -- CreateIndex
 CREATE INDEX "sessions_user_id_idx" ON "sessions"("user_id");
 
@@ -495,6 +541,9 @@ CREATE INDEX "meetings_state_start_idx" ON "meetings"("state", "start");
 
 -- CreateIndex
 CREATE INDEX "meetings_next_check_at_id_idx" ON "meetings"("next_check_at", "id");
+
+-- CreateIndex
+CREATE INDEX "meetings_zoom_meeting_id_idx" ON "meetings"("zoom_meeting_id");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "meetings_calendar_id_provider_event_id_key" ON "meetings"("calendar_id", "provider_event_id");
@@ -558,6 +607,12 @@ CREATE INDEX "outbox_messages_user_id_created_at_idx" ON "outbox_messages"("user
 
 -- CreateIndex
 CREATE INDEX "sandbox_events_connection_id_version_idx" ON "sandbox_events"("connection_id", "version");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "zoom_connections_user_id_key" ON "zoom_connections"("user_id");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "zoom_connections_zoom_user_id_key" ON "zoom_connections"("zoom_user_id");
 
 -- AddForeignKey
 ALTER TABLE "settings" ADD CONSTRAINT "settings_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;
@@ -645,3 +700,9 @@ ALTER TABLE "outbox_messages" ADD CONSTRAINT "outbox_messages_user_id_fkey" FORE
 
 -- AddForeignKey
 ALTER TABLE "sandbox_events" ADD CONSTRAINT "sandbox_events_connection_id_fkey" FOREIGN KEY ("connection_id") REFERENCES "connections"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "zoom_connections" ADD CONSTRAINT "zoom_connections_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "zoom_hosted_meetings" ADD CONSTRAINT "zoom_hosted_meetings_zoom_connection_id_fkey" FOREIGN KEY ("zoom_connection_id") REFERENCES "zoom_connections"("id") ON DELETE CASCADE ON UPDATE CASCADE;

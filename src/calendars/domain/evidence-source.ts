@@ -1,3 +1,5 @@
+import { zoomMeetingIdOf } from "./zoom-link.js";
+
 /**
  * How a meeting can be known (PRODUCT §3), decided from the event and what the user's account
  * can read. Said to the user in one line, because a question is only fair when we know what
@@ -14,6 +16,12 @@ export interface SignalAccess {
   readonly teamsReports: boolean;
   /** Graph presence (work or school accounts that granted Presence.Read) */
   readonly presence: "available" | "unavailable" | "unknown";
+  /**
+   * The user's connected Zoom account, when there is one: the meeting numbers it hosts. Zoom
+   * sends participant webhooks (and lists past participants) only for meetings hosted on the
+   * account that installed the app, so only those can be seen.
+   */
+  readonly zoom?: { readonly hosted: ReadonlySet<string> } | null;
 }
 
 export interface SourceFacts {
@@ -106,6 +114,11 @@ export function evidenceSourceOf(facts: SourceFacts, access: SignalAccess): Meet
         ? `Only the organiser can read who joined this Teams meeting, and your presence status isn't available: ${CHECK_IN}`
         : `We can't see Teams meetings from this calendar: ${CHECK_IN}`,
     };
+  }
+  const zoomMeetingId = zoomMeetingIdOf(facts);
+  if (zoomMeetingId && access.zoom) {
+    if (access.zoom.hosted.has(zoomMeetingId)) return { source: "conference", live: true, reason: "We'll see you join in Zoom." };
+    return { source: "check_in", live: false, reason: "Zoom meeting hosted by someone else: we can't see it, so tap I'm here when you join." };
   }
   return checkInOnly(facts);
 }

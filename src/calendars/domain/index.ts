@@ -12,3 +12,4 @@ export {
   type SignalAccess,
   type SourceFacts,
 } from "./evidence-source.js";
+export { zoomMeetingIdIn, zoomMeetingIdOf } from "./zoom-link.js";

@@ -10,12 +10,16 @@ const person = (name: string, email: string, isOrganizer = false): SandboxPerson
 /** The client of the missed meeting; their number is in its description (the call reminder's tel: link). */
 export const MISSED_CLIENT = { name: "Dana Whitfield", email: "dana.whitfield@acme-logistics.example", phone: "+1 415 555 0142", e164: "+14155550142" } as const;
 
+/** The sandbox user's own Zoom meeting (their simulated Zoom account hosts it). */
+export const SANDBOX_ZOOM_MEETING_ID = "85550100123";
+
 /** The check-in-only meetings of yesterday that the sandbox's "yesterday's digest" asks about. */
 export const YESTERDAY_SAMPLE_KEYS = ["yesterday-lunch", "yesterday-zoom"] as const;
 
 /**
  * The sample calendar, relative to `now` in the user's zone: one meeting running late right
- * now, one missed earlier, one attended earlier (with conference evidence), upcoming ones later
+ * now, one missed earlier, one attended earlier (with conference evidence), one attended before
+ * that in a Zoom meeting the user hosts (seen through the simulated Zoom account), upcoming ones later
  * and on the next working day, and one declined. Three we cannot see (no conference we can
  * read): a coffee starting in about four minutes (its nudge is due at once) and two of
  * yesterday's that got no check-in (asked about in yesterday's digest). Pure: the same inputs
@@ -48,6 +52,8 @@ export function sampleEvents(now: Date, timeZone: string, hours: WorkingHours = 
   // Over well before now (and past the ten-minute settle window): they joined, the user did not.
   const missedStart = pastIn(quarter(at.minus({ hours: 3 })), 45, DateTime.min(at.minus({ minutes: 20 }), minutes(lateStart, -15)));
   const attendedStart = pastIn(quarter(at.minus({ hours: 5, minutes: 30 })), 30, minutes(missedStart, -15));
+  // The user's own Zoom meeting, before that: seen joined through the simulated Zoom account.
+  const hostedZoomStart = pastIn(quarter(at.minus({ hours: 7 })), 30, minutes(attendedStart, -15));
   // Afternoons of the next working day, so the morning slot the proposal offers (and the buffer
   // before it) stays clear.
   const nextDay = at.plus({ days: 1 }).set({ hour: 13, minute: 0, second: 0, millisecond: 0 });
@@ -99,6 +105,20 @@ export function sampleEvents(now: Date, timeZone: string, hours: WorkingHours = 
       conferenceCode: code("glbx-chk"),
       selfJoinedAt: minutes(attendedStart, -1).toJSDate(),
       othersJoinedAt: attendedStart.toJSDate(),
+    },
+    {
+      ...base,
+      sampleKey: "hosted-zoom",
+      title: "Pipeline call with Wayfarer (your Zoom)",
+      description: `Alex Morgan is inviting you to a scheduled Zoom meeting.\nJoin Zoom Meeting\nhttps://sandbox.zoom.us/j/${SANDBOX_ZOOM_MEETING_ID}`,
+      location: `https://sandbox.zoom.us/j/${SANDBOX_ZOOM_MEETING_ID}`,
+      start: hostedZoomStart.toJSDate(),
+      end: minutes(hostedZoomStart, 30).toJSDate(),
+      attendees: [person("Ravi Patel", "ravi.patel@wayfarer.example")],
+      conferenceCode: null,
+      // When the simulated Zoom saw the user join (its webhook, src/calendars/sandbox/sandbox-zoom.ts).
+      selfJoinedAt: minutes(hostedZoomStart, -1).toJSDate(),
+      othersJoinedAt: hostedZoomStart.toJSDate(),
     },
     {
       ...base,
@@ -163,7 +183,7 @@ export function sampleEvents(now: Date, timeZone: string, hours: WorkingHours = 
       ...base,
       sampleKey: "yesterday-zoom",
       title: "Pricing call with Contoso",
-      location: "https://contoso.zoom.us/j/5550142",
+      location: "https://contoso.zoom.us/j/85550142977",
       start: zoomStart.toJSDate(),
       end: minutes(zoomStart, 30).toJSDate(),
       attendees: [person("Ines Duarte", "ines.duarte@contoso.example", true)],

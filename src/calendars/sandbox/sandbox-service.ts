@@ -13,6 +13,7 @@ import { markUserMeetingsDue } from "../sync/detection-wake-up.js";
 import { isZoneName } from "../../platform/index.js";
 import { sampleHistory, type HistoryMeeting } from "./history.js";
 import { SANDBOX_ACCOUNT, sampleEvents } from "./samples.js";
+import { ensureSandboxZoom, recordSandboxZoomJoins } from "./sandbox-zoom.js";
 import { DEFAULT_WORKING_HOURS, type WorkingHours } from "./working-hours.js";
 
 const MINUTE_MS = 60_000;
@@ -71,6 +72,7 @@ export class SandboxService {
   async signIn(options: { timeZone?: string | undefined } = {}): Promise<SandboxSignIn> {
     const { userId, connectionId } = await this.ensureUser(options.timeZone);
     if (options.timeZone) await this.adoptBrowserZone(userId, options.timeZone);
+    await ensureSandboxZoom(this.deps.db, userId, this.deps.clock.now());
     const seeded = await this.seed(connectionId, { onlyWhenEmpty: true });
     await this.firstSync(connectionId);
     if (seeded > 0) await this.catchUp(userId);
@@ -104,6 +106,7 @@ export class SandboxService {
       await announceAlertsReset(tx, userId);
       return tx.connection.create({ data: sandboxConnection(userId, this.deps.clock.now()), select: { id: true } });
     }));
+    await ensureSandboxZoom(db, userId, this.deps.clock.now());
     const seeded = await this.seed(fresh.id, { onlyWhenEmpty: false });
     await this.firstSync(fresh.id);
     await this.catchUp(userId);
@@ -213,6 +216,7 @@ export class SandboxService {
     const { db, clock, log } = this.deps;
     try {
       await this.writeHistory(userId);
+      await recordSandboxZoomJoins(db, userId, clock.now());
       await this.deps.detection.detectUser(userId, clock.now());
       const settings = await db.settings.findUnique({ where: { userId }, select: { timeZone: true } });
       const now = clock.now();

@@ -1,6 +1,6 @@
 import type { CalendarEvent, EventChange } from "../provider.js";
 import type { Prisma } from "../../platform/index.js";
-import { evidenceSourceOf, isWatched, placeAtSight, type SignalAccess } from "../domain/index.js";
+import { evidenceSourceOf, isWatched, placeAtSight, zoomMeetingIdOf, type SignalAccess } from "../domain/index.js";
 
 type Tx = Prisma.TransactionClient;
 
@@ -74,12 +74,12 @@ async function upsertMeetings(tx: Tx, target: RoundTarget, events: CalendarEvent
       title, description, location, start, "end", time_zone, is_all_day, organizer_email, organizer_name,
       is_organizer, self_response, is_cancelled, is_free, is_buffer, meet_code, teams_join_url,
       online_meeting_id, conference_url, provider_updated_at, deleted_at, watched, updated_at, next_check_at,
-      state, state_changed_at, evidence_source, evidence_source_reason, live_signal
+      state, state_changed_at, evidence_source, evidence_source_reason, live_signal, zoom_meeting_id
     )
     select gen_random_uuid(), ${target.userId}::uuid, ${target.connectionId}::uuid, ${target.calendarId}::uuid,
            e.pid, e.ical, e.series, e.ostart, e.title, e.descr, e.loc, e.s, e.en, e.tz, e.allday, e.oemail, e.oname,
            e.isorg, e.resp, e.cancelled, e.free, e.buffer, e.meet, e.teams, e.omid, e.curl, e.pupd, null, e.w, ${now}, e.next_check,
-           e.placed, case when e.placed is null then null else ${now}::timestamptz end, e.src, e.src_reason, e.live
+           e.placed, case when e.placed is null then null else ${now}::timestamptz end, e.src, e.src_reason, e.live, e.zoom
       from unnest(
         ${column((e) => e.providerEventId)}::text[],
         ${column((e) => e.iCalUid)}::text[],
@@ -109,8 +109,9 @@ async function upsertMeetings(tx: Tx, target: RoundTarget, events: CalendarEvent
         ${placements.map((placement) => placement.state)}::"MeetingState"[],
         ${sources.map((source) => source.source)}::"EvidenceSource"[],
         ${sources.map((source) => source.reason)}::text[],
-        ${sources.map((source) => source.live)}::boolean[]
-      ) as e(pid, ical, series, ostart, title, descr, loc, s, en, tz, allday, oemail, oname, isorg, resp, cancelled, free, buffer, meet, teams, omid, curl, pupd, w, next_check, placed, src, src_reason, live)
+        ${sources.map((source) => source.live)}::boolean[],
+        ${column((e) => zoomMeetingIdOf({ conferenceUrl: e.conference.url, location: e.location, description: e.description }))}::text[]
+      ) as e(pid, ical, series, ostart, title, descr, loc, s, en, tz, allday, oemail, oname, isorg, resp, cancelled, free, buffer, meet, teams, omid, curl, pupd, w, next_check, placed, src, src_reason, live, zoom)
     on conflict (calendar_id, provider_event_id) do update set
       ical_uid = excluded.ical_uid, series_id = excluded.series_id, original_start = excluded.original_start,
       title = excluded.title, description = excluded.description, location = excluded.location,
@@ -122,6 +123,7 @@ async function upsertMeetings(tx: Tx, target: RoundTarget, events: CalendarEvent
       provider_updated_at = excluded.provider_updated_at, deleted_at = null, watched = excluded.watched,
       updated_at = excluded.updated_at, evidence_source = excluded.evidence_source,
       evidence_source_reason = excluded.evidence_source_reason, live_signal = excluded.live_signal,
+      zoom_meeting_id = excluded.zoom_meeting_id,
       -- detection looks again at once when what it decides on changed (src/calendars/sync/detection-wake-up.ts)
       next_check_at = case
         when (meetings.start, meetings."end", meetings.watched, meetings.is_cancelled, meetings.self_response, meetings.deleted_at is null, meetings.evidence_source, meetings.live_signal)

@@ -15,6 +15,10 @@ import type { Metrics } from "../../platform/index.js";
 import { observeSync } from "./sync-metrics.js";
 import { requestSync } from "./request-sync.js";
 import { signalAccessOf } from "./signal-access.js";
+import { zoomAccessOf } from "../zoom/zoom-access.js";
+import { refreshEvidenceSources } from "./evidence-sources.js";
+import { wakeUpTask } from "./detection-wake-up.js";
+import type { ZoomAccounts } from "../zoom/zoom-accounts.js";
 import { probePresence } from "./presence-status.js";
 import type { SignalAccess } from "../domain/index.js";
 import { randomUUID } from "node:crypto";
@@ -30,6 +34,8 @@ export interface SyncDependencies {
   window: { pastDays: number; futureDays: number };
   tokensFor(connection: { id: string; provider: "google" | "microsoft" | "sandbox" }): AccessTokenSource | undefined;
   metrics?: Pick<Metrics, "syncRun">;
+  /** the users' Zoom accounts (their participant lists); absent where Zoom plays no part */
+  zoom?: ZoomAccounts;
 }
 
 export type SyncOutcome =
@@ -85,13 +91,14 @@ async function syncLocked(connectionId: string, deps: SyncDependencies, queueSyn
     const calendars = await ensureCalendars(db, connectionId, provider);
     const totals = { calendars: calendars.length, upserted: 0, removed: 0, fullRounds: 0 };
     await probePresence(deps, connection, provider, clock.now());
-    const access = signalAccessOf(connection);
+    const access = { ...signalAccessOf(connection), zoom: await zoomAccessOf(db, connection.userId) };
     for (const calendar of calendars) {
       const stored = await syncCalendar(deps, { ...calendar, userId: connection.userId, connectionId, access }, provider, log);
       totals.upserted += stored.upserted;
       totals.removed += stored.removed;
       totals.fullRounds += stored.full ? 1 : 0;
     }
+    await catchUpWithZoom(db, connection, access.zoom ?? null, clock.now());
     await db.connection.update({
       where: { id: connectionId },
       data: { lastSyncAt: clock.now(), lastSyncError: null, lastErrorAt: null, backoffUntil: null, backoffAttempts: 0 },
@@ -101,6 +108,22 @@ async function syncLocked(connectionId: string, deps: SyncDependencies, queueSyn
   } catch (error) {
     return failed(deps, connectionId, connection.backoffAttempts, error, queueSyncAfterBackoff);
   }
+}
+
+/**
+ * The user's hosted Zoom meetings may have been read while this round was storing rows with the
+ * list it started from (connecting Zoom and the first sync run at once): that read's own refresh
+ * did not see the rows stored since. Whatever committed before this look is caught up here; what
+ * commits after it refreshes these rows itself.
+ */
+async function catchUpWithZoom(db: Database, connection: { id: string; userId: string; provider: "google" | "microsoft" | "sandbox"; presenceStatus: "unknown" | "available" | "unavailable" }, used: { hosted: ReadonlySet<string> } | null, now: Date): Promise<void> {
+  const current = await zoomAccessOf(db, connection.userId);
+  const same = (used === null) === (current === null) && (!used || !current || (used.hosted.size === current.hosted.size && [...current.hosted].every((id) => used.hosted.has(id))));
+  if (same) return;
+  await db.$transaction(async (tx) => {
+    const changed = await refreshEvidenceSources(tx, connection.id, { ...signalAccessOf(connection), zoom: current }, now);
+    if (changed > 0) await enqueueTasks(tx, [wakeUpTask(now)]);
+  });
 }
 
 async function ensureCalendars(db: Database, connectionId: string, provider: CalendarProvider) {

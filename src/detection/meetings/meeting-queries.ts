@@ -50,7 +50,7 @@ export class MeetingQueries {
       selfResponse: row.selfResponse,
       cancelled: row.isCancelled,
       free: row.isFree,
-      conference: { meetCode: row.meetCode, teamsJoinUrl: row.teamsJoinUrl, url: row.conferenceUrl },
+      conference: { meetCode: row.meetCode, teamsJoinUrl: row.teamsJoinUrl, url: row.conferenceUrl, zoomMeetingId: row.zoomMeetingId },
       watched: row.watched,
       notWatchedReason: row.watched
         ? null

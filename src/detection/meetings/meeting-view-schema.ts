@@ -29,12 +29,17 @@ export const meetingView = z
     selfResponse: z.enum(["needs_action", "accepted", "tentative", "declined"]),
     cancelled: z.boolean(),
     free: z.boolean(),
-    conference: z.object({ meetCode: z.string().nullable(), teamsJoinUrl: z.string().nullable(), url: z.string().nullable() }),
+    conference: z.object({
+      meetCode: z.string().nullable(),
+      teamsJoinUrl: z.string().nullable(),
+      url: z.string().nullable(),
+      zoomMeetingId: z.string().nullable().describe("the Zoom meeting number of the join link in the event, when there is one"),
+    }),
     watched: z.boolean(),
     notWatchedReason: z.string().nullable().describe("why the meeting is not watched (declined, cancelled, no one else invited…); null when it is watched"),
     evidenceSource: z
       .enum(["conference", "presence", "check_in"])
-      .describe("how the service can know whether you joined: the conference's participants (Meet, Teams as organiser), your Teams presence, or only your check-in"),
+      .describe("how the service can know whether you joined: the conference's participants (Meet, Teams as organiser, Zoom as host), your Teams presence, or only your check-in"),
     evidenceSourceReason: z.string().describe("one line saying what we can and cannot see of this meeting"),
     liveSignal: z.boolean().describe("joins are seen while the meeting runs, so a 'running late?' can be asked"),
     evidenceNote: z.string().nullable().describe("why a signal was unavailable for this meeting when we last looked (e.g. Graph refused presence)"),

@@ -18,7 +18,7 @@ export const openApiPlugin = fp(
         servers: [{ url: options.publicUrl }],
         tags: [
           { name: "auth", description: "Connect Google or Outlook (OAuth), sign out" },
-          { name: "connections", description: "Connected calendars and their health" },
+          { name: "connections", description: "Connected calendars and their health, and the Zoom account" },
           { name: "meetings", description: "Synced meetings and their detection state" },
           { name: "alerts", description: "The alerts feed, its live stream, check-in links and signed answers (notification buttons)" },
           { name: "notifications", description: "Web Push on your devices: the server key, subscribe, test, unsubscribe" },

@@ -53,4 +53,6 @@ export const api = {
   del: (path, body) => request("DELETE", path, body),
   /** POST without a body (sign-out answers 204) */
   postEmpty: (path) => request("POST", path),
+  /** DELETE without a body (disconnecting answers 204) */
+  delete: (path) => request("DELETE", path),
 };

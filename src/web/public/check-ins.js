@@ -49,7 +49,8 @@ export function useAnswers() {
 
 const seenLive = (meeting) => meeting.evidenceSource !== "check_in";
 
-const callName = (meeting) => (meeting.conference?.meetCode ? "the Meet call" : meeting.conference?.teamsJoinUrl ? "the Teams call" : "the call");
+const callName = (meeting) =>
+  meeting.conference?.meetCode ? "the Meet call" : meeting.conference?.teamsJoinUrl ? "the Teams call" : meeting.conference?.zoomMeetingId ? "the Zoom call" : "the call";
 /** What a meeting we could see showed, once it is over. */
 const SEEN_AFTER = {
   attended: (meeting) => `Seen in ${callName(meeting)}`,

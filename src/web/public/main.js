@@ -173,7 +173,8 @@ function Shell({ profile, onSignedOut, onProfileChanged }) {
       ${profile.sandbox && html`<${SandboxBanner} />`}
       <${ZoneOffer} zone=${profile.timeZone} sandbox=${profile.sandbox} onChanged=${() => { onProfileChanged(); refresh(); }} />
       ${page && page.path !== "" && page.path !== "settings" && html`<${ZoneNote} zone=${profile.timeZone} />`}
-      ${connected && connected !== "sandbox" && html`<p class="notice" role="status">Your ${connected === "google" ? "Google" : connected === "microsoft" ? "Outlook" : connected} calendar is connected. Meetings appear as soon as the first sync finishes.</p>`}
+      ${connected === "zoom" && html`<p class="notice" role="status">Zoom is connected. In a minute, the Zoom meetings you host say "We'll see you join in Zoom."</p>`}
+      ${connected && connected !== "sandbox" && connected !== "zoom" && html`<p class="notice" role="status">Your ${connected === "google" ? "Google" : connected === "microsoft" ? "Outlook" : connected} calendar is connected. Meetings appear as soon as the first sync finishes.</p>`}
       ${page
         ? html`<${page.Page} ...${context} />`
         : html`<h1 tabindex="-1" ref=${heading}>Page not found</h1><p>There is no page at <code>#/${path}</code>. <a href="#/">Go to today's meetings</a>.</p>`}

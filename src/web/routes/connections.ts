@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import type { ConnectionService } from "../../calendars/index.js";
-import { connectionView } from "../../calendars/index.js";
+import type { ConnectionService, ZoomAccounts } from "../../calendars/index.js";
+import { connectionView, zoomView } from "../../calendars/index.js";
 import { errorReply } from "../schemas/error.js";
 
-export const connectionRoutes: FastifyPluginAsyncZod<{ connections: ConnectionService }> = async (app, { connections }) => {
+export const connectionRoutes: FastifyPluginAsyncZod<{ connections: ConnectionService; zoom: ZoomAccounts }> = async (app, { connections, zoom }) => {
   app.addHook("onRequest", app.requireUser);
 
   app.get(
@@ -12,11 +12,11 @@ export const connectionRoutes: FastifyPluginAsyncZod<{ connections: ConnectionSe
     {
       schema: {
         tags: ["connections"],
-        summary: "The signed-in user's calendar connections and their health",
-        response: { 200: z.object({ connections: z.array(connectionView) }), 401: errorReply },
+        summary: "The signed-in user's calendar connections and their health, and their Zoom account",
+        response: { 200: z.object({ connections: z.array(connectionView), zoom: zoomView }), 401: errorReply },
       },
     },
-    async (request) => ({ connections: await connections.list(request.session!.userId) }),
+    async (request) => ({ connections: await connections.list(request.session!.userId), zoom: await zoom.view(request.session!.userId) }),
   );
 
   app.delete(

@@ -142,9 +142,50 @@ function RowActions({ meeting, nowMs, refresh }) {
   return null;
 }
 
+/**
+ * Zoom beside the calendars: not a calendar, but what lets us see the user join the Zoom
+ * meetings they host. Offered only when the server has a Zoom app (GET /api/connections `zoom`).
+ */
+function ZoomAccount({ zoom, now, reload }) {
+  const [status, run] = useAction(reload);
+  const account = zoom.connection;
+  if (!account) {
+    return html`<li class="calendar calendar-offer">
+      <div class="calendar-head"><span class="provider">Zoom</span><span class="account muted">not connected</span></div>
+      <p class="muted">Connect Zoom to see you join the Zoom meetings you host, as it happens. Zoom meetings others host stay check-in only.</p>
+      <p><a class="button" href="/auth/zoom">Connect Zoom</a></p>
+    </li>`;
+  }
+  const disconnect = () => {
+    if (!window.confirm("Disconnect Zoom? Your Zoom meetings become check-in only again.")) return;
+    run(() => api.delete("/api/zoom"), "Zoom disconnected. Your Zoom meetings are check-in only again.");
+  };
+  return html`<li class=${"calendar calendar-" + account.status}>
+    <div class="calendar-head">
+      <span class="provider">Zoom</span>
+      <span class="account">${account.accountEmail}</span>
+      ${account.status === "needs_reauth"
+        ? html`<span class="badge health-bad"><span aria-hidden="true">✗</span> Needs re-authorisation</span>`
+        : html`<span class="badge health-ok"><span aria-hidden="true">✓</span> Connected</span>`}
+    </div>
+    <dl class="facts">
+      <div><dt>Meetings you host</dt><dd>${account.hostedMeetings === 1 ? "1 meeting" : `${account.hostedMeetings} meetings`}: we see you join them live</dd></div>
+      <div><dt>Hosted by others</dt><dd>check-in only (Zoom shows them only to their host)</dd></div>
+      ${account.meetingsReadAt && html`<div><dt>Last read</dt><dd><time datetime=${account.meetingsReadAt}>${relative(account.meetingsReadAt, now())}</time></dd></div>`}
+      ${account.lastError && html`<div class="wide"><dt>Last problem</dt><dd>${account.lastError}</dd></div>`}
+    </dl>
+    <div class="actions">
+      ${account.status === "needs_reauth" && html`<a class="button" href="/auth/zoom">Reconnect Zoom</a>`}
+      <button type="button" class="secondary" disabled=${status.busy} onClick=${disconnect}>Disconnect Zoom</button>
+      <${ActionStatus} state=${status} />
+    </div>
+  </li>`;
+}
+
 function Calendars({ refreshKey, now, zone }) {
   const [state, reload] = useResource(() => api.get("/api/connections"), [refreshKey]);
   const offered = useProviders()?.providers;
+  const zoom = state.data?.zoom;
   const connectLinks = offered && html`<span class="head-links">
     ${offered.google && html`<a href="/auth/google" class="small-link">Connect Google</a>`}
     ${offered.microsoft && html`<a href="/auth/microsoft" class="small-link">Connect Outlook</a>`}
@@ -180,7 +221,9 @@ function Calendars({ refreshKey, now, zone }) {
         </dl>
         ${c.status === "needs_reauth" && c.provider !== "sandbox" && html`<p><a class="button" href=${"/auth/" + c.provider}>Reconnect ${PROVIDERS[c.provider]}</a> <span class="muted">Access was withdrawn; connect the account again to resume watching.</span></p>`}
       </li>`)}
+      ${zoom?.available && html`<${ZoomAccount} zoom=${zoom} now=${now} reload=${reload} />`}
     </ul>`;
   };
-  return html`<${Section} title="Connected calendars" id="calendars" actions=${connectLinks}>${body()}</${Section}>`;
+  // Zoom sits beside the calendars when the server offers it: the heading says so.
+  return html`<${Section} title=${zoom?.available ? "Connected calendars and Zoom" : "Connected calendars"} id="calendars" actions=${connectLinks}>${body()}</${Section}>`;
 }
