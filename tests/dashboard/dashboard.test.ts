@@ -49,7 +49,8 @@ describe.skipIf(!hasChromium)("the dashboard in a real browser", { timeout: 60_0
     control.createEvent("ann@example.com", { summary: "Pricing review", start: at(-180), end: at(-135), attendees: guests, organizer, meet: "pri-cing-rev", description: "Agenda: pricing for 2027\nDana's mobile: +1 (415) 555-0132" });
     control.createEvent("ann@example.com", { summary: "Weekly sync", start: at(2), end: at(32), attendees: guests, organizer, meet: "wee-klys-ync" });
     control.createEvent("ann@example.com", { summary: "Client lunch", start: at(150), end: at(210), attendees: guests, organizer });
-    browser = await launchBrowser(undefined, { timezoneId: zone });
+    // This file fakes a failing API with page.route, which the service worker's own fetches would bypass.
+    browser = await launchBrowser(undefined, { timezoneId: zone, serviceWorkers: "block" });
     page = browser.page;
   }, 60_000);
 

@@ -28,7 +28,12 @@ export interface RunningBrowser {
  * the background-networking ones it floods the closed network). The emulator's certificate
  * comes from the test CA, which the browser does not know.
  */
-export async function launchBrowser(artifacts = ARTIFACTS, options: { timezoneId?: string } = {}): Promise<RunningBrowser> {
+/**
+ * `serviceWorkers: "block"` keeps the dashboard's service worker out: requests it makes itself
+ * (it fetches every /api call) are invisible to page.route, so a test that fakes an API answer
+ * must run without it.
+ */
+export async function launchBrowser(artifacts = ARTIFACTS, options: { timezoneId?: string; serviceWorkers?: "allow" | "block" } = {}): Promise<RunningBrowser> {
   const profile = await mkdtemp(path.join(tmpdir(), "makegood-chromium-"));
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -36,6 +41,7 @@ export async function launchBrowser(artifacts = ARTIFACTS, options: { timezoneId
     viewport: DESKTOP,
     locale: "en-GB",
     ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
+    serviceWorkers: options.serviceWorkers ?? "allow",
     args: [
       "--headless",
       "--no-sandbox",
