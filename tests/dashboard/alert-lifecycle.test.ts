@@ -109,13 +109,26 @@ describe.skipIf(!hasChromium)("the alert lifecycle in a real browser", { timeout
     expect(await stamp.textContent()).toMatch(/^Alerted (just now|1 minute ago|\d+ minutes ago)$/);
     const before = Number(/(\d+) minute/.exec((await stamp.textContent())!)?.[1] ?? 0);
     await page.evaluate("window.sameDocument = true");
-    // Five minutes pass for this page (its clock only: the server's stays).
-    await page.evaluate("(() => { const real = Date.now; window.__realNow = real; Date.now = () => real() + 5 * 60000; })()");
+    // Five minutes pass for this page. The page keeps to the service's clock (it reads the
+    // service's "now" from /api/me every minute and on each live alert), so the service's answer
+    // moves on too, or the next read would undo the five minutes.
+    await page.evaluate(`(() => {
+      const realNow = Date.now, realFetch = window.fetch;
+      window.__real = { realNow, realFetch };
+      Date.now = () => realNow() + 5 * 60000;
+      window.fetch = async (input, init) => {
+        const response = await realFetch(input, init);
+        if (!String(input).endsWith("/api/me")) return response;
+        const profile = await response.json();
+        profile.now = new Date(new Date(profile.now).getTime() + 5 * 60000).toISOString();
+        return new Response(JSON.stringify(profile), { status: response.status, headers: response.headers });
+      };
+    })()`);
     try {
       await expect.poll(async () => Number(/(\d+) minutes ago/.exec((await stamp.textContent()) ?? "")?.[1] ?? -1), { timeout: 45_000, interval: 1000 }).toBeGreaterThanOrEqual(before + 5);
       expect(await page.evaluate("window.sameDocument")).toBe(true);
     } finally {
-      await page.evaluate("Date.now = window.__realNow");
+      await page.evaluate("Date.now = window.__real.realNow; window.fetch = window.__real.realFetch;");
     }
   }, 60_000);
 
